@@ -1,0 +1,28 @@
+"""compcore: the maths of variable pay plans for Customer Success.
+
+Load a plan, compute payouts, simulate what a plan will cost.
+
+>>> import compcore
+>>> plan = compcore.load_plan({"name": "Adoption", "target_incentive": {"amount": 10000},
+...     "metrics": [{"id": "adoption_90d", "name": "Adopted within 90 days", "target": 0.9}],
+...     "components": [{"id": "adopt", "metric": "adoption_90d", "weight": 1,
+...         "curve": {"kind": "linear", "points": [[0.8, 0.5], [1, 1]]}}]})
+>>> compcore.payout(plan, {"adoption_90d": 0.72}).total
+0.5
+"""
+
+from compcore.describe import describe
+from compcore.errors import PlanError
+from compcore.payout import PayoutResult, attainment, payout
+from compcore.plan import Plan, dump_plan, load_plan
+
+__all__ = [
+    "Plan",
+    "PlanError",
+    "PayoutResult",
+    "attainment",
+    "describe",
+    "dump_plan",
+    "load_plan",
+    "payout",
+]
