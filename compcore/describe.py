@@ -75,7 +75,8 @@ def _applies_text(plan: Plan, applies_to: object) -> str:
 def _gate_sentence(plan: Plan, g: Gate) -> str:
     name = plan.metric(g.metric).name
     if g.cap == 0:
-        return f"Circuit breaker: if {name} is below {pct(g.below)} of target, {_applies_text(plan, g.applies_to)} is zero."
+        return (f"Circuit breaker: if {name} is below {pct(g.below)} of target, "
+                f"{_applies_text(plan, g.applies_to)} is zero.")
     return (f"Gate: if {name} is below {pct(g.below)} of target, "
             f"{_applies_text(plan, g.applies_to)} is capped at {pct(g.cap)}.")
 
@@ -96,14 +97,16 @@ def describe(plan: Plan) -> list[str]:
     ...     "metrics": [{"id": "team_okr", "name": "Team OKR score", "target": 1}],
     ...     "components": [{"id": "okr", "metric": "team_okr", "weight": 1,
     ...                     "curve": {"kind": "linear", "points": [[0, 0], [1, 1]]}}]})
-    >>> describe(p)[1]
-    '100% on Team OKR score (target 1, individual measure), paid linearly: from 0% at 0%, rising to 100% at 100% of target, no extra pay above 100%.'
+    >>> print(describe(p)[1])  # doctest: +NORMALIZE_WHITESPACE
+    100% on Team OKR score (target 1, individual measure), paid linearly: from 0% at 0%,
+    rising to 100% at 100% of target, no extra pay above 100%.
     """
     ti = plan.target_incentive
     money = (f"{pct(ti.percent_of_base)} of base salary" if ti.percent_of_base is not None
              else f"{ti.amount:,.0f} a year")
     per = PERIODS_PER_YEAR[plan.period]
-    split = f", paid {_PERIOD_ADVERB[plan.period]} ({pct(1 / per)} of it each {plan.period})" if per > 1 else ", paid once a year"
+    split = (f", paid {_PERIOD_ADVERB[plan.period]} ({pct(1 / per)} of it each {plan.period})" if per > 1
+             else ", paid once a year")
     lines = [f"Target incentive: {money}{split}."]
     lines += [_component_sentence(plan, c) for c in plan.components]
     lines += [_gate_sentence(plan, g) for g in plan.gates]
