@@ -61,14 +61,16 @@ def describe_curve(curve: LinearCurve | TiersCurve | StepsCurve) -> str:
 def _component_sentence(plan: Plan, c: Component) -> str:
     m = plan.metric(c.metric)
     better = "lower is better, " if m.direction == "lower" else ""
-    target = f"{m.target:g}{(' ' + m.unit) if m.unit else ''}"
+    value = pct(m.target) if m.unit.startswith("share") else f"{m.target:g}"
+    target = f"{value} {m.unit}".strip()
     return f"{pct(c.weight)} on {m.name} (target {target}, {better}{m.scope} measure), {describe_curve(c.curve)}."
 
 
 def _applies_text(plan: Plan, applies_to: object) -> str:
     if applies_to == "all":
         return "the total payout"
-    names = [f'"{cid}"' for cid in applies_to]  # type: ignore[union-attr]
+    by_id = {c.id: c.name or c.id for c in plan.components}
+    names = [by_id.get(cid, cid) for cid in applies_to]  # type: ignore[union-attr]
     return "the payout of " + " and ".join(names)
 
 

@@ -1,0 +1,144 @@
+"""Command line: ``python -m compcore payout|simulate|metrics ...``.
+
+Bad arguments or an invalid plan print one clear line on stderr and exit with
+code 2; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from collections.abc import Sequence
+
+from compcore.describe import describe, pct
+from compcore.errors import PlanError
+from compcore.payout import PayoutResult, payout
+from compcore.plan import Plan, load_plan
+
+# subcommands living beside their concept; each module has register(subparsers)
+_SUBCOMMAND_MODULES = ("compcore.simulate_cli", "compcore.metrics_cli")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits with code 2 and one line, as for every other bad input."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def parse_actuals(pairs: Sequence[str], plan: Plan) -> dict[str, float]:
+    """``["team_okr=0.9", "company_arr=1.2"]`` -> ``{"team_okr": 0.9, "company_arr": 1.2}``.
+
+    Raises ``ValueError`` naming the bad pair, an unknown metric or a missing one.
+    """
+    known = [m.id for m in plan.metrics]
+    actuals: dict[str, float] = {}
+    for pair in pairs:
+        metric, sep, value = pair.partition("=")
+        metric = metric.strip()
+        if not sep:
+            raise ValueError(f"--actual {pair!r}: write it as METRIC=VALUE, e.g. {known[0]}=0.9")
+        if metric not in known:
+            raise ValueError(f"--actual {pair!r}: unknown metric {metric!r}; this plan has: {', '.join(known)}")
+        try:
+            actuals[metric] = float(value)
+        except ValueError:
+            raise ValueError(f"--actual {pair!r}: {value!r} is not a number") from None
+    missing = [m for m in known if m not in actuals]
+    if missing:
+        raise ValueError(
+            "missing --actual for " + ", ".join(missing) + "; every plan metric needs one, e.g. "
+            + " ".join(f"--actual {m}={plan.metric(m).target:g}" for m in missing)
+        )
+    return actuals
+
+
+def explain_gates(plan: Plan, res: PayoutResult) -> list[str]:
+    """One sentence per gate that fired, e.g. 'Team OKR score at 90% is below 100%: total capped at 100%'."""
+    out = []
+    for g in res.gates:
+        if not g.fired:
+            continue
+        name = plan.metric(g.metric).name
+        where = "total" if g.applies_to == "all" else ", ".join(g.applies_to)
+        what = "paid nothing (circuit breaker)" if g.cap == 0 else f"capped at {pct(g.cap)}"
+        out.append(f"{name} at {pct(res.attainments[g.metric])} is below {pct(g.below)}: {where} {what}")
+    return out
+
+
+def payout_report(plan: Plan, res: PayoutResult) -> dict[str, object]:
+    """Machine-readable payout: attainments, fractions, shares, gates fired, total."""
+    return {
+        "plan": plan.name,
+        "components": [
+            {"id": c.id, "metric": c.metric, "weight": c.weight,
+             "attainment": res.attainments[c.metric], "payout_fraction": res.fractions[c.id],
+             "weighted": res.components[c.id]}
+            for c in plan.components
+        ],
+        "multiplier": res.multiplier,
+        "gates_fired": explain_gates(plan, res),
+        "total": res.total,
+    }
+
+
+def _run_payout(args: argparse.Namespace) -> int:
+    plan = load_plan(args.plan)
+    res = payout(plan, parse_actuals(args.actual, plan))
+    report = payout_report(plan, res)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(plan.name)
+    print(f"{'component':<16}{'weight':>8}{'attainment':>12}{'payout':>10}{'weighted':>10}")
+    for row in report["components"]:  # type: ignore[union-attr]
+        print(f"{row['id']:<16}{pct(row['weight']):>8}{pct(row['attainment']):>12}"
+              f"{pct(row['payout_fraction']):>10}{pct(row['weighted']):>10}")
+    if res.multiplier != 1.0:
+        print(f"multiplier: x{res.multiplier:g}")
+    for line in report["gates_fired"]:  # type: ignore[union-attr]
+        print(f"gate fired: {line}")
+    print(f"total payout: {pct(res.total)} of target incentive")
+    return 0
+
+
+def _run_describe(args: argparse.Namespace) -> int:
+    print("\n".join(describe(load_plan(args.plan))))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m compcore", description="Variable-pay plans for Customer Success.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    p = sub.add_parser("payout", help="what a plan pays for given actuals")
+    p.add_argument("plan", help="plan JSON file")
+    p.add_argument("--actual", action="append", default=[], metavar="METRIC=VALUE",
+                   help="actual value of a metric (repeat for each metric)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_run_payout)
+    d = sub.add_parser("describe", help="the plan in plain English")
+    d.add_argument("plan", help="plan JSON file")
+    d.set_defaults(func=_run_describe)
+    for name in _SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (0 ok, 2 bad input)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (PlanError, ValueError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
