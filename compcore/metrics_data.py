@@ -76,17 +76,31 @@ class CSData:
             raise PlanError(f"{name}.csv: missing; this metric needs it")
         return frame
 
+    def first_date(self) -> pd.Timestamp:
+        """Earliest observed date: first usage week or activity, else first contract start."""
+        dates = []
+        if self.usage is not None and len(self.usage):
+            dates.append(self.usage["week_start"].min())
+        if self.activities is not None and len(self.activities):
+            dates.append(self.activities["date"].min())
+        return min(dates) if dates else self.clients["contract_start"].min()
+
+    def window(self, as_of: pd.Timestamp | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """(first observed date, as_of): the default reporting window of every metric."""
+        return self.first_date(), self.as_of() if as_of is None else as_of
+
     def as_of(self) -> pd.Timestamp:
-        """Latest date the records cover: last usage week end, activity, go-live or churn."""
-        dates = [self.clients["actual_go_live"].max(), self.clients["churn_date"].max()]
+        """Latest date the records cover: last usage week's end, activity, contract start,
+        go-live, churn, or renewal with a known renewal ARR."""
+        c = self.clients
+        dates = [c["contract_start"].max(), c["actual_go_live"].max(), c["churn_date"].max(),
+                 c.loc[c["arr_renewal"].notna(), "renewal_date"].max()]
         if self.usage is not None and len(self.usage):
             dates.append(self.usage["week_start"].max() + pd.Timedelta(days=6))
         if self.activities is not None and len(self.activities):
             dates.append(self.activities["date"].max())
         dates = [d for d in dates if pd.notna(d)]
-        if not dates:
-            return self.clients["contract_start"].max()
-        return max(dates)
+        return max(dates) if dates else pd.Timestamp("NaT")
 
 
 def _rows(mask: np.ndarray, raw: pd.Series) -> str:
