@@ -18,9 +18,10 @@ import pandas as pd
 from pydantic import TypeAdapter, ValidationError
 
 from compcore.curves import evaluate_curve
+from compcore.distributions import Distribution
 from compcore.errors import PlanError
 from compcore.payout import payout
-from compcore.plan import PERIODS_PER_YEAR, TOLERANCE, Curve, Metric, Plan, TargetIncentive
+from compcore.plan import PERIODS_PER_YEAR, TOLERANCE, Curve, Metric, Plan, TargetIncentive, plan_error_from
 
 __all__ = [
     "Earnings",
@@ -28,6 +29,7 @@ __all__ = [
     "actual_for",
     "attainment_range",
     "component_curves",
+    "convert_curve",
     "curve_frame",
     "curve_or_none",
     "default_assumption",
@@ -37,9 +39,12 @@ __all__ = [
     "preview_samples",
     "reconcile_scenario",
     "sweep",
+    "threshold_of",
+    "with_threshold",
 ]
 
 _CURVE = TypeAdapter(Curve)
+_DIST: TypeAdapter[Any] = TypeAdapter(Distribution)
 
 
 def curve_or_none(data: Any) -> Any:
@@ -334,6 +339,81 @@ def _curve_guardrails(data: Any, path: str, label: str) -> list[Guardrail]:
     return out
 
 
+def threshold_of(curve: Mapping[str, Any]) -> float:
+    """Where a curve dict starts paying: the first point / step, or a tiers curve's threshold (0 if none)."""
+    if curve.get("kind") == "tiers":
+        return _num(curve.get("threshold")) or 0.0
+    pts = curve.get("points" if curve.get("kind") == "linear" else "steps") or []
+    return (_num(pts[0][0]) or 0.0) if pts and isinstance(pts[0], list | tuple) and pts[0] else 0.0
+
+
+def with_threshold(curve: Mapping[str, Any], threshold: float) -> dict[str, Any]:
+    """A copy of a curve dict starting to pay at ``threshold`` (moves the first point / step)."""
+    out = dict(curve)
+    if out.get("kind") == "tiers":
+        out["threshold"] = threshold if threshold > 0 else None
+        if out["threshold"] is None:
+            del out["threshold"]
+        return out
+    field_name = "points" if out.get("kind") == "linear" else "steps"
+    pts = [list(p) for p in out.get(field_name) or []]
+    if pts:
+        pts[0][0] = threshold
+    out[field_name] = pts
+    return out
+
+
+def convert_curve(curve: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """The curve dict re-expressed as another kind, paying as close to the same as that kind allows.
+
+    linear <-> steps keep the points; linear -> tiers uses each segment's slope
+    as a marginal rate (exactly the same payout); anything -> linear / steps
+    samples the old curve at its breakpoints. The cap is kept. An invalid
+    curve becomes the default curve of the new kind.
+
+    Examples
+    --------
+    >>> convert_curve({"kind": "linear", "points": [[0.8, 0.5], [1, 1]]}, "steps")
+    {'kind': 'steps', 'steps': [[0.8, 0.5], [1.0, 1.0]]}
+    """
+    if curve.get("kind") == kind:
+        return dict(curve)
+    old = curve_or_none(curve)
+    cap = {"cap": curve["cap"]} if _num(curve.get("cap")) is not None else {}
+    if old is None:
+        defaults = {
+            "linear": {"kind": "linear", "points": [[0.0, 0.0], [1.0, 1.0]]},
+            "steps": {"kind": "steps", "steps": [[0.8, 0.5], [1.0, 1.0]]},
+            "tiers": {"kind": "tiers", "bands": [{"from": 0.0, "rate": 1.0}, {"from": 1.0, "rate": 1.5}]},
+        }
+        return {**defaults[kind], **cap}
+    xs = sorted(set(_breakpoints(old)) | {1.0})
+    if old.kind == "tiers":
+        xs.append(xs[-1] + 0.25)
+    xs_arr = np.array(xs, dtype=float)
+    ys = evaluate_curve(old.model_copy(update={"cap": None}), xs_arr)
+    pts = [[float(x), float(y)] for x, y in zip(xs_arr, ys, strict=True)]
+    if old.kind == "linear":
+        pts = [[float(x), float(y)] for x, y in old.points]
+    if kind == "steps":
+        return {"kind": "steps", "steps": [p for p in pts if p[1] > 0 or p[0] > 0] or [[1.0, 1.0]], **cap}
+    if kind == "linear":
+        if len(pts) < 2:
+            pts.append([pts[-1][0] + 0.25, pts[-1][1]])
+        return {"kind": "linear", "points": pts, **cap}
+    # tiers: marginal rates equal to the slopes, first band from 0 reaching the first point's payout
+    (x0, y0) = pts[0]
+    bands = [{"from": 0.0, "rate": y0 / x0}] if x0 > 0 else []
+    for (xa, ya), (xb, yb) in zip(pts, pts[1:], strict=False):
+        bands.append({"from": xa, "rate": (yb - ya) / (xb - xa)})
+    if not (old.kind == "linear" and old.above == "extend"):
+        bands.append({"from": pts[-1][0], "rate": 0.0})
+    out: dict[str, Any] = {"kind": "tiers", "bands": bands, "mode": "marginal"}
+    if x0 > 0:
+        out["threshold"] = x0
+    return {**out, **cap}
+
+
 def default_assumption(metric: Mapping[str, Any]) -> dict[str, Any]:
     """A starting assumption for a new metric: normal around its target with a 10% spread."""
     target = _num(metric.get("target")) or 1.0
@@ -361,39 +441,16 @@ def reconcile_scenario(data: Mapping[str, Any]) -> dict[str, Any]:
 def preview_samples(assumption: Mapping[str, Any], n: int = 2000, seed: int = 0) -> np.ndarray:
     """Samples of one metric assumption, for a small preview of its distribution.
 
-    Same parameterisation as the simulation (DESIGN.md): ``normal`` (mean, sd),
-    ``triangular`` (low, mode, high), ``binomial`` (n, p; the share k/n),
-    ``poisson`` (mean), ``empirical`` (values), ``fixed`` (value), ``beta``
-    (a, b, optional scale), ``lognormal`` (mean, sd of the value).
+    Uses the simulation's own distributions (:mod:`compcore.distributions`), so
+    the preview shows exactly what the Monte Carlo draws from.
 
     Raises
     ------
     PlanError
-        for an unknown distribution or parameters it cannot draw from.
+        for an unknown distribution or invalid parameters.
     """
-    rng = np.random.default_rng(seed)
-    d = dict(assumption)
-    kind = d.get("dist")
     try:
-        if kind == "normal":
-            return rng.normal(float(d["mean"]), float(d["sd"]), n)
-        if kind == "triangular":
-            return rng.triangular(float(d["low"]), float(d["mode"]), float(d["high"]), n)
-        if kind == "binomial":
-            k = int(d["n"])
-            return rng.binomial(k, float(d["p"]), n) / k
-        if kind == "poisson":
-            return rng.poisson(float(d["mean"]), n).astype(float)
-        if kind == "empirical":
-            return rng.choice(np.asarray(d["values"], dtype=float), n)
-        if kind == "fixed":
-            return np.full(n, float(d["value"]))
-        if kind == "beta":
-            return rng.beta(float(d["a"]), float(d["b"]), n) * float(d.get("scale", 1.0))
-        if kind == "lognormal":
-            mean, sd = float(d["mean"]), float(d["sd"])
-            sigma2 = math.log1p((sd / mean) ** 2)
-            return rng.lognormal(math.log(mean) - sigma2 / 2, math.sqrt(sigma2), n)
-    except (KeyError, TypeError, ValueError, ZeroDivisionError) as e:
-        raise PlanError(f"{kind}: cannot draw from these parameters ({e})") from None
-    raise PlanError(f"unknown distribution {kind!r}")
+        dist = _DIST.validate_python(dict(assumption))
+    except ValidationError as e:
+        raise plan_error_from(e) from None
+    return np.asarray(dist.sample(np.random.default_rng(seed), (n,)), dtype=float)
