@@ -39,6 +39,7 @@ __all__ = [
     "TOKEN_PREFIX",
     "decode_scenario",
     "encode_scenario",
+    "inline_plan",
     "strip_identities",
 ]
 
@@ -85,8 +86,8 @@ def _scenario_module() -> Any:
     return scenario
 
 
-def _inline_plan(data: dict[str, Any]) -> dict[str, Any]:
-    """A scenario dict whose plan is inline (a link never refers to a file)."""
+def inline_plan(data: dict[str, Any]) -> dict[str, Any]:
+    """A scenario dict whose plan is inline, not a ``plan_file`` (links and the store never refer to a file)."""
     if "plan" in data:
         return {k: v for k, v in data.items() if k != "plan_file"}
     if "plan_file" not in data:
@@ -140,7 +141,7 @@ def encode_scenario(data: dict[str, Any]) -> str:
     >>> token.startswith("v1.")  # doctest: +SKIP
     True
     """
-    data = _validate(strip_identities(_inline_plan(dict(data))))
+    data = _validate(strip_identities(inline_plan(dict(data))))
     text = json.dumps(data, separators=(",", ":"), sort_keys=True, allow_nan=False)
     raw = text.encode("utf-8")
     if len(raw) > MAX_JSON_BYTES:
