@@ -60,7 +60,7 @@ def tiers(curve: TiersCurve, attainment: np.ndarray) -> np.ndarray:
     if curve.mode == "marginal":
         widths = np.append(np.diff(starts), np.inf)
         inside = np.clip(a[..., None] - starts, 0.0, widths)
-        out = inside @ rates
+        out = (inside * rates).sum(axis=-1)
     else:
         band = np.searchsorted(starts, a + TOLERANCE, side="right") - 1
         out = np.where(band >= 0, rates[np.maximum(band, 0)] * np.maximum(a, 0.0), 0.0)
