@@ -68,6 +68,8 @@ def strip_identities(data: dict[str, Any]) -> dict[str, Any]:
     >>> strip_identities({"roster": [{"team": "CS", "name": "Ada", "headcount": 1}]})["roster"]
     [{'team': 'CS', 'headcount': 1}]
     """
+    if not isinstance(data, dict):
+        return data
     out = dict(data)
     roster = data.get("roster")
     if isinstance(roster, list):
@@ -201,4 +203,4 @@ def decode_scenario(token: str) -> dict[str, Any]:
         data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise PlanError(f"{_BAD_LINK} (not valid JSON)") from None
-    return strip_identities(_validate(data))
+    return _validate(strip_identities(data))
