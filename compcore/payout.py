@@ -16,7 +16,7 @@ import numpy as np
 from compcore.curves import evaluate_curve
 from compcore.plan import TOLERANCE, Metric, Plan, load_plan
 
-__all__ = ["GateEffect", "PayoutResult", "attainment", "payout"]
+__all__ = ["GateEffect", "PayoutResult", "actual_for", "attainment", "payout"]
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,20 @@ def attainment(metric: Metric, value: Any) -> np.ndarray:
     """
     ratio = np.asarray(value, dtype=float) / metric.target
     return ratio if metric.direction == "higher" else 2.0 - ratio
+
+
+def actual_for(metric: Metric, attainment_value: Any) -> Any:
+    """The actual value that gives this attainment (the inverse of :func:`attainment`).
+
+    Examples
+    --------
+    >>> m = Metric(id="adoption_90d", name="Adopted within 90 days", target=0.9)
+    >>> round(actual_for(m, 0.8), 6)
+    0.72
+    """
+    a = np.asarray(attainment_value, dtype=float)
+    out = metric.target * a if metric.direction == "higher" else metric.target * (2.0 - a)
+    return float(out) if out.ndim == 0 else out
 
 
 def _gate_fired(att: np.ndarray, below: float) -> np.ndarray:

@@ -185,6 +185,15 @@ class Plan(_Model):
     def periods_per_year(self) -> int:
         return PERIODS_PER_YEAR[self.period]
 
+    def period_target_incentive(self, base_salary: Any, override: TargetIncentive | None = None) -> Any:
+        """Target incentive per plan period in money: annual (plan's or a roster override) / periods per year.
+
+        >>> TI = TargetIncentive(percent_of_base=0.08)
+        >>> Plan.model_construct(period="quarter", target_incentive=TI).period_target_incentive(100_000)
+        2000.0
+        """
+        return (override or self.target_incentive).annual(base_salary) / self.periods_per_year
+
     def metric(self, metric_id: str) -> Metric:
         """The metric with this id (KeyError if none)."""
         for m in self.metrics:
