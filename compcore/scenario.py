@@ -1,0 +1,342 @@
+"""Scenario schema v1: a plan, a roster, assumptions per metric, correlations, a budget.
+
+A scenario is what the Monte Carlo prices (:mod:`compcore.simulate`). It is a
+frozen pydantic model holding a :class:`~compcore.plan.Plan`; loading checks
+every field and raises :class:`~compcore.errors.PlanError` naming its path,
+e.g. ``assumptions.team_okr.sd: must not be negative (>= 0), got -0.1``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from compcore.distributions import DIST_KINDS, Distribution
+from compcore.errors import PlanError
+from compcore.plan import Plan, TargetIncentive, _friendly, _path, dump_plan, load_plan, read_source
+
+__all__ = [
+    "SCENARIO_SCHEMA",
+    "Correlation",
+    "RosterRow",
+    "Scenario",
+    "correlation_matrix",
+    "dump_scenario",
+    "load_scenario",
+    "roster_from_csv",
+    "roster_to_csv",
+]
+
+SCENARIO_SCHEMA = "compcore.scenario/v1"
+#: columns of a roster CSV; ``target_incentive_amount`` / ``target_incentive_percent`` are optional overrides
+ROSTER_COLUMNS = ("team", "role", "headcount", "base_salary", "target_incentive_amount", "target_incentive_percent")
+#: smallest eigenvalue a correlation matrix may have (float error on a valid matrix)
+PSD_TOLERANCE = 1e-10
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class RosterRow(_Model):
+    """``headcount`` people of one team and role on one base salary."""
+
+    team: Annotated[str, Field(min_length=1)]
+    role: Annotated[str, Field(min_length=1)]
+    headcount: Annotated[int, Field(ge=0)]
+    base_salary: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    target_incentive: TargetIncentive | None = None
+
+
+class Correlation(_Model):
+    """Correlation ``rho`` of the normals underlying two metrics (Gaussian copula)."""
+
+    between: tuple[str, str]
+    rho: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
+
+
+class Scenario(_Model):
+    """A Monte Carlo scenario, schema ``compcore.scenario/v1`` (see DESIGN.md).
+
+    ``budget`` is money per plan period, like ``SimulationResult.cost``.
+    """
+
+    schema_: Literal["compcore.scenario/v1"] = Field(SCENARIO_SCHEMA, alias="schema")
+    name: str = "Scenario"
+    plan: Plan
+    roster: Annotated[list[RosterRow], Field(min_length=1)]
+    assumptions: dict[str, Distribution]
+    correlations: list[Correlation] = []
+    budget: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Scenario:
+        problems = _cross_check(self)
+        if problems:
+            raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+        return self
+
+    @property
+    def headcount(self) -> int:
+        return sum(r.headcount for r in self.roster)
+
+
+def _cross_check(scn: Scenario) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    ids = [m.id for m in scn.plan.metrics]
+    known = ", ".join(ids)
+    for m in scn.plan.metrics:
+        if m.id not in scn.assumptions:
+            problems.append((f"assumptions.{m.id}", (
+                f'missing assumption for plan metric "{m.id}" ({m.name}); add e.g. '
+                f'{{"dist": "fixed", "value": {m.target:g}}}')))
+    for key in scn.assumptions:
+        if key not in ids:
+            problems.append((f"assumptions.{key}", f'"{key}" is not a metric of the plan; plan metrics: {known}'))
+    if scn.headcount < 1:
+        problems.append(("roster", "needs at least one person (every headcount is 0)"))
+    seen: dict[frozenset[str], int] = {}
+    for i, c in enumerate(scn.correlations):
+        bad = False
+        for j, mid in enumerate(c.between):
+            if mid not in ids:
+                problems.append((f"correlations[{i}].between[{j}]", f'unknown metric "{mid}"; use one of: {known}'))
+                bad = True
+        if not bad and c.between[0] == c.between[1]:
+            problems.append((f"correlations[{i}].between",
+                             f'a metric cannot be correlated with itself ("{c.between[0]}")'))
+            bad = True
+        pair = frozenset(c.between)
+        if not bad and pair in seen:
+            a, b = c.between
+            problems.append((f"correlations[{i}].between",
+                             f"the pair {a} / {b} is already in correlations[{seen[pair]}]"))
+            bad = True
+        seen.setdefault(pair, i)
+    if not problems:
+        problems.extend(_psd_problems(scn))
+    return problems
+
+
+def correlation_matrix(scn: Scenario) -> tuple[list[str], np.ndarray]:
+    """Metric ids (plan order) and the full correlation matrix of their copula normals."""
+    ids = [m.id for m in scn.plan.metrics]
+    pos = {m: i for i, m in enumerate(ids)}
+    c = np.eye(len(ids))
+    for corr in scn.correlations:
+        i, j = pos[corr.between[0]], pos[corr.between[1]]
+        c[i, j] = c[j, i] = corr.rho
+    return ids, c
+
+
+def _psd_problems(scn: Scenario) -> list[tuple[str, str]]:
+    """A correlation matrix must be positive semi-definite; name the pairs to change if not."""
+    if not scn.correlations:
+        return []
+    ids, c = correlation_matrix(scn)
+    vals, vecs = np.linalg.eigh(c)
+    if vals[0] >= -PSD_TOLERANCE:
+        return []
+    v = vecs[:, 0]
+    pos = {m: i for i, m in enumerate(ids)}
+    # v' C v < 0: the pairs whose terms 2 v_i v_j rho_ij are most negative are the contradiction
+    blame = []
+    for k, corr in enumerate(scn.correlations):
+        i, j = pos[corr.between[0]], pos[corr.between[1]]
+        blame.append((2 * v[i] * v[j] * corr.rho, k, corr))
+    blame.sort(key=lambda t: t[0])
+    worst = [b for b in blame if b[0] < 0][:2] or blame[:1]
+    out = []
+    for _, k, corr in worst:
+        a, b = corr.between
+        out.append((f"correlations[{k}].rho", (
+            f"these correlations contradict each other (the matrix is not positive semi-definite, smallest "
+            f"eigenvalue {vals[0]:.3g}); move rho {corr.rho:g} between {a} and {b} towards 0")))
+    return out
+
+
+def _scenario_error(exc: ValidationError) -> PlanError:
+    problems: list[tuple[str, str]] = []
+    for err in exc.errors():
+        loc = list(err["loc"])
+        if len(loc) > 2 and loc[0] == "assumptions" and loc[2] in DIST_KINDS:
+            del loc[2]  # pydantic's union tag, not a field the user wrote
+        if loc and loc[0] == "assumptions" and len(loc) == 2:
+            path = f"assumptions.{loc[1]}"
+        else:
+            path = _path(tuple(loc))
+        ctx_err = err.get("ctx", {}).get("error")
+        if isinstance(ctx_err, PlanError):
+            problems.extend((".".join(x for x in (path, p) if x), m) for p, m in ctx_err.problems)
+            continue
+        kind = err["type"]
+        if path.startswith("assumptions.") and kind == "union_tag_invalid":
+            msg = f"unknown distribution {err['ctx']['tag']!r}; use one of: {', '.join(DIST_KINDS)}"
+        elif path.startswith("assumptions.") and kind == "union_tag_not_found":
+            msg = f'needs a "dist": one of {", ".join(DIST_KINDS)}'
+        elif kind == "literal_error" and path == "schema":
+            msg = f"unknown schema version {err.get('input')!r}; this version reads {SCENARIO_SCHEMA!r}"
+        elif kind == "less_than_equal":
+            msg = f"must be at most {err['ctx']['le']}, got {err.get('input')!r}"
+        elif kind in ("int_parsing", "int_from_float", "int_type"):
+            msg = f"must be a whole number, got {err.get('input')!r}"
+        elif kind == "dict_type":
+            msg = "must be an object {metric id: distribution}"
+        else:
+            msg = _friendly(err)
+        problems.append((path, msg))
+    return PlanError("; ".join(f"{p}: {m}" if p else m for p, m in problems), problems=problems)
+
+
+def _prefixed(err: PlanError, prefix: str) -> PlanError:
+    problems = [(".".join(x for x in (prefix, p) if x), m) for p, m in err.problems]
+    return PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+
+
+def load_scenario(source: dict[str, Any] | str | Path | Scenario) -> Scenario:
+    """Load and validate a scenario (schema v1).
+
+    Parameters
+    ----------
+    source : dict, JSON text, path to a ``.json`` file, or a Scenario.
+        The plan is inline (``"plan": {...}``) or a file (``"plan_file"``),
+        relative to the scenario file's folder (to the working directory when
+        the scenario is not a file).
+
+    Raises
+    ------
+    PlanError
+        naming each invalid field path, e.g. ``roster[2].headcount: ...``.
+
+    Examples
+    --------
+    >>> scn = load_scenario("sample_data/scenarios/cs_ops_enablement.json")  # doctest: +SKIP
+    >>> scn.plan.period  # doctest: +SKIP
+    'year'
+    """
+    if isinstance(source, Scenario):
+        return source
+    data = dict(read_source(source, "scenario"))
+    if "schema" in data and data["schema"] != SCENARIO_SCHEMA:
+        raise PlanError(
+            f"schema: unknown schema version {data['schema']!r}; this version reads {SCENARIO_SCHEMA!r}",
+            problems=[("schema", f"unknown schema version {data['schema']!r}")],
+        )
+    if "plan_file" in data:
+        if "plan" in data:
+            raise PlanError('plan_file: give either "plan" (inline) or "plan_file", not both',
+                            problems=[("plan_file", 'give either "plan" or "plan_file", not both')])
+        ref = data.pop("plan_file")
+        if not isinstance(ref, str) or not ref:
+            raise PlanError("plan_file: must be a path to a plan .json file",
+                            problems=[("plan_file", "must be a path to a plan .json file")])
+        folder = Path(source).parent if isinstance(source, Path | str) and not _is_json_text(source) else Path()
+        try:
+            data["plan"] = load_plan(folder / ref)
+        except PlanError as e:
+            raise _prefixed(e, "plan_file") from None
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as e:
+        raise _scenario_error(e) from None
+
+
+def _is_json_text(source: Any) -> bool:
+    return isinstance(source, str) and source.lstrip().startswith(("{", "["))
+
+
+def dump_scenario(scn: Scenario) -> dict[str, Any]:
+    """The scenario as a JSON-ready dict with the plan inline; ``load_scenario(dump_scenario(s)) == s``."""
+    data = scn.model_dump(by_alias=True, mode="json", exclude_none=True, exclude={"plan"})
+    out: dict[str, Any] = {"schema": data.pop("schema"), "name": data.pop("name"), "plan": dump_plan(scn.plan)}
+    out.update(data)
+    if scn.budget is None:
+        out.pop("budget", None)
+    return out
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def roster_from_csv(source: str | Path) -> list[RosterRow]:
+    """Roster rows from a CSV file path or CSV text.
+
+    Columns: ``team, role, headcount, base_salary`` and optionally
+    ``target_incentive_amount`` or ``target_incentive_percent`` (a fraction,
+    0.08 = 8%). ``headcount`` may be left out (1 per row), so a list of people
+    with their salaries works too.
+
+    Raises
+    ------
+    PlanError
+        ``roster[i].field: ...`` with ``i`` the data row (0 = first row after the header).
+    """
+    if isinstance(source, Path) or "\n" not in source:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except OSError as e:
+            raise PlanError(f"cannot read roster file {str(source)!r}: {e.strerror or e}") from None
+    else:
+        text = str(source).lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("team", "role", "base_salary") if c not in header]
+    if missing:
+        raise PlanError(f"roster CSV: missing column(s) {', '.join(missing)}; expected {', '.join(ROSTER_COLUMNS)}",
+                        problems=[("roster", f"missing column(s) {', '.join(missing)}")])
+    rows: list[dict[str, Any]] = []
+    for raw in reader:
+        rec = {k.strip(): _cell(v) for k, v in raw.items() if k is not None}
+        row: dict[str, Any] = {"team": rec["team"], "role": rec["role"], "base_salary": rec["base_salary"],
+                               "headcount": rec.get("headcount") or "1"}
+        if rec.get("target_incentive_amount"):
+            row["target_incentive"] = {"amount": rec["target_incentive_amount"]}
+        elif rec.get("target_incentive_percent"):
+            row["target_incentive"] = {"percent_of_base": rec["target_incentive_percent"]}
+        rows.append(row)
+    if not rows:
+        raise PlanError("roster CSV has no rows", problems=[("roster", "has no rows")])
+    out = []
+    problems: list[tuple[str, str]] = []
+    for i, row in enumerate(rows):
+        try:
+            out.append(RosterRow.model_validate(row))
+        except ValidationError as e:
+            problems.extend((f"roster[{i}].{p}" if p else f"roster[{i}]", m)
+                            for p, m in _scenario_error(e).problems)
+    if problems:
+        raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+    return out
+
+
+def roster_to_csv(roster: list[RosterRow]) -> str:
+    """CSV text of roster rows (read back by :func:`roster_from_csv`).
+
+    Team and role names starting with ``= + - @`` get a leading ``'`` so a
+    spreadsheet never runs them as formulas.
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(ROSTER_COLUMNS)
+    for r in roster:
+        ti = r.target_incentive
+        amount = "" if ti is None or ti.amount is None else _num(ti.amount)
+        percent = "" if ti is None or ti.percent_of_base is None else _num(ti.percent_of_base)
+        w.writerow([_safe(r.team), _safe(r.role), r.headcount, _num(r.base_salary), amount, percent])
+    return buf.getvalue()
+
+
+def _safe(text: str) -> str:
+    """Neutralise spreadsheet formula injection: a cell starting with = + - @ gets a leading quote."""
+    return "'" + text if text.startswith(("=", "+", "-", "@")) else text
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if math.isfinite(x) and x == int(x) else repr(x)
