@@ -66,7 +66,7 @@ def activity_counts(data: DataLike, *, period: str = "quarter", by: str = "owner
         groups, heads = ["all"], pd.Series({"all": len(people) if people is not None
                                             else acts["owner"].nunique()})
     elif people is not None:
-        extra = set(acts[by]) | (set(cs.clients["team"]) if by == "team" else set())
+        extra = set(acts[by])
         groups = sorted(set(people[by]) | extra)
         heads = people.groupby(by).size() if by == "team" else pd.Series(1, index=groups)
     else:

@@ -17,7 +17,7 @@ import pandas as pd
 from compcore.errors import PlanError
 from compcore.metrics_data import CSData, load_cs_data
 
-__all__ = ["BY", "PERIODS", "DataLike", "bounds", "check_options", "events_frame", "first_reason",
+__all__ = ["BY", "PERIODS", "DataLike", "bounds", "check_options", "parse_date", "events_frame", "first_reason",
            "groups_of", "month_index", "period_end_of", "period_table", "prepare", "span", "tally"]
 
 #: months per period
@@ -80,9 +80,21 @@ def period_end_of(m: np.ndarray, months: int) -> np.ndarray:
     return out
 
 
+def parse_date(field: str, value: Any) -> pd.Timestamp:
+    """A date option (``as_of``, ``start``, ``end``) as a Timestamp, or PlanError."""
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        stamp = pd.NaT
+    if pd.isna(stamp):
+        raise PlanError(f"{field}: not a date ({value!r}); use YYYY-MM-DD")
+    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
+
+
 def span(months: int, start: object, end: object) -> tuple[float, float]:
     """First and last period month index for explicit ``start`` and ``end`` dates."""
-    lo, hi = month_index(pd.Series([start, end]), months)
+    lo, hi = month_index(pd.Series([parse_date("start/end", start), parse_date("start/end", end)]),
+                         months)
     if np.isnan(lo) or np.isnan(hi):
         raise PlanError(f"start/end: not a date ({start!r}, {end!r})")
     if lo > hi:
@@ -94,7 +106,7 @@ def prepare(data: DataLike, period: str, by: str, as_of: Any) -> tuple[CSData, i
     """Check options, load the data, and resolve ``as_of`` (default: the data's last date)."""
     months = check_options(period, by)
     cs = load_cs_data(data)
-    stamp = pd.Timestamp(as_of) if as_of is not None else cs.as_of()
+    stamp = parse_date("as_of", as_of) if as_of is not None else cs.as_of()
     return cs, months, stamp
 
 
