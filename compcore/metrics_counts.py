@@ -75,12 +75,13 @@ def activity_counts(data: DataLike, *, period: str = "quarter", by: str = "owner
     m = month_index(acts["date"], months)
     first, last = bounds(months, start, end, m, cs.window(as_of))
     grid = (period_table(first, last, months) if first is not None else period_table(0, -1, months))
-    grid = grid.merge(pd.DataFrame({"group": groups}), how="cross").merge(
-        pd.DataFrame({"kind": list(kinds)}), how="cross")
+    grid = grid.merge(pd.DataFrame({"group": pd.Series(groups, dtype=object)}), how="cross")
+    grid = grid.merge(pd.DataFrame({"kind": pd.Series(list(kinds), dtype=object)}), how="cross")
     ev = pd.DataFrame({"_m": m, "group": group, "kind": acts["kind"].to_numpy()})
     inside = ev["kind"].isin(kinds) & (ev["_m"] >= (first if first is not None else np.inf)) \
         & (ev["_m"] <= (last if last is not None else -np.inf))
     counts = ev[inside].groupby(["_m", "group", "kind"]).size().rename("count").reset_index()
+    counts = counts.astype({"_m": float, "group": object, "kind": object})
     out = grid.merge(counts, on=["_m", "group", "kind"], how="left")
     out["count"] = out["count"].fillna(0).astype(int)
     out["headcount"] = out["group"].map(heads).fillna(0).astype(int)

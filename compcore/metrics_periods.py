@@ -169,8 +169,10 @@ def tally(events: pd.DataFrame, *, months: int, by: str, groups: Sequence[str],
         attrs["outside_range"] = n_out
     ev = events.loc[~outside]
     grid = period_table(first, last, months) if has_range else period_table(0, -1, months)
-    grid = grid.merge(pd.DataFrame({"group": list(groups)}), how="cross")
+    grid = grid.merge(pd.DataFrame({"group": pd.Series(list(groups), dtype=object)}),
+                      how="cross")
     keys = ["_m", "group"]
+    ev = ev.astype({"_m": float, "group": object})
     cohort = ev[ev["reason"].isna()].groupby(keys, sort=False).agg(
         n=("num", "size"), numerator=("num", "sum"), denominator=("den", "sum"))
     out = grid.merge(cohort.reset_index(), on=keys, how="left")

@@ -373,3 +373,12 @@ def test_sample_adoption_by_team_last_year_fits_binomial(sample) -> None:  # noq
     assert len(last_year) == 5 and last_year["n"].sum() >= 50
     fit = fit_assumption(adoption_within(sample, by="team"), "binomial")
     assert fit["dist"] == "binomial" and fit["n"] >= 1 and 0.5 < fit["p"] < 1
+
+
+def test_empty_files_give_empty_tables_not_errors() -> None:
+    from compcore.metrics_data import SCHEMAS
+
+    empty = {k: pd.DataFrame(columns=list(v)) for k, v in SCHEMAS.items()}
+    for name in METRICS:
+        df = compute_metric(empty, name)
+        assert len(df) == 0 and "period" in df.columns, name
