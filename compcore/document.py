@@ -142,27 +142,40 @@ def cost_summary(sim: Any, budget: float | None = None) -> pd.DataFrame:
         p_over = getattr(sim, "p_over_budget", None)
         p_over = float((cost > budget).mean()) if p_over is None else float(p_over)
         rows.append(("P(cost over budget)", p_over, "share"))
+    on_target = getattr(sim, "per_period_target", None)
+    if on_target is not None:
+        rows.append(("Cost if everyone is paid exactly on target", float(on_target), "money"))
+    above = getattr(sim, "share_above_target", None)
+    if above is not None:
+        rows.append(("People paid above 100% of target", float(above), "share"))
     rows.append(("Trials", float(cost.size), "count"))
     return pd.DataFrame(rows, columns=["figure", "value", "unit"])
 
 
 def team_costs(sim: Any) -> pd.DataFrame:
-    """Expected cost per team per plan period (columns ``team``, ``expected cost``), largest first.
+    """Expected cost per team per plan period, largest first.
 
-    Accepts ``sim.cost_by_team`` as a mapping {team: cost array or number}, a
-    Series, or a DataFrame with one column per team (rows = trials).
+    Columns ``team``, ``expected cost`` and, when the simulation reports them,
+    ``headcount`` and ``% of target``. Accepts ``sim.cost_by_team`` as the
+    simulation's DataFrame (``team, headcount, target, expected_cost, ...``), a
+    mapping {team: cost array or number}, or a DataFrame with one column per
+    team (rows = trials).
     """
     by_team = getattr(sim, "cost_by_team", None)
-    if by_team is None:
+    if by_team is None or len(by_team) == 0:
         return pd.DataFrame(columns=["team", "expected cost"])
-    if isinstance(by_team, pd.DataFrame):
-        if {"team", "expected"} <= set(by_team.columns):
-            means = dict(zip(by_team["team"], by_team["expected"], strict=True))
-        else:
-            means = by_team.mean(axis=0).to_dict()
+    if isinstance(by_team, pd.DataFrame) and {"team", "expected_cost"} <= set(by_team.columns):
+        out = pd.DataFrame({"team": by_team["team"].astype(str), "expected cost": by_team["expected_cost"]})
+        if "headcount" in by_team.columns:
+            out["headcount"] = by_team["headcount"].to_numpy()
+        if "pct_of_target" in by_team.columns:
+            out["% of target"] = by_team["pct_of_target"].to_numpy()
     else:
-        means = {str(k): float(np.mean(np.asarray(v, dtype=float))) for k, v in dict(by_team).items()}
-    out = pd.DataFrame({"team": list(means), "expected cost": [float(v) for v in means.values()]})
+        if isinstance(by_team, pd.DataFrame):
+            means = by_team.mean(axis=0).to_dict()
+        else:
+            means = {str(k): float(np.mean(np.asarray(v, dtype=float))) for k, v in dict(by_team).items()}
+        out = pd.DataFrame({"team": [str(k) for k in means], "expected cost": [float(v) for v in means.values()]})
     return out.sort_values("expected cost", ascending=False, kind="stable").reset_index(drop=True)
 
 

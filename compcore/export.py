@@ -114,7 +114,7 @@ svg text { font-size: 10px; fill: var(--muted); }
 def _svg_curve(curve: Any, lo: float, hi: float) -> str:
     """A small line chart of one curve: attainment (x) -> payout % (y), as inline SVG."""
     df = curve_frame(curve, lo, hi, 151)
-    w, h, left, bottom, top, right = 290, 170, 38, 24, 8, 8
+    w, h, left, bottom, top, right = 290, 170, 38, 24, 8, 18
     ymax = max(1.0, float(np.ceil(df["payout"].max() * 4) / 4))
 
     def sx(a: float) -> float:
@@ -161,10 +161,16 @@ def _figures_table(summary: pd.DataFrame, currency: str) -> str:
 
 
 def _teams_table(teams: pd.DataFrame, currency: str) -> str:
-    rows = "".join(f"<tr><td>{_e(str(r['team']))}</td><td class='num'>{_e(money(r['expected cost'], currency))}"
-                   "</td></tr>" for r in teams.to_dict("records"))
-    return ("<table><thead><tr><th>Team</th><th class='num'>Expected cost per period</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+    extra = [c for c in ("headcount", "% of target") if c in teams.columns]
+    head = "".join(f"<th class='num'>{_e(c.capitalize())}</th>" for c in extra)
+    rows = []
+    for r in teams.to_dict("records"):
+        cells = "".join(f"<td class='num'>{r[c]:,.0f}</td>" if c == "headcount" else
+                        f"<td class='num'>{_e(pct(r[c]))}</td>" for c in extra)
+        rows.append(f"<tr><td>{_e(str(r['team']))}</td>{cells}"
+                    f"<td class='num'>{_e(money(r['expected cost'], currency))}</td></tr>")
+    return (f"<table><thead><tr><th>Team</th>{head}<th class='num'>Expected cost per period</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def _roster_table(scn: Scenario) -> str:

@@ -177,3 +177,17 @@ def test_html_document_content():
 def test_html_document_without_simulation():
     doc = plan_document_html(load_scenario(sample_scenario()))
     assert "No simulation was run" in doc and "Unsaved scenario" in doc
+
+
+def test_summary_of_a_real_simulation():
+    from compcore.simulate import simulate
+
+    scn = load_scenario(sample_scenario())
+    sim = simulate(scn, trials=2000, seed=1)
+    df = cost_summary(sim, scn.budget).set_index("figure")
+    assert df.loc["P50 cost", "value"] == pytest.approx(sim.quantile(0.5))
+    assert df.loc["P(cost over budget)", "value"] == pytest.approx(sim.p_over_budget)
+    assert df.loc["Expected cost", "value"] == pytest.approx(sim.expected)
+    teams = team_costs(sim)
+    assert set(teams.team) == {"CS Ops", "Enablement"}
+    assert teams["expected cost"].sum() == pytest.approx(sim.expected, rel=1e-9)
