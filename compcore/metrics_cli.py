@@ -98,6 +98,9 @@ def _table(df: pd.DataFrame) -> str:
     elif "per_person" in show.columns:
         show = show.drop(columns=["value"])
         show["per_person"] = show["per_person"].map(lambda v: "n/a" if pd.isna(v) else f"{v:.2f}")
+    for col in ("numerator", "denominator"):
+        if col in show.columns and (show[col] == show[col].round()).all():
+            show[col] = show[col].astype("int64")
     show["complete"] = show["complete"].map({True: "yes", False: "no"})
     return show.to_string(index=False)
 
