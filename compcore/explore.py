@@ -36,6 +36,7 @@ __all__ = [
     "earnings",
     "guardrails",
     "heatmap",
+    "histogram_frame",
     "preview_samples",
     "reconcile_scenario",
     "sweep",
@@ -258,7 +259,8 @@ def earnings(plan: Plan, actuals: Mapping[str, float], base_salary: float,
         if not g.fired:
             continue
         name = plan.metric(g.metric).name
-        where = "the total" if g.applies_to == "all" else ", ".join(g.applies_to)
+        by_id = {c.id: c.name or c.id for c in plan.components}
+        where = "the total" if g.applies_to == "all" else " and ".join(by_id.get(x, x) for x in g.applies_to)
         what = "pays nothing (circuit breaker)" if g.cap == 0 else f"is capped at {_pct(g.cap)}"
         fired.append(f"{name} at {_pct(res.attainments[g.metric])} is below {_pct(g.below)}: {where} {what}")
     return Earnings(rows=rows, total=float(res.total), target_per_period=per_period,
@@ -436,6 +438,28 @@ def reconcile_scenario(data: Mapping[str, Any]) -> dict[str, Any]:
     out["correlations"] = [c for c in out.get("correlations") or []
                            if isinstance(c, Mapping) and all(x in ids for x in c.get("between", []))]
     return out
+
+
+def histogram_frame(values: Any, bins: int = 40, lo: float | None = None, hi: float | None = None) -> pd.DataFrame:
+    """Binned values for a bar chart: columns ``lo``, ``hi``, ``count``, ``share`` (of all values).
+
+    Binning here keeps the chart small (a browser draws 40 bars, not 10,000 points).
+
+    Examples
+    --------
+    >>> histogram_frame([0, 1, 1, 2], bins=2)["count"].tolist()
+    [1, 3]
+    """
+    x = np.asarray(values, dtype=float).ravel()
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return pd.DataFrame({"lo": [], "hi": [], "count": [], "share": []})
+    a = float(x.min()) if lo is None else lo
+    b = float(x.max()) if hi is None else hi
+    if b <= a:
+        b = a + (abs(a) * 0.01 or 1.0)
+    counts, edges = np.histogram(x, bins=bins, range=(a, b))
+    return pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "count": counts, "share": counts / x.size})
 
 
 def preview_samples(assumption: Mapping[str, Any], n: int = 2000, seed: int = 0) -> np.ndarray:

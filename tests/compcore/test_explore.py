@@ -216,3 +216,12 @@ def test_threshold_helpers():
     assert with_threshold(tiers, 0.5)["threshold"] == 0.5
     assert "threshold" not in with_threshold({**tiers, "threshold": 0.5}, 0)
     assert threshold_of({"kind": "steps", "steps": []}) == 0.0
+
+
+def test_histogram_frame():
+    from compcore.explore import histogram_frame
+
+    df = histogram_frame(np.arange(100), bins=10)
+    assert len(df) == 10 and df["count"].sum() == 100 and df["share"].sum() == pytest.approx(1.0)
+    assert len(histogram_frame([5.0, 5.0], bins=3)) == 3
+    assert histogram_frame([]).empty

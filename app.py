@@ -1,0 +1,30 @@
+"""compcore app: page config and navigation only; pages live in pages/, state in ui/state.py.
+
+Every file in ``pages/`` is registered: the known ones in a fixed order with a
+title and icon, any other (a page a colleague adds) after them, titled from
+its file name.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).parent
+KNOWN = {
+    "plan_designer.py": ("Plan designer", "✏️"),
+    "payout_curves.py": ("Payout curves", "📈"),
+    "cost_simulation.py": ("Cost simulation", "🎲"),
+    "scenarios.py": ("Scenarios", "🗂️"),
+    "plan_document.py": ("Plan document", "📄"),
+    "targets_from_data.py": ("Targets from data", "📊"),
+}
+
+st.set_page_config(page_title="compcore: variable pay sandbox", page_icon="🎯", layout="wide")
+files = [f for f in KNOWN if (HERE / "pages" / f).exists()]
+files += sorted(p.name for p in (HERE / "pages").glob("*.py") if p.name not in KNOWN and not p.name.startswith("_"))
+pages = [
+    st.Page(f"pages/{f}", title=KNOWN.get(f, (f[:-3].replace("_", " ").capitalize(), None))[0],
+            icon=KNOWN.get(f, ("", "📄"))[1], default=(f == "plan_designer.py"))
+    for f in files
+]
+st.navigation(pages).run()

@@ -1,0 +1,97 @@
+"""Payout curves: each component's curve, the whole plan along one metric, a 2-D heatmap, an earnings calculator."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from compcore import explore
+from ui import charts, state
+
+state.page_setup()
+scn = state.valid()
+plan = scn.plan
+ids = [m.id for m in plan.metrics]
+names = {m.id: m.name for m in plan.metrics}
+labels = [c.name or c.id for c in plan.components]
+
+st.title("Payout curves")
+if state.problems():
+    st.info("The plan being edited has errors; these charts use the last valid plan.", icon="ℹ️")
+
+st.subheader("Each component")
+st.caption("Attainment of the component's metric -> payout of that component, before weights and gates.")
+st.altair_chart(charts.components_chart(explore.component_curves(plan), labels), width="stretch",
+                key="curves_components")
+
+# ---------------------------------------------------------------- the other metrics held
+with st.sidebar:
+    st.markdown("**Hold the other metrics at**")
+    for mid in ids:
+        st.slider(f"{names[mid]}", 0.0, 200.0, step=1.0, format="%.0f%%",
+                  **state.bind(f"held_{mid}", ("ui", "held", mid), default=1.0, to_widget=state.pct_in,
+                               from_widget=state.pct_out))
+held = {mid: float(state.ui("held").get(mid, 1.0)) for mid in ids}
+
+st.subheader("The whole plan along one metric")
+metric = st.selectbox("Vary", ids, format_func=names.get,
+                      **state.bind("sweep_metric", ("ui", "sweep_metric"), default=ids[0]))
+metric = metric if metric in ids else ids[0]
+others = ", ".join(f"{names[m]} {held[m]:.0%}" for m in ids if m != metric)
+st.caption(f"Others held at: {others or 'none'} (attainment; change them in the sidebar).")
+sweep = explore.sweep(plan, metric, held)
+series = {"total": "Total payout", **{c.id: f"{c.name or c.id} (weighted)" for c in plan.components}}
+st.altair_chart(charts.sweep_chart(sweep, series, names[metric]), width="stretch", key="curves_sweep")
+
+st.subheader("Two metrics at once")
+if len(ids) < 2:
+    st.caption("The heatmap needs a plan with two metrics or more.")
+else:
+    a, b = st.columns(2)
+    x = a.selectbox("Across", ids, format_func=names.get, **state.bind("heat_x", ("ui", "heat_x"), default=ids[0]))
+    y_opts = [m for m in ids if m != x]
+    y = b.selectbox("Up", y_opts, format_func=names.get,
+                    **state.bind("heat_y", ("ui", "heat_y"),
+                                 default=y_opts[0] if state.ui("heat_y") not in y_opts else state.ui("heat_y")))
+    if state.ui("heat_y") not in y_opts:
+        y = y_opts[0]
+    gates = [g for g in plan.gates if g.metric in (x, y)]
+    st.caption("Colour is the total payout; a sharp colour edge is a gate or a threshold."
+               + (f" Gates here: {len(gates)}." if gates else ""))
+    st.altair_chart(charts.heatmap_chart(explore.heatmap(plan, x, y, held), names[x], names[y]),
+                    width="stretch", key="curves_heatmap")
+
+# ---------------------------------------------------------------- calculator
+st.subheader("What would someone earn?")
+roster_salary = float(scn.roster[0].base_salary) if scn.roster else 100_000.0
+cols = st.columns(min(len(ids), 4) + 1)
+actuals = {}
+for i, m in enumerate(plan.metrics):
+    with cols[i % (len(cols) - 1)]:
+        actuals[m.id] = st.number_input(
+            f"{m.name}" + (f" ({m.unit})" if m.unit else ""), min_value=0.0, format="%.4g",
+            help=f"Target {m.target:g}; {'lower' if m.direction == 'lower' else 'higher'} is better.",
+            **state.bind(f"actual_{m.id}", ("ui", "actuals", m.id), default=m.target))
+with cols[-1]:
+    salary = st.number_input("Base salary a year", min_value=0.0, step=1000.0, format="%.0f",
+                             **state.bind("calc_salary", ("ui", "salary"), default=roster_salary))
+e = explore.earnings(plan, actuals, salary)
+m1, m2, m3 = st.container(key="calc_result").columns(3)
+m1.metric(f"Payout this {plan.period}", charts.money(e.money))
+m2.metric("Of target incentive", charts.pct(e.total, 1))
+m3.metric(f"Target incentive per {plan.period}", charts.money(e.target_per_period))
+table = pd.DataFrame({
+    "Component": e.rows["component"], "Metric": e.rows["metric"], "Actual": e.rows["actual"].map("{:,.4g}".format),
+    "Attainment": e.rows["attainment"].map(lambda v: charts.pct(v, 1)),
+    "Payout": e.rows["payout"].map(lambda v: charts.pct(v, 1)), "Weight": e.rows["weight"].map(charts.pct),
+    "Money": e.rows["money"].map(charts.money),
+})
+st.dataframe(table, hide_index=True, width="stretch", key="calc_table")
+if e.multiplier != 1.0:
+    st.caption(f"Plan multiplier applied: x{e.multiplier:.3g}.")
+for line in e.gates_fired:
+    st.warning(f"Gate fired: {line}.", icon="🚧")
+if not e.gates_fired and plan.gates:
+    st.caption("No gate fired.")
+if plan.cap is not None and e.total >= plan.cap - 1e-9:
+    st.caption(f"The plan cap of {charts.pct(plan.cap)} applies.")

@@ -1,0 +1,184 @@
+"""Plan designer: metrics, components and their curves, gates, modifiers; the curve redrawn live."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from compcore import explore
+from compcore.describe import describe, describe_curve
+from ui import charts, state
+
+state.page_setup()
+d = state.draft()
+plan_d = d["plan"]
+plan = state.valid().plan
+metric_ids = [m["id"] for m in plan_d["metrics"]]
+metric_names = {m["id"]: m.get("name") or m["id"] for m in plan_d["metrics"]}
+comp_ids = [c["id"] for c in plan_d["components"]]
+comp_names = {c["id"]: c.get("name") or c["id"] for c in plan_d["components"]}
+PCT = {"min_value": 0.0, "step": 5.0, "format": "%.4g"}
+
+st.title("Plan designer")
+banner = st.container()
+
+# ---------------------------------------------------------------- start from
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+options = [*state.sample_plans(), "Blank plan"]
+choice = left.selectbox("Start from a sample plan or a blank one", options,
+                        **state.bind("start_from", ("ui", "start_from"), default=options[0]))
+right.button("Load", key="load_plan", on_click=state.start_from, args=(choice,), width="stretch",
+             help="Replaces the plan; roster, budget and assumptions of kept metrics stay.")
+
+# ---------------------------------------------------------------- plan settings
+with st.container(border=True):
+    st.subheader("Plan")
+    c1, c2, c3, c4, c5 = st.columns([3, 1.3, 1.6, 1.4, 1.2])
+    c1.text_input("Name", **state.bind("plan_name", state.plan_path("name")))
+    c2.selectbox("Paid every", ["month", "quarter", "half", "year"],
+                 **state.bind("plan_period", state.plan_path("period"), default="year"))
+    kind_kw, value_kw, is_pct = state.incentive_bindings()
+    c3.radio("Target incentive", ["% of base salary", "Fixed amount a year"], **kind_kw)
+    c4.number_input("% of base" if is_pct else "Amount a year", min_value=0.0,
+                    step=1.0 if is_pct else 500.0, format="%.4g" if is_pct else "%.0f", **value_kw)
+    c5.number_input("Plan cap %", **PCT, placeholder="no cap",
+                    help="Most the total can pay, as % of target incentive. Empty: no cap.",
+                    **state.bind("plan_cap", state.plan_path("cap"), to_widget=state.pct_in,
+                                 from_widget=state.pct_out))
+    state.show_problems("plan.target_incentive")
+    state.show_problems("plan.cap")
+
+# ---------------------------------------------------------------- metrics
+with st.container(border=True):
+    st.subheader("Metrics")
+    for i, m in enumerate(plan_d["metrics"]):
+        cols = st.columns([3, 1.2, 2, 1.2, 1.3, 0.5], vertical_alignment="bottom")
+        p = state.plan_path("metrics", i)
+        cols[0].text_input("Metric", **state.bind(f"metric_{i}_name", (*p, "name")))
+        cols[1].number_input("Target", min_value=0.0, format="%.4g", **state.bind(f"metric_{i}_target", (*p, "target")))
+        cols[2].text_input("Unit", placeholder="e.g. share of new clients",
+                           **state.bind(f"metric_{i}_unit", (*p, "unit")))
+        cols[3].selectbox("Better when", ["higher", "lower"],
+                          **state.bind(f"metric_{i}_direction", (*p, "direction"), default="higher"))
+        cols[4].selectbox("Measured per", ["individual", "team", "company"],
+                          **state.bind(f"metric_{i}_scope", (*p, "scope"), default="individual"))
+        used = [c["id"] for c in plan_d["components"] if c["metric"] == m["id"]]
+        cols[5].button("✕", key=f"remove_metric_{i}", on_click=state.remove_metric, args=(i,),
+                       disabled=bool(used) or len(metric_ids) == 1,
+                       help=f"Used by {', '.join(used)}" if used else "Remove this metric")
+        state.show_problems(f"plan.metrics[{i}]")
+    st.button("Add metric", key="add_metric", on_click=state.add_metric)
+
+# ---------------------------------------------------------------- weights
+with st.container(border=True):
+    st.subheader("Components and weights")
+    cols = st.columns(max(len(comp_ids), 1))
+    for i, cid in enumerate(comp_ids):
+        cols[i].slider(f"{comp_names[cid]} weight %", 0.0, 100.0, step=1.0, format="%.0f%%",
+                       **state.weight_binding(i))
+        with cols[i]:
+            state.show_problems(f"plan.components[{i}].weight")
+    st.toggle("Keep weights at 100% (moving one rescales the others)",
+              **state.bind("rebalance", ("ui", "rebalance"), default=True))
+    state.show_problems("plan.components", exact=True)
+
+    # ------------------------------------------------------------ the component being edited
+    sel = min(int(state.ui("component") or 0), len(comp_ids) - 1)
+    state.set_ui("component", sel)
+    st.radio("Edit component", list(range(len(comp_ids))), horizontal=True,
+             format_func=lambda i: comp_names[comp_ids[i]], **state.bind("component_pick", ("ui", "component")))
+    comp = plan_d["components"][sel]
+    cp = state.plan_path("components", sel)
+    form, chart_col = st.columns([1.1, 1])
+    with form:
+        a, b = st.columns(2)
+        a.text_input("Component name", **state.bind(f"comp_{sel}_name", (*cp, "name")))
+        b.selectbox("Paid on metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
+                    **state.bind(f"comp_{sel}_metric", (*cp, "metric")))
+        state.show_problems(f"plan.components[{sel}].metric")
+        kind = comp["curve"].get("kind", "linear")
+        a, b, c = st.columns(3)
+        st.session_state[f"comp_{sel}_kind"] = kind
+        a.selectbox("Curve", ["linear", "tiers", "steps"], key=f"comp_{sel}_kind",
+                    on_change=state.set_curve_kind, args=(sel, f"comp_{sel}_kind"),
+                    format_func={"linear": "Linear points", "tiers": "Rate tiers", "steps": "Steps"}.get)
+        b.number_input("Threshold %", **PCT, help="Below this attainment the component pays nothing.",
+                       **state.threshold_binding(f"comp_{sel}_threshold", (*cp, "curve")))
+        c.number_input("Cap %", **PCT, placeholder="no cap", help="Most this component can pay. Empty: no cap.",
+                       **state.bind(f"comp_{sel}_cap", (*cp, "curve", "cap"), to_widget=state.pct_in,
+                                    from_widget=state.pct_out))
+        if kind == "linear":
+            st.selectbox("Above the last point", ["flat", "extend"],
+                         format_func={"flat": "stay flat", "extend": "keep rising (accelerator)"}.get,
+                         **state.bind(f"comp_{sel}_above", (*cp, "curve", "above"), default="flat"))
+        elif kind == "tiers":
+            st.selectbox("Tier mode", ["marginal", "retroactive"],
+                         format_func={"marginal": "marginal (each rate pays inside its band)",
+                                      "retroactive": "retroactive (reached rate pays all)"}.get,
+                         **state.bind(f"comp_{sel}_mode", (*cp, "curve", "mode"), default="marginal"))
+        rows, kw = state.bind_curve_editor(f"comp_{sel}_table", (*cp, "curve"), kind)
+        st.data_editor(rows, num_rows="dynamic", width="stretch", hide_index=True, **kw)
+        state.show_problems(f"plan.components[{sel}].curve")
+        st.button("Remove this component", key="remove_component", on_click=state.remove_component, args=(sel,),
+                  disabled=len(comp_ids) == 1)
+    with chart_col:
+        curve = explore.curve_or_none(comp["curve"])
+        if curve is None and sel < len(plan.components):
+            curve = plan.components[sel].curve
+            st.caption("Showing the last valid curve until the table is fixed.")
+        if curve is not None:
+            lo, hi = explore.attainment_range([curve])
+            st.altair_chart(charts.curve_chart(explore.curve_frame(curve, lo, hi), comp_names[comp["id"]]),
+                            width="stretch", key="designer_curve")
+            st.caption(describe_curve(curve).capitalize() + ".")
+    st.button("Add component", key="add_component", on_click=state.add_component)
+
+# ---------------------------------------------------------------- gates and modifiers
+with st.container(border=True):
+    st.subheader("Gates")
+    st.caption("When a metric's attainment is below a level, cap the payout (0% = circuit breaker).")
+    for i, _g in enumerate(plan_d.get("gates", [])):
+        gp = state.plan_path("gates", i)
+        cols = st.columns([2.5, 1, 1, 2.5, 0.5], vertical_alignment="bottom")
+        cols[0].selectbox("If metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
+                          **state.bind(f"gate_{i}_metric", (*gp, "metric")))
+        cols[1].number_input("is below %", **PCT, **state.bind(f"gate_{i}_below", (*gp, "below"),
+                                                               to_widget=state.pct_in, from_widget=state.pct_out))
+        cols[2].number_input("cap at %", **PCT, **state.bind(f"gate_{i}_cap", (*gp, "cap"),
+                                                             to_widget=state.pct_in, from_widget=state.pct_out))
+        cols[3].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
+                            **state.applies_binding(f"gate_{i}_applies", (*gp, "applies_to")))
+        cols[4].button("✕", key=f"remove_gate_{i}", on_click=state.remove_item, args=("gates", i))
+        state.show_problems(f"plan.gates[{i}]")
+    st.button("Add gate", key="add_gate", on_click=state.add_gate)
+
+with st.container(border=True):
+    st.subheader("Modifiers")
+    st.caption("Multiply payout by a factor that depends on a metric (a kicker or a decelerator).")
+    for i, mod in enumerate(plan_d.get("modifiers", [])):
+        mp = state.plan_path("modifiers", i)
+        cols = st.columns([2.5, 1.5, 2.5, 0.5], vertical_alignment="bottom")
+        cols[0].selectbox("Metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
+                          **state.bind(f"mod_{i}_metric", (*mp, "metric")))
+        mkind = mod["curve"].get("kind", "steps")
+        st.session_state[f"mod_{i}_kind"] = mkind
+        cols[1].selectbox("Factor curve", ["steps", "linear"], key=f"mod_{i}_kind",
+                          on_change=state.set_curve_kind, args=(i, f"mod_{i}_kind", "modifiers"))
+        cols[2].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
+                            **state.applies_binding(f"mod_{i}_applies", (*mp, "applies_to")))
+        cols[3].button("✕", key=f"remove_mod_{i}", on_click=state.remove_item, args=("modifiers", i))
+        rows, kw = state.bind_curve_editor(f"mod_{i}_table", (*mp, "curve"), mkind)
+        st.data_editor(rows, num_rows="dynamic", hide_index=True, **kw)
+        state.show_problems(f"plan.modifiers[{i}]")
+    st.button("Add modifier", key="add_modifier", on_click=state.add_modifier)
+
+# ---------------------------------------------------------------- description and warnings
+st.subheader("In plain English")
+st.markdown("\n".join(f"- {line}" for line in describe(plan)))
+for g in explore.guardrails(plan_d):
+    st.warning(g.message, icon="💡")
+
+with banner:
+    rest = state.unshown_problems()
+    if state.problems():
+        st.error("The plan as typed is not valid yet, so the charts and costs use the last valid plan. "
+                 "Fix the fields marked below." + "".join(f"\n- {x}" for x in rest), icon="✋")

@@ -1,0 +1,182 @@
+"""Altair chart builders: pure functions from DataFrames (made by compcore) to charts.
+
+Conventions: attainment and payout are fractions shown as %, money is shown
+with thousands separators (``CURRENCY`` prefix), every mark has a tooltip,
+axes are labelled, and colours come from :data:`PALETTE` in a stable order
+(the n-th component, scenario or series always gets the same colour).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import altair as alt
+import pandas as pd
+
+#: currency prefix for money axes and labels (the plan has no currency field; see docs/app.md)
+CURRENCY = "$"
+MONEY = f"{CURRENCY},.0f"
+PCT = ".0%"
+#: colour-blind friendly categorical palette (Okabe-Ito), used in a fixed order
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+BUDGET_COLOR = "#D55E00"
+QUANTILE_COLOR = "#555555"
+HEIGHT = 260
+
+
+def money(x: float) -> str:
+    """12345.6 -> '$12,346'."""
+    return f"{'-' if x < 0 else ''}{CURRENCY}{abs(x):,.0f}"
+
+
+def pct(x: float, digits: int = 0) -> str:
+    """0.125 -> '12.5%' (digits=1)."""
+    return f"{x * 100:.{digits}f}%"
+
+
+def color_scale(domain: Sequence[str]) -> alt.Scale:
+    """The palette mapped onto ``domain`` in order, so colours are stable across charts."""
+    return alt.Scale(domain=list(domain), range=[PALETTE[i % len(PALETTE)] for i in range(len(domain))])
+
+
+def _x_att(title: str = "Attainment (% of target)") -> alt.X:
+    return alt.X("attainment:Q", title=title, axis=alt.Axis(format=PCT))
+
+
+def _target_rule() -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"attainment": [1.0]})).mark_rule(strokeDash=[4, 4], color="#999").encode(
+        x="attainment:Q")
+
+
+def curve_chart(df: pd.DataFrame, title: str = "", color: str = PALETTE[0]) -> alt.LayerChart:
+    """One payout curve: columns ``attainment``, ``payout`` (fractions)."""
+    line = alt.Chart(df).mark_line(color=color, strokeWidth=2.5, interpolate="linear").encode(
+        x=_x_att(), y=alt.Y("payout:Q", title="Payout (% of target incentive)", axis=alt.Axis(format=PCT)),
+        tooltip=[alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),
+                 alt.Tooltip("payout:Q", title="Payout", format=".1%")])
+    return (line + _target_rule()).properties(title=title, height=HEIGHT)
+
+
+def components_chart(df: pd.DataFrame, labels: Sequence[str]) -> alt.LayerChart:
+    """Every component's curve: columns ``label``, ``attainment``, ``payout``."""
+    line = alt.Chart(df).mark_line(strokeWidth=2.5).encode(
+        x=_x_att(), y=alt.Y("payout:Q", title="Payout (% of target incentive)", axis=alt.Axis(format=PCT)),
+        color=alt.Color("label:N", title="Component", scale=color_scale(labels), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("label:N", title="Component"),
+                 alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),
+                 alt.Tooltip("payout:Q", title="Payout", format=".1%")])
+    return (line + _target_rule()).properties(height=HEIGHT + 40)
+
+
+def sweep_chart(df: pd.DataFrame, series: dict[str, str], metric_name: str) -> alt.LayerChart:
+    """The plan total and each component's weighted share as one metric varies.
+
+    ``series`` maps column names of ``df`` to labels, the total first.
+    """
+    long = df.melt(id_vars=["attainment"], value_vars=list(series), var_name="series", value_name="payout")
+    long["series"] = long["series"].map(series)
+    labels = list(series.values())
+    line = alt.Chart(long).mark_line().encode(
+        x=_x_att(f"{metric_name} (% of target)"),
+        y=alt.Y("payout:Q", title="Payout (% of target incentive)", axis=alt.Axis(format=PCT)),
+        color=alt.Color("series:N", title=None, scale=color_scale(labels), legend=alt.Legend(orient="bottom")),
+        strokeWidth=alt.condition(alt.datum.series == labels[0], alt.value(3.5), alt.value(1.5)),
+        tooltip=[alt.Tooltip("series:N", title="Series"),
+                 alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),
+                 alt.Tooltip("payout:Q", title="Payout", format=".1%")])
+    return (line + _target_rule()).properties(height=HEIGHT + 40)
+
+
+def heatmap_chart(df: pd.DataFrame, x_title: str, y_title: str) -> alt.Chart:
+    """Total payout over two attainments: columns ``x``, ``y``, ``total``; a gate shows as a colour edge."""
+    step = float(df["x"].drop_duplicates().sort_values().diff().median())
+    data = df.assign(x2=df["x"] + step, y2=df["y"] + step)
+    return alt.Chart(data).mark_rect().encode(
+        x=alt.X("x:Q", title=f"{x_title} (% of target)", axis=alt.Axis(format=PCT)), x2="x2:Q",
+        y=alt.Y("y:Q", title=f"{y_title} (% of target)", axis=alt.Axis(format=PCT)), y2="y2:Q",
+        color=alt.Color("total:Q", title="Payout", scale=alt.Scale(scheme="viridis"),
+                        legend=alt.Legend(format=PCT)),
+        tooltip=[alt.Tooltip("x:Q", title=x_title, format=".1%"), alt.Tooltip("y:Q", title=y_title, format=".1%"),
+                 alt.Tooltip("total:Q", title="Payout", format=".1%")],
+    ).properties(height=HEIGHT + 80)
+
+
+def cost_histogram(bins: pd.DataFrame, budget: float | None, quantiles: dict[str, float]) -> alt.LayerChart:
+    """Cost distribution: ``bins`` has ``lo``, ``hi``, ``share``; budget line and P10/P50/P90 markers."""
+    bars = alt.Chart(bins).mark_bar(color=PALETTE[0], opacity=0.85).encode(
+        x=alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY)), x2="hi:Q",
+        y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT)),
+        tooltip=[alt.Tooltip("lo:Q", title="From", format=MONEY), alt.Tooltip("hi:Q", title="To", format=MONEY),
+                 alt.Tooltip("share:Q", title="Share of trials", format=".1%")])
+    q = pd.DataFrame({"label": list(quantiles), "cost": list(quantiles.values())})
+    top = float(bins["share"].max()) * 1.08 if len(bins) else 1.0
+    q_rules = alt.Chart(q).mark_rule(color=QUANTILE_COLOR, strokeDash=[3, 3]).encode(
+        x="cost:Q", tooltip=[alt.Tooltip("label:N", title="Percentile"),
+                             alt.Tooltip("cost:Q", title="Cost", format=MONEY)])
+    q_text = alt.Chart(q).mark_text(dy=-6, color=QUANTILE_COLOR, fontSize=11).encode(
+        x="cost:Q", y=alt.datum(top), text="label:N")
+    layers = [bars, q_rules, q_text]
+    if budget is not None:
+        b = pd.DataFrame({"label": ["Budget"], "cost": [budget]})
+        layers.append(alt.Chart(b).mark_rule(color=BUDGET_COLOR, strokeWidth=2.5).encode(
+            x="cost:Q", tooltip=[alt.Tooltip("cost:Q", title="Budget", format=MONEY)]))
+        layers.append(alt.Chart(b).mark_text(dy=-6, dx=4, align="left", color=BUDGET_COLOR, fontWeight="bold").encode(
+            x="cost:Q", y=alt.datum(top * 0.9), text="label:N"))
+    return alt.layer(*layers).properties(height=HEIGHT + 40)
+
+
+def team_chart(df: pd.DataFrame) -> alt.Chart:
+    """Expected cost by team: columns ``team``, ``expected`` (money), optional ``p90``."""
+    tips = [alt.Tooltip("team:N", title="Team"), alt.Tooltip("expected:Q", title="Expected cost", format=MONEY)]
+    if "p90" in df:
+        tips.append(alt.Tooltip("p90:Q", title="P90", format=MONEY))
+    return alt.Chart(df).mark_bar(color=PALETTE[0]).encode(
+        y=alt.Y("team:N", title=None, sort="-x"),
+        x=alt.X("expected:Q", title="Expected cost per period", axis=alt.Axis(format=MONEY)),
+        tooltip=tips).properties(height=max(120, 36 * len(df)))
+
+
+def payout_pct_chart(bins: pd.DataFrame) -> alt.Chart:
+    """Individual payout % distribution: ``bins`` with ``lo``, ``hi`` (fractions), ``share``."""
+    return alt.Chart(bins).mark_bar(color=PALETTE[2], opacity=0.85).encode(
+        x=alt.X("lo:Q", title="Individual payout (% of target incentive)", axis=alt.Axis(format=PCT)), x2="hi:Q",
+        y=alt.Y("share:Q", title="Share of people x trials", axis=alt.Axis(format=PCT)),
+        tooltip=[alt.Tooltip("lo:Q", title="From", format=".0%"), alt.Tooltip("hi:Q", title="To", format=".0%"),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")]).properties(height=HEIGHT)
+
+
+def tornado_chart(df: pd.DataFrame) -> alt.Chart:
+    """Sensitivity: columns ``metric``, ``low``, ``high`` (cost when the metric is at its P10 / P90), ``base``."""
+    base = float(df["base"].iloc[0]) if len(df) else 0.0
+    long = pd.concat([df.assign(end=df["low"], side="Metric at its P10"),
+                      df.assign(end=df["high"], side="Metric at its P90")])
+    order = df.assign(span=(df["high"] - df["low"]).abs()).sort_values("span", ascending=False)["metric"].tolist()
+    bars = alt.Chart(long).mark_bar().encode(
+        y=alt.Y("metric:N", title=None, sort=order), x=alt.X("end:Q", title="Expected cost per period",
+                                                             axis=alt.Axis(format=MONEY)),
+        x2=alt.X2("base:Q"),
+        color=alt.Color("side:N", title=None, scale=color_scale(["Metric at its P10", "Metric at its P90"]),
+                        legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("side:N", title="When"),
+                 alt.Tooltip("end:Q", title="Expected cost", format=MONEY)])
+    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#333").encode(x="base:Q")
+    return (bars + rule).properties(height=max(120, 40 * len(df)))
+
+
+def share_chart(df: pd.DataFrame) -> alt.Chart:
+    """Sensitivity as shares of cost variance: columns ``metric``, ``share``."""
+    return alt.Chart(df).mark_bar(color=PALETTE[1]).encode(
+        y=alt.Y("metric:N", title=None, sort="-x"),
+        x=alt.X("share:Q", title="Share of cost variance explained", axis=alt.Axis(format=PCT)),
+        tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("share:Q", title="Share", format=".1%")],
+    ).properties(height=max(120, 40 * len(df)))
+
+
+def preview_chart(bins: pd.DataFrame, unit_format: str = ",.3~g") -> alt.Chart:
+    """A small histogram of one assumption: ``bins`` with ``lo``, ``hi``, ``share``."""
+    return alt.Chart(bins).mark_bar(color=PALETTE[4]).encode(
+        x=alt.X("lo:Q", title=None, axis=alt.Axis(format=unit_format, labelFontSize=9, tickCount=4)), x2="hi:Q",
+        y=alt.Y("share:Q", title=None, axis=None),
+        tooltip=[alt.Tooltip("lo:Q", title="From", format=unit_format),
+                 alt.Tooltip("hi:Q", title="To", format=unit_format),
+                 alt.Tooltip("share:Q", title="Share", format=".1%")]).properties(height=70)
