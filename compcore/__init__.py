@@ -12,17 +12,29 @@ Load a plan, compute payouts, simulate what a plan will cost.
 """
 
 from compcore.describe import describe
+from compcore.draws import MetricDraws, draw_metrics
 from compcore.errors import PlanError
-from compcore.payout import PayoutResult, attainment, payout
+from compcore.payout import PayoutResult, actual_for, attainment, payout
 from compcore.plan import Plan, dump_plan, load_plan
+from compcore.scenario import Scenario, dump_scenario, load_scenario
+from compcore.simulate import SimulationResult, price, simulate
 
 __all__ = [
+    "MetricDraws",
+    "PayoutResult",
     "Plan",
     "PlanError",
-    "PayoutResult",
+    "Scenario",
+    "SimulationResult",
+    "actual_for",
     "attainment",
     "describe",
+    "draw_metrics",
     "dump_plan",
+    "dump_scenario",
     "load_plan",
+    "load_scenario",
     "payout",
+    "price",
+    "simulate",
 ]
