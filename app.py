@@ -22,6 +22,8 @@ KNOWN = {
 st.set_page_config(page_title="compcore: variable pay sandbox", page_icon="🎯", layout="wide")
 files = [f for f in KNOWN if (HERE / "pages" / f).exists()]
 files += sorted(p.name for p in (HERE / "pages").glob("*.py") if p.name not in KNOWN and not p.name.startswith("_"))
+if st.query_params.get("view") == "hr":  # read-only HR mode (issue 7): the plan document only, no other pages
+    files = [f for f in files if f == "plan_document.py"] or files
 pages = [
     st.Page(f"pages/{f}", title=KNOWN.get(f, (f[:-3].replace("_", " ").capitalize(), None))[0],
             icon=KNOWN.get(f, ("", "📄"))[1], default=(f == "plan_designer.py"))

@@ -47,6 +47,9 @@ K_NOTICE = "notice"  # str | None: a message to show once (e.g. a bad share link
 K_LINK = "link_token"  # str | None: the share token already applied or created in this session
 K_VERSIONS = "editor_versions"  # {editor name: int}: bumps reset a data editor after an edit
 K_SHOWN = "problems_shown"  # set of problem paths shown next to a field in this run
+# added for the Scenarios / Plan document pages (ui/saved.py, issue 7):
+K_SAVED = "saved_ref"  # dict | None: id, version, label, data of the saved scenario last loaded or saved
+K_SAVED_LINK = "saved_link"  # str | None: the ?scenario=<id> already applied in this session
 
 TRIAL_CHOICES = (1_000, 10_000, 50_000, 100_000)
 UI_DEFAULTS: dict[str, Any] = {
@@ -111,8 +114,13 @@ def init() -> None:
         ss[K_NOTICE] = None
         ss[K_LINK] = None
         ss[K_VERSIONS] = {}
+        ss[K_SAVED] = None  # ui/saved.py
+        ss[K_SAVED_LINK] = None  # ui/saved.py
     ss[K_SHOWN] = set()
     _apply_link()
+    from ui.saved import apply_saved_link  # ?scenario=<id> links to the scenario store (issue 7)
+
+    apply_saved_link()
 
 
 def _apply_link() -> None:

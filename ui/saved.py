@@ -1,0 +1,158 @@
+"""Saved scenarios in the app: the store, ``?scenario=<id>`` links, comparisons, the HR read-only mode.
+
+The bridge from the Scenarios and Plan document pages to :mod:`compcore.store`,
+:mod:`compcore.compare` and :mod:`compcore.document`. Session state is owned
+by :mod:`ui.state`; this module keeps its one key there (``state.K_SAVED``).
+
+Database URL: ``COMPCORE_DB_URL`` from Streamlit secrets, else the environment
+variable, else the SQLite default of :func:`compcore.store.default_url`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import streamlit as st
+
+from compcore.errors import PlanError
+from compcore.scenario import Scenario, dump_scenario, load_scenario
+from compcore.store import SavedScenario, ScenarioNotFoundError, ScenarioStore
+from ui import state
+
+#: query parameter values
+HR_VIEW = "hr"
+SCENARIO_PARAM = "scenario"
+
+
+def db_url() -> str | None:
+    """``COMPCORE_DB_URL`` from Streamlit secrets or the environment (None: the SQLite default)."""
+    try:
+        url = st.secrets.get("COMPCORE_DB_URL")
+    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
+        url = None
+    return str(url) if url else os.environ.get("COMPCORE_DB_URL") or None
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str | None) -> ScenarioStore:
+    return ScenarioStore(url)
+
+
+def store() -> ScenarioStore:
+    """The scenario store (one per database URL, shared by all sessions)."""
+    return _store(db_url())
+
+
+def is_hr_view() -> bool:
+    """True in the read-only HR mode (``?view=hr``)."""
+    return st.query_params.get("view") == HR_VIEW
+
+
+# ---------------------------------------------------------------- loading into the canonical scenario
+
+
+def _remember(rec: SavedScenario) -> None:
+    st.session_state[state.K_SAVED] = {"id": rec.id, "version": rec.version, "label": rec.label,
+                                       "data": json.dumps(rec.data, sort_keys=True)}
+
+
+def load(id_or_name: str, version: int | None = None) -> SavedScenario:
+    """Make a saved scenario (latest or given version) the canonical scenario of this session."""
+    rec = store().get(id_or_name, version)
+    state.set_scenario(dump_scenario(load_scenario(rec.data)))
+    _remember(rec)
+    return rec
+
+
+def apply_saved_link() -> None:
+    """Open ``?scenario=<id>`` (once per id per session); an unknown id becomes a clear notice."""
+    sid = st.query_params.get(SCENARIO_PARAM)
+    ss = st.session_state
+    if not sid or ss.get(state.K_SAVED_LINK) == sid:
+        return
+    ss[state.K_SAVED_LINK] = sid
+    try:
+        load(sid)
+    except ScenarioNotFoundError:
+        ss[state.K_NOTICE] = (f"No saved scenario has the id {sid!r}: it may have been deleted, or the link was "
+                              "cut short. The sample scenario is shown instead.")
+        state.set_scenario(state.default_scenario())
+    except PlanError as e:
+        ss[state.K_NOTICE] = f"The saved scenario {sid!r} could not be opened: {e}"
+
+
+def save_current(name: str, author: str | None) -> SavedScenario:
+    """Save the last valid scenario under ``name`` (a new version if the name exists)."""
+    rec = store().save(name, dump_scenario(state.valid()), author=author or None)
+    state.set_scenario(dump_scenario(load_scenario(rec.data)))  # the scenario now carries the saved name
+    _remember(rec)
+    return rec
+
+
+def current_saved() -> dict[str, Any] | None:
+    """The saved record this session's scenario came from, if it is unchanged since; else None."""
+    ref = st.session_state.get(state.K_SAVED)
+    if not ref:
+        return None
+    now = json.dumps(dump_scenario(state.valid()), sort_keys=True)
+    same = now == json.dumps(dump_scenario(load_scenario(json.loads(ref["data"]))), sort_keys=True)
+    return ref if same else None
+
+
+def stamp(now: str) -> str:
+    """Version/date line for the plan document: the saved version, or an unsaved note with the time."""
+    ref = current_saved()
+    if ref:
+        return f"Saved version {ref['version']} ({ref['label']})"
+    ref = st.session_state.get(state.K_SAVED)
+    based = f", based on {ref['label']}" if ref else ""
+    return f"Unsaved scenario{based}, shown {now}"
+
+
+# ---------------------------------------------------------------- links
+
+
+def app_url(page: str = "") -> str:
+    """This app's base URL with ``page`` as the path (e.g. ``plan_document``), no query."""
+    raw = st.context.url or "http://localhost:8501/"
+    parts = urlsplit(raw)
+    path = parts.path.rstrip("/")
+    known = {"plan_designer", "payout_curves", "cost_simulation", "scenarios", "plan_document",
+             "targets_from_data"}
+    if path.rsplit("/", 1)[-1] in known:
+        path = path.rsplit("/", 1)[0]
+    return urlunsplit((parts.scheme, parts.netloc, f"{path}/{page}" if page else f"{path}/", "", ""))
+
+
+def hr_links(scn: Scenario) -> dict[str, str]:
+    """Read-only links for HR: by saved id (no data in the URL) when saved, and self-contained (``?s=``)."""
+    from compcore.share import encode_scenario
+
+    out: dict[str, str] = {}
+    ref = current_saved()
+    if ref:
+        out["saved"] = app_url("plan_document") + "?" + urlencode({"view": HR_VIEW, SCENARIO_PARAM: ref["id"]})
+    try:
+        token = encode_scenario(dump_scenario(scn))
+        out["link"] = app_url("plan_document") + "?" + urlencode({"view": HR_VIEW, "s": token})
+    except PlanError:
+        pass
+    return out
+
+
+# ---------------------------------------------------------------- simulations of other scenarios
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _simulate(data_json: str, trials: int, seed: int) -> Any:
+    from compcore.simulate import simulate
+
+    return simulate(load_scenario(data_json), trials=trials, seed=seed)
+
+
+def simulation_of(scn: Scenario) -> Any:
+    """The simulation of any scenario at this session's trials and seed, cached by content."""
+    return _simulate(json.dumps(dump_scenario(scn), sort_keys=True), int(state.ui("trials")), int(state.ui("seed")))
