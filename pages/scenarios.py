@@ -1,0 +1,185 @@
+"""Scenarios: save the current scenario, list / load / duplicate / delete saved ones, compare 2-4 side by side."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from compcore import compare
+from compcore.errors import PlanError
+from compcore.scenario import Scenario, load_scenario
+from ui import charts, compare_charts, saved, state
+
+state.page_setup()
+scn = state.valid()
+CURRENT = "Current scenario (this session)"
+
+st.title("Scenarios")
+st.caption("Save what you are designing, come back to it, and put 2-4 scenarios side by side in a meeting. "
+           "Every save keeps the earlier versions.")
+
+
+def _notice(msg: str) -> None:
+    st.session_state[state.K_NOTICE] = msg
+
+
+def _on_save() -> None:
+    name = (st.session_state.get("save_name") or "").strip()
+    try:
+        rec = saved.save_current(name, st.session_state.get("save_author"))
+    except PlanError as e:
+        st.session_state["scenarios_flash"] = ("error", str(e))
+        return
+    st.session_state["scenarios_flash"] = ("success", f"Saved “{rec.name}” as version {rec.version}.")
+
+
+def _on_load(id_or_name: str, version: int | None) -> None:
+    try:
+        rec = saved.load(id_or_name, version)
+    except PlanError as e:
+        st.session_state["scenarios_flash"] = ("error", str(e))
+        return
+    st.session_state["scenarios_flash"] = ("success", f"Loaded “{rec.name}” version {rec.version}; "
+                                           "every page now shows it.")
+
+
+def _on_duplicate(id_: str) -> None:
+    try:
+        rec = saved.store().duplicate(id_, st.session_state.get("dup_name") or "")
+    except PlanError as e:
+        st.session_state["scenarios_flash"] = ("error", str(e))
+        return
+    st.session_state["scenarios_flash"] = ("success", f"Duplicated as “{rec.name}”.")
+
+
+def _on_delete(id_: str, name: str) -> None:
+    try:
+        saved.store().delete(id_)
+    except PlanError as e:
+        st.session_state["scenarios_flash"] = ("error", str(e))
+        return
+    st.session_state["scenarios_flash"] = ("success", f"Deleted “{name}” and its history.")
+
+
+flash = st.session_state.pop("scenarios_flash", None)
+if flash:
+    (st.success if flash[0] == "success" else st.error)(flash[1])
+
+# ---------------------------------------------------------------- save
+st.subheader("Save the current scenario")
+if state.problems():
+    st.info("The plan being edited has errors; saving keeps the last valid version.", icon="ℹ️")
+if st.session_state.get("save_name_for") != scn.name:  # propose the scenario's own name until the user types
+    st.session_state["save_name"] = scn.name
+    st.session_state["save_name_for"] = scn.name
+a, b, c = st.columns([3, 2, 1], vertical_alignment="bottom")
+a.text_input("Name", key="save_name", max_chars=200, help="Saving under an existing name adds a new version of it.")
+b.text_input("Your name (optional)", key="save_author", max_chars=200,
+             help="Shown in the version history next to the date.")
+c.button("Save", key="save_scenario", type="primary", on_click=_on_save, width="stretch")
+
+# ---------------------------------------------------------------- list
+st.subheader("Saved scenarios")
+try:
+    records = saved.store().list()
+except PlanError as e:
+    st.error(f"The scenario database cannot be reached: {e}")
+    records = []
+if not records:
+    st.caption("Nothing saved yet.")
+else:
+    st.dataframe(pd.DataFrame([{"Name": r.name, "Version": r.version, "Saved (UTC)": r.created_at.replace(tzinfo=None),
+                                "By": r.author or "", "Id (for links)": r.id} for r in records]),
+                 hide_index=True, width="stretch",
+                 column_config={"Saved (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm")})
+    by_id = {r.id: r for r in records}
+    pick = st.selectbox("Scenario", list(by_id), format_func=lambda i: by_id[i].name, key="pick_saved")
+    rec = by_id[pick]
+    history = saved.store().history(rec.id)
+    versions = [h.version for h in reversed(history)]
+    labels = {h.version: h.label for h in history}
+    c1, c2, c3 = st.columns([2, 2, 1])
+    version = c1.selectbox("Version", versions, format_func=labels.get, key=f"pick_version_{rec.id}")
+    c2.button("Load", key="load_saved", on_click=_on_load, args=(rec.id, version), type="primary",
+              help="Make it the scenario every page shows. Unsaved edits in this session are replaced.")
+    with c3.popover("Delete"):
+        st.write(f"Delete “{rec.name}” and all {len(history)} versions?")
+        st.button("Yes, delete", key="delete_saved", on_click=_on_delete, args=(rec.id, rec.name))
+    d1, d2 = st.columns([2, 2])
+    d1.text_input("Duplicate as", value=f"{rec.name} (copy)", key="dup_name", max_chars=200)
+    d2.button("Duplicate", key="dup_saved", on_click=_on_duplicate, args=(rec.id,))
+    st.caption(f"Link to this scenario: `{saved.app_url()}?scenario={rec.id}` · read-only for HR: "
+               f"`{saved.app_url('plan_document')}?view=hr&scenario={rec.id}`")
+
+# ---------------------------------------------------------------- compare
+st.subheader("Compare side by side")
+names = {r.name: r for r in records}
+options = [CURRENT, *names]
+chosen = st.multiselect("Scenarios to compare (2 to 4)", options, max_selections=4, key="compare_pick",
+                        default=[o for o in options[:2]] if len(options) >= 2 else [],
+                        help="The current scenario is what the other pages show now, saved or not.")
+if len(chosen) < 2:
+    st.caption("Choose at least two scenarios; save the one you are working on first to compare it with a variant.")
+    st.stop()
+
+scenarios: dict[str, Scenario] = {}
+problems: list[str] = []
+for label, name in zip(compare.unique_labels(chosen), chosen, strict=True):
+    if name == CURRENT:
+        scenarios[label] = scn
+        continue
+    try:
+        scenarios[label] = load_scenario(names[name].data)
+    except PlanError as e:
+        problems.append(f"{name}: {e}")
+for p in problems:
+    st.error(p)
+labels = list(scenarios)
+
+with st.spinner("Simulating each scenario…"):
+    sims: dict[str, Any] = {label: saved.simulation_of(s) for label, s in scenarios.items()}
+
+left, right = st.columns(2)
+with left:
+    st.markdown("**Payout curves**")
+    st.caption("Total payout when every metric is at the same % of target (gates and caps included).")
+    st.altair_chart(compare_charts.curves_overlay(compare.combined_curves(
+        {k: s.plan for k, s in scenarios.items()}), labels), width="stretch", key="cmp_curves")
+with right:
+    st.markdown("**Cost per period**")
+    st.caption(f"Monte Carlo, {int(state.ui('trials')):,} trials each, seed {int(state.ui('seed'))}; "
+               "dashed lines are budgets.")
+    st.altair_chart(compare_charts.costs_overlay(compare.cost_histograms(sims), labels,
+                                                 {k: s.budget for k, s in scenarios.items()}),
+                    width="stretch", key="cmp_costs")
+
+
+def _fmt(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "—"
+    if unit == "money":
+        return charts.money(float(value))
+    if unit == "share":
+        return charts.pct(float(value), 1)
+    if unit == "count":
+        return f"{value:,.0f}"
+    return str(value)
+
+
+st.markdown("**Key figures**")
+kf = compare.key_figures(scenarios, sims)
+shown = pd.DataFrame({"Figure": kf["figure"],
+                      **{label: [_fmt(v, u) for v, u in zip(kf[label], kf["unit"], strict=True)]
+                         for label in labels}})
+st.dataframe(shown, hide_index=True, width="stretch", key="cmp_figures")
+
+st.markdown("**What changed**")
+diff = compare.diff_scenarios(scenarios)
+if diff.empty:
+    st.caption("These scenarios are identical apart from their names.")
+else:
+    st.caption(f"{len(diff)} field(s) differ; “—” means the field is absent in that scenario. "
+               f"The first column ({labels[0]}) is the baseline.")
+    st.dataframe(diff.rename(columns={"field": "Field"}), hide_index=True, width="stretch", key="cmp_diff")
