@@ -16,6 +16,7 @@ draws a count.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Annotated, Literal
 
@@ -179,7 +180,7 @@ class Poisson(_Dist):
         # the tail beyond mean + 15 sd + 30 has probability far below 1e-30
         k = np.arange(int(self.mean + 15 * math.sqrt(self.mean) + 30), dtype=float)
         logpmf = k * math.log(self.mean) - self.mean - _lgamma(k + 1)
-        return _discrete_inverse(u, np.exp(logpmf), k)
+        return _discrete_inverse(u, np.exp(logpmf), None)
 
 
 class Empirical(_Dist):
@@ -225,40 +226,54 @@ def norm_cdf(z: np.ndarray) -> np.ndarray:
     >>> [round(float(x), 6) for x in norm_cdf(np.array([-1.96, 0.0, 1.0]))]
     [0.024998, 0.5, 0.841345]
     """
-    x = -np.asarray(z, dtype=float) / math.sqrt(2.0)
+    z = np.asarray(z, dtype=float)
+    x = z.reshape(-1) * -_SQRT_HALF
     ax = np.abs(x)
-    t = 1.0 / (1.0 + 0.5 * ax)
-    poly = -ax * ax - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277))))))))
-    erfc = t * np.exp(poly)
-    return np.where(x >= 0, erfc, 2.0 - erfc) / 2.0
+    t = 0.5 * ax
+    t += 1.0
+    np.reciprocal(t, out=t)
+    poly = t * _ERFC_COEF[0]
+    for c in _ERFC_COEF[1:-1]:  # Horner, in place: no temporaries per coefficient
+        poly += c
+        poly *= t
+    poly += _ERFC_COEF[-1]
+    poly -= ax * ax
+    np.exp(poly, out=poly)
+    poly *= t  # erfc(|x|)
+    half = 0.5 * poly
+    return np.where(x >= 0, half, 1.0 - half).reshape(z.shape)
 
 
-def _discrete_inverse(u: np.ndarray, pmf: np.ndarray, support: np.ndarray) -> np.ndarray:
-    """``support[k]`` for the smallest k with ``cdf[k] > u``, vectorised by a guide table.
+_SQRT_HALF = math.sqrt(0.5)
+_ERFC_COEF = (0.17087277, -0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418,
+              0.37409196, 1.00002368, -1.26551223)
+
+
+def _discrete_inverse(u: np.ndarray, pmf: np.ndarray, support: np.ndarray | None) -> np.ndarray:
+    """``support[k]`` (k itself if None) for the smallest k with ``cdf[k] > u``, vectorised by a guide table.
 
     Notes
     -----
     Chen & Asau's guide table: bucket ``u`` into G equal bins, start at the
     first k that can hold the bin, then step forward while ``cdf[k] <= u``.
-    Two steps resolve almost every u; the rare rest (a bin holding several
+    One step resolves almost every u; the rare rest (a bin holding several
     support points) falls back to a binary search. A few array passes, several
     times faster than a binary search of every u.
     """
     cdf = np.cumsum(pmf)
     cdf /= cdf[-1]
     cdf[-1] = 2.0  # every u in [0, 1) ends at or before the last support point
-    bins = max(4096, 8 * len(cdf))
+    bins = 1 << max(12, (8 * len(cdf)).bit_length())  # a power of two: u * bins is exact, < bins for u < 1
     guide = np.searchsorted(cdf, np.arange(bins) / bins, side="right")
     u = np.asarray(u, dtype=float)
-    k = guide[np.minimum((u * bins).astype(np.intp), bins - 1)]
-    for _ in range(2):  # cdf[k - 1] <= u holds throughout; step while cdf[k] <= u
-        k += cdf[k] <= u
+    scaled = u * bins
+    k = guide[scaled.astype(np.intp)]
+    del scaled
+    k += cdf[k] <= u  # cdf[k - 1] <= u holds throughout; one step resolves almost every u
     left = cdf[k] <= u  # rare: a bin holding several support points (e.g. the far tail)
     if left.any():
         k[left] = np.searchsorted(cdf, u[left], side="right")
-    return support[k]
+    return k.astype(float) if support is None else support[k]
 
 
 def _betacf(a: float, b: float, x: np.ndarray) -> np.ndarray:
@@ -282,6 +297,7 @@ def _betacf(a: float, b: float, x: np.ndarray) -> np.ndarray:
     return h
 
 
+@functools.lru_cache(maxsize=64)
 def _beta_table(a: float, b: float, points: int = 4097) -> tuple[np.ndarray, np.ndarray]:
     """Grid x on [0, 1] (dense near the ends) and the regularised incomplete beta I_x(a, b) on it."""
     x = (1.0 - np.cos(np.linspace(0.0, np.pi, points))) / 2.0

@@ -51,14 +51,21 @@ SENSITIVITY_TRIALS = CHUNK_TRIALS
 class _PriceCtx:
     """What pricing a chunk needs (picklable, for executors).
 
-    Pricing runs per *unit*: the finest scope among the plan's metrics. With no
-    individual metric, everyone in a team gets the same payout fraction, so a
-    team is priced once with its summed target incentive (same cost, 1/size work).
+    Pricing runs per *unit*, at the finest scope among the plan's metrics. With
+    no individual metric, everyone in a team gets the same payout fraction, so
+    a team is priced once with its summed target incentive (same cost, a
+    fraction of the work). With individual metrics, each team is cut into
+    blocks of ``slots`` people, shape ``(n, blocks, slots)``: team metrics
+    broadcast as ``(n, blocks, 1)`` so their curves run once per block, not
+    once per person; a block's empty slots carry a zero target. ``slots`` = 1
+    is one unit per person; the cheapest size is chosen (:func:`_blocks`).
     """
 
     plan: Plan
     level: str                  # "individual" | "team" | "company"
-    unit_target: np.ndarray     # (U,) summed per-period target incentive of each unit
+    slots: int                  # individual level: people per block
+    block_team: np.ndarray      # individual level: (blocks,) team of each block
+    unit_target: np.ndarray     # (U,) summed per-period target incentive of each unit (0 for an empty slot)
     unit_heads: np.ndarray      # (U,) people in each unit
     emp_unit: np.ndarray        # (E,) unit of each employee
     emp_target: np.ndarray      # (E,) per-period target incentive of each employee
@@ -88,25 +95,60 @@ def _context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray) -> _Pr
         (r.target_incentive or plan.target_incentive).annual(r.base_salary) / per_year for r in roster
     ], dtype=float)
     emp_target = row_target[row_index]
-    scopes = {m.scope for m in plan.metrics}
+    n_emp, n_teams = len(emp_target), int(team_index.max()) + 1
+    scopes = [m.scope for m in plan.metrics]
     level = "individual" if "individual" in scopes else "team" if "team" in scopes else "company"
-    n_units = {"individual": len(emp_target), "team": int(team_index.max()) + 1, "company": 1}[level]
-    emp_unit = {"individual": np.arange(len(emp_target)), "team": team_index,
-                "company": np.zeros(len(emp_target), dtype=np.intp)}[level]
+    slots, block_team = 1, np.zeros(0, dtype=np.intp)
+    if level == "company":
+        emp_unit, n_units = np.zeros(n_emp, dtype=np.intp), 1
+    elif level == "team":
+        emp_unit, n_units = team_index, n_teams
+    else:
+        slots, block_team, emp_unit = _blocks(team_index, n_teams, scopes.count("team"), scopes.count("individual"))
+        n_units = len(block_team) * slots
     unit_target = np.bincount(emp_unit, weights=emp_target, minlength=n_units)
     unit_heads = np.bincount(emp_unit, minlength=n_units).astype(float)
-    return _PriceCtx(plan, level, unit_target, unit_heads, emp_unit, emp_target, team_index)
+    return _PriceCtx(plan, level, slots, block_team, unit_target, unit_heads, emp_unit, emp_target, team_index)
+
+
+def _blocks(team_index: np.ndarray, n_teams: int, n_team: int, n_ind: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """``(slots, block_team, emp_unit)``: teams cut into blocks of ``slots`` people, the cheapest size.
+
+    Cost model in full-size array passes per trial: individual curves ~6, the
+    weighted sum, gates and cap ~3 over every slot; team curves ~6 per block.
+    """
+    sizes = np.bincount(team_index, minlength=n_teams)
+    best = None
+    for b in range(1, int(sizes.max()) + 1):
+        n_blocks = int(np.sum(-(-sizes // b)))
+        cost = n_blocks * b * (6 * n_ind + n_team + 3) + n_blocks * 6 * n_team + len(team_index) * n_ind
+        if best is None or cost < best[0]:
+            best = (cost, b)
+    slots = best[1]  # type: ignore[index]
+    per_team = -(-sizes // slots)
+    block_team = np.repeat(np.arange(n_teams), per_team)
+    first_block = np.concatenate([[0], np.cumsum(per_team)[:-1]])
+    order = np.argsort(team_index, kind="stable")
+    rank = np.empty(len(team_index), dtype=np.intp)  # position of each employee inside its team
+    rank[order] = np.arange(len(team_index)) - np.concatenate([[0], np.cumsum(sizes)[:-1]])[team_index[order]]
+    emp_unit = (first_block[team_index] + rank // slots) * slots + rank % slots
+    return slots, block_team, emp_unit
 
 
 def _actuals(ctx: _PriceCtx, values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Each metric's draws shaped ``(n, 1)`` or ``(n, units)`` so that they broadcast together."""
+    """Each metric's draws shaped to broadcast to ``(n, units)``, or ``(n, blocks, slots)`` with individual metrics."""
     out = {}
+    blocks = ctx.level == "individual"
     for m in ctx.plan.metrics:
         v = values[m.id]
         if m.scope == "company":
-            out[m.id] = v[:, None]
-        elif m.scope == "team" and ctx.level == "individual":
-            out[m.id] = v[:, ctx.team_index]
+            out[m.id] = v[:, None, None] if blocks else v[:, None]
+        elif m.scope == "team" and blocks:
+            out[m.id] = v[:, ctx.block_team, None]
+        elif m.scope == "individual":
+            full = np.zeros((len(v), len(ctx.unit_target)))
+            full[:, ctx.emp_unit] = v  # empty slots stay 0: priced, but their target is 0
+            out[m.id] = full.reshape(len(v), -1, ctx.slots)
         else:
             out[m.id] = v
     return out
@@ -116,6 +158,8 @@ def _totals(ctx: _PriceCtx, values: dict[str, np.ndarray]) -> np.ndarray:
     """Total payout fraction, shape ``(n, units)``."""
     n = len(next(iter(values.values())))
     total = np.asarray(payout(ctx.plan, _actuals(ctx, values)).total)
+    if ctx.level == "individual":
+        total = np.broadcast_to(total, (n, len(ctx.block_team), ctx.slots)).reshape(n, -1)
     return np.broadcast_to(total, (n, len(ctx.unit_target)))
 
 
@@ -170,15 +214,24 @@ class SimulationResult:
     per_period_target: float
     periods_per_year: int
     annualised: float
-    cost_by_team: pd.DataFrame
-    cost_by_role: pd.DataFrame
     share_above_target: float
     share_zero: float
     payout_pct: np.ndarray
     trials: int
     seed: int | None
+    _rows: tuple[Any, ...] = field(default=(), repr=False)
     _sens_input: tuple[Any, ...] = field(default=(), repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def cost_by_team(self) -> pd.DataFrame:
+        """Per team: ``team, headcount, target, expected_cost, pct_of_target`` (money per period)."""
+        return _group(*self._rows, ("team",))
+
+    @property
+    def cost_by_role(self) -> pd.DataFrame:
+        """Per team and role: ``team, role, headcount, target, expected_cost, pct_of_target``."""
+        return _group(*self._rows, ("team", "role"))
 
     def quantile(self, q: float | Sequence[float]) -> Any:
         """``np.quantile(cost, q)``: e.g. ``quantile(0.9)`` is the P90 cost per period."""
@@ -203,16 +256,25 @@ def _sample_rows(trials: int, n_employees: int) -> int:
     return max(1, math.ceil(PAYOUT_SAMPLE / (n_employees * n_chunks)))
 
 
-def _by(roster: list[RosterRow], ctx: _PriceCtx, frac_mean: np.ndarray, keys: list[str]) -> pd.DataFrame:
+def _row_costs(roster: list[RosterRow], ctx: _PriceCtx, frac_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Expected cost and target per period of each roster row."""
     _, _, row_index = roster_arrays(roster)
-    df = pd.DataFrame({
-        "team": [roster[i].team for i in row_index],
-        "role": [roster[i].role for i in row_index],
-        "headcount": 1,
-        "target": ctx.emp_target,
-        "expected_cost": frac_mean[ctx.emp_unit] * ctx.emp_target,
-    })
-    out = df.groupby(keys, sort=False, as_index=False)[["headcount", "target", "expected_cost"]].sum()
+    emp_cost = frac_mean[ctx.emp_unit] * ctx.emp_target
+    return (np.bincount(row_index, weights=emp_cost, minlength=len(roster)),
+            np.bincount(row_index, weights=ctx.emp_target, minlength=len(roster)))
+
+
+def _group(roster: list[RosterRow], row_cost: np.ndarray, row_target: np.ndarray,
+           keys: tuple[str, ...]) -> pd.DataFrame:
+    """Headcount, target and expected cost per period per group of roster rows (e.g. per team)."""
+    groups: dict[tuple[str, ...], list[float]] = {}
+    for r, cost, target in zip(roster, row_cost, row_target, strict=True):
+        g = groups.setdefault(tuple(getattr(r, k) for k in keys), [0, 0.0, 0.0])
+        g[0] += r.headcount
+        g[1] += target
+        g[2] += cost
+    out = pd.DataFrame([(*k, *v) for k, v in groups.items()],
+                       columns=[*keys, "headcount", "target", "expected_cost"])
     out["pct_of_target"] = np.divide(out["expected_cost"], out["target"],
                                      out=np.zeros(len(out)), where=out["target"].to_numpy() > 0)
     return out
@@ -235,8 +297,7 @@ def _result(ctx: _PriceCtx, roster: list[RosterRow], stats: list[_ChunkStats], t
         per_period_target=float(ctx.emp_target.sum()),
         periods_per_year=ctx.plan.periods_per_year,
         annualised=expected * ctx.plan.periods_per_year,
-        cost_by_team=_by(roster, ctx, frac_mean, ["team"]),
-        cost_by_role=_by(roster, ctx, frac_mean, ["team", "role"]),
+        _rows=(roster, *_row_costs(roster, ctx, frac_mean)),
         share_above_target=sum(s.n_above for s in stats) / employee_periods,
         share_zero=sum(s.n_zero for s in stats) / employee_periods,
         payout_pct=np.concatenate([s.sample for s in stats])[:PAYOUT_SAMPLE],
