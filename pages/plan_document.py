@@ -1,0 +1,119 @@
+"""Plan document: the plan in plain English, worked examples, curves, cost and assumptions; downloads.
+
+With ``?view=hr`` (on a ``?s=`` share link or a ``?scenario=<id>`` link) the
+page is read-only for HR: no editing widgets, no sidebar share block, only the
+document and its downloads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pandas as pd
+import streamlit as st
+
+from compcore import document, explore, export
+from compcore.describe import describe
+from ui import charts, saved, state
+
+hr = saved.is_hr_view()
+if hr:
+    state.init()
+    notice = state.take_notice()
+    if notice:
+        st.error(notice, icon="🔗")
+else:
+    state.page_setup()
+scn = state.valid()
+plan = scn.plan
+now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+stamp = saved.stamp(now)
+
+st.title(scn.name)
+st.caption(f"Plan “{plan.name}”, measured and paid per {plan.period} · {stamp}")
+if hr:
+    st.caption("Read-only view for HR. The numbers are computed live from the plan and its assumptions.")
+elif state.problems():
+    st.info("The plan being edited has errors; this document shows the last valid plan.", icon="ℹ️")
+
+st.subheader("How the plan works")
+st.markdown("\n".join(f"- {line}" for line in describe(plan)))
+
+salary = document.reference_salary(scn)
+examples = document.worked_examples(plan, base_salary=salary)
+st.subheader("Worked examples")
+per_period = plan.period_target_incentive(salary)
+st.caption(f"What a person on the roster's average base salary ({charts.money(salary)}, target incentive "
+           f"{charts.money(per_period)} per {plan.period}) earns. Other metrics at target unless stated; the "
+           "gate rows show strong results elsewhere with the gate biting.")
+shown = pd.DataFrame({
+    "Example": examples["case"],
+    "Payout (% of target)": [charts.pct(x, 1) for x in examples["payout"]],
+    f"Pay per {plan.period}": [charts.money(x) for x in examples["pay"]],
+    "Gates": examples["gates fired"],
+})
+st.dataframe(shown, hide_index=True, width="stretch", key="doc_examples",
+             height=min(38 * (len(shown) + 1) + 3, 640))
+
+st.subheader("Payout curves")
+st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, "
+           "before weights, gates and caps.")
+st.altair_chart(charts.components_chart(explore.component_curves(plan), [c.name or c.id for c in plan.components]),
+                width="stretch", key="doc_curves")
+
+st.subheader("What it costs")
+with st.spinner("Simulating the cost…"):
+    sim = state.simulation()
+summary = document.cost_summary(sim, scn.budget)
+teams = document.team_costs(sim)
+st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "
+           f"({scn.headcount:,} people), cost per {plan.period}.")
+cols = st.columns(4)
+cols[0].metric("Expected cost", charts.money(sim.expected))
+cols[1].metric("P10 – P90", f"{charts.money(sim.quantile(0.1))} – {charts.money(sim.quantile(0.9))}")
+cols[2].metric("Budget", charts.money(scn.budget) if scn.budget is not None else "none")
+cols[3].metric("P(over budget)", charts.pct(sim.p_over_budget, 1) if scn.budget is not None else "—")
+fmt = {"money": charts.money, "share": lambda v: charts.pct(v, 1), "count": lambda v: f"{v:,.0f}"}
+left, right = st.columns(2)
+left.dataframe(pd.DataFrame({"Figure": summary["figure"],
+                             "Value": [fmt[u](v) for v, u in zip(summary["value"], summary["unit"], strict=True)]}),
+               hide_index=True, width="stretch", key="doc_summary")
+if len(teams):
+    right.dataframe(pd.DataFrame({"Team": teams["team"], "Headcount": teams.get("headcount"),
+                                  f"Expected cost per {plan.period}": [charts.money(v) for v in teams["expected cost"]],
+                                  "% of on-target": [charts.pct(v) for v in teams.get("% of target", [])] or None}),
+                    hide_index=True, width="stretch", key="doc_teams")
+
+st.subheader("Assumptions")
+st.markdown("\n".join(f"- {line}" for line in document.assumption_lines(scn)))
+st.dataframe(pd.DataFrame([{"Team": r.team, "Role": r.role, "Headcount": r.headcount} for r in scn.roster]),
+             hide_index=True, width="stretch", key="doc_roster")
+
+# ---------------------------------------------------------------- downloads
+st.subheader("Download")
+slug = "".join(ch if ch.isalnum() else "_" for ch in scn.name).strip("_").lower() or "scenario"
+html = export.plan_document_html(scn, summary=summary, teams=teams, examples=examples, stamp=stamp,
+                                 currency=charts.CURRENCY)
+d = st.columns(5 if not hr else 3)
+d[0].download_button("Printable document (HTML)", html, f"{slug}_plan.html", "text/html", key="dl_html",
+                     help="Open it and print (or save as PDF) from the browser.")
+d[1].download_button("Worked examples (CSV)", export.safe_csv(examples), f"{slug}_examples.csv", "text/csv",
+                     key="dl_examples")
+d[2].download_button("Cost summary (CSV)", export.safe_csv(pd.concat([summary, teams.assign(unit="money").rename(
+    columns={"team": "figure", "expected cost": "value"})[["figure", "value", "unit"]]], ignore_index=True)),
+    f"{slug}_cost.csv", "text/csv", key="dl_summary")
+if not hr:
+    d[3].download_button("Plan (JSON)", export.plan_json(plan), f"{slug}_plan.json", "application/json",
+                         key="dl_plan", help="Re-import it on the Plan designer page.")
+    d[4].download_button("Scenario (JSON)", export.scenario_json(scn), f"{slug}_scenario.json",
+                         "application/json", key="dl_scenario", help="Plan, roster, assumptions and budget.")
+    st.subheader("Share with HR")
+    links = saved.hr_links(scn)
+    if "saved" in links:
+        st.markdown("Read-only link to the saved scenario (holds no data; needs access to this app):")
+        st.code(links["saved"], language=None, wrap_lines=True)
+    else:
+        st.caption("Save the scenario on the Scenarios page to get a short link that holds no data.")
+    if "link" in links:
+        st.markdown("Self-contained read-only link (holds the plan, assumptions and group salaries, no names):")
+        st.code(links["link"], language=None, wrap_lines=True)
