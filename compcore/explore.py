@@ -24,6 +24,7 @@ from compcore.payout import payout
 from compcore.plan import PERIODS_PER_YEAR, TOLERANCE, Curve, Metric, Plan, TargetIncentive, plan_error_from
 
 __all__ = [
+    "DIST_PARAMS",
     "Earnings",
     "Guardrail",
     "actual_for",
@@ -416,10 +417,39 @@ def convert_curve(curve: Mapping[str, Any], kind: str) -> dict[str, Any]:
     return {**out, **cap}
 
 
-def default_assumption(metric: Mapping[str, Any]) -> dict[str, Any]:
-    """A starting assumption for a new metric: normal around its target with a 10% spread."""
-    target = _num(metric.get("target")) or 1.0
-    return {"dist": "normal", "mean": target, "sd": round(0.1 * target, 6)}
+#: parameters of each distribution, in the order a form shows them
+DIST_PARAMS: dict[str, tuple[str, ...]] = {
+    "normal": ("mean", "sd"), "lognormal": ("mean", "sd"), "triangular": ("low", "mode", "high"),
+    "beta": ("a", "b", "scale"), "binomial": ("n", "p"), "poisson": ("mean",), "fixed": ("value",),
+    "empirical": ("values",),
+}
+
+
+def default_assumption(metric: Mapping[str, Any], dist: str = "normal") -> dict[str, Any]:
+    """A starting assumption of kind ``dist`` for a metric, centred on its target (10% spread).
+
+    Examples
+    --------
+    >>> default_assumption({"target": 0.9})
+    {'dist': 'normal', 'mean': 0.9, 'sd': 0.09}
+    >>> default_assumption({"target": 6}, "triangular")
+    {'dist': 'triangular', 'low': 4.8, 'mode': 6.0, 'high': 6.6}
+    """
+    t = _num(metric.get("target")) or 1.0
+    r = lambda x: round(x, 6)  # noqa: E731
+    shapes: dict[str, dict[str, Any]] = {
+        "normal": {"mean": t, "sd": r(0.1 * t)},
+        "lognormal": {"mean": t, "sd": r(0.1 * t)},
+        "triangular": {"low": r(0.8 * t), "mode": r(t), "high": r(1.1 * t)},
+        "beta": {"a": 9.0, "b": 1.0, "scale": r(t / 0.9)},
+        "binomial": {"n": 20, "p": r(min(max(t, 0.01), 0.99))},
+        "poisson": {"mean": t},
+        "fixed": {"value": t},
+        "empirical": {"values": [r(0.9 * t), t, r(1.1 * t)]},
+    }
+    if dist not in shapes:
+        raise PlanError(f"unknown distribution {dist!r}; use one of: {', '.join(shapes)}")
+    return {"dist": dist, **shapes[dist]}
 
 
 def reconcile_scenario(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -21,8 +21,7 @@ if state.problems():
 
 st.subheader("Each component")
 st.caption("Attainment of the component's metric -> payout of that component, before weights and gates.")
-st.altair_chart(charts.components_chart(explore.component_curves(plan), labels), width="stretch",
-                key="curves_components")
+state.chart(charts.components_chart, explore.component_curves(plan), labels, key="curves_components")
 
 # ---------------------------------------------------------------- the other metrics held
 with st.sidebar:
@@ -41,7 +40,7 @@ others = ", ".join(f"{names[m]} {held[m]:.0%}" for m in ids if m != metric)
 st.caption(f"Others held at: {others or 'none'} (attainment; change them in the sidebar).")
 sweep = explore.sweep(plan, metric, held)
 series = {"total": "Total payout", **{c.id: f"{c.name or c.id} (weighted)" for c in plan.components}}
-st.altair_chart(charts.sweep_chart(sweep, series, names[metric]), width="stretch", key="curves_sweep")
+state.chart(charts.sweep_chart, sweep, series, names[metric], key="curves_sweep")
 
 st.subheader("Two metrics at once")
 if len(ids) < 2:
@@ -58,8 +57,7 @@ else:
     gates = [g for g in plan.gates if g.metric in (x, y)]
     st.caption("Colour is the total payout; a sharp colour edge is a gate or a threshold."
                + (f" Gates here: {len(gates)}." if gates else ""))
-    st.altair_chart(charts.heatmap_chart(explore.heatmap(plan, x, y, held), names[x], names[y]),
-                    width="stretch", key="curves_heatmap")
+    state.chart(charts.heatmap_chart, explore.heatmap(plan, x, y, held), names[x], names[y], key="curves_heatmap")
 
 # ---------------------------------------------------------------- calculator
 st.subheader("What would someone earn?")

@@ -127,8 +127,8 @@ with st.container(border=True):
             st.caption("Showing the last valid curve until the table is fixed.")
         if curve is not None:
             lo, hi = explore.attainment_range([curve])
-            st.altair_chart(charts.curve_chart(explore.curve_frame(curve, lo, hi), comp_names[comp["id"]]),
-                            width="stretch", key="designer_curve")
+            state.chart(charts.curve_chart, explore.curve_frame(curve, lo, hi), comp_names[comp["id"]],
+                        key="designer_curve")
             st.caption(describe_curve(curve).capitalize() + ".")
     st.button("Add component", key="add_component", on_click=state.add_component)
 

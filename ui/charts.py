@@ -101,8 +101,17 @@ def heatmap_chart(df: pd.DataFrame, x_title: str, y_title: str) -> alt.Chart:
     ).properties(height=HEIGHT + 80)
 
 
-def cost_histogram(bins: pd.DataFrame, budget: float | None, quantiles: dict[str, float]) -> alt.LayerChart:
-    """Cost distribution: ``bins`` has ``lo``, ``hi``, ``share``; budget line and P10/P50/P90 markers."""
+def budget_rows(budget: float | None) -> list[dict[str, object]]:
+    """Rows of the named dataset ``budget`` that :func:`cost_histogram` draws as its budget line."""
+    return [] if budget is None else [{"label": "Budget", "cost": float(budget)}]
+
+
+def cost_histogram(bins: pd.DataFrame, quantiles: dict[str, float]) -> alt.LayerChart:
+    """Cost distribution: ``bins`` has ``lo``, ``hi``, ``share``; P10/P50/P90 markers and a budget line.
+
+    The budget comes from the named dataset ``"budget"`` (:func:`budget_rows`), so a
+    budget change swaps one row of data instead of rebuilding the chart.
+    """
     bars = alt.Chart(bins).mark_bar(color=PALETTE[0], opacity=0.85).encode(
         x=alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY)), x2="hi:Q",
         y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT)),
@@ -115,14 +124,12 @@ def cost_histogram(bins: pd.DataFrame, budget: float | None, quantiles: dict[str
                              alt.Tooltip("cost:Q", title="Cost", format=MONEY)])
     q_text = alt.Chart(q).mark_text(dy=-6, color=QUANTILE_COLOR, fontSize=11).encode(
         x="cost:Q", y=alt.datum(top), text="label:N")
-    layers = [bars, q_rules, q_text]
-    if budget is not None:
-        b = pd.DataFrame({"label": ["Budget"], "cost": [budget]})
-        layers.append(alt.Chart(b).mark_rule(color=BUDGET_COLOR, strokeWidth=2.5).encode(
-            x="cost:Q", tooltip=[alt.Tooltip("cost:Q", title="Budget", format=MONEY)]))
-        layers.append(alt.Chart(b).mark_text(dy=-6, dx=4, align="left", color=BUDGET_COLOR, fontWeight="bold").encode(
-            x="cost:Q", y=alt.datum(top * 0.9), text="label:N"))
-    return alt.layer(*layers).properties(height=HEIGHT + 40)
+    budget = alt.Chart(alt.NamedData(name="budget"))
+    b_rule = budget.mark_rule(color=BUDGET_COLOR, strokeWidth=2.5).encode(
+        x="cost:Q", tooltip=[alt.Tooltip("cost:Q", title="Budget", format=MONEY)])
+    b_text = budget.mark_text(dy=-6, dx=4, align="left", color=BUDGET_COLOR, fontWeight="bold").encode(
+        x="cost:Q", y=alt.datum(top * 0.9), text="label:N")
+    return alt.layer(bars, q_rules, q_text, b_rule, b_text).properties(height=HEIGHT + 40)
 
 
 def team_chart(df: pd.DataFrame) -> alt.Chart:

@@ -19,6 +19,7 @@ from pages to compcore. Rules (DESIGN.md, "App rules"):
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import threading
 from collections import OrderedDict
@@ -26,11 +27,12 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
 from compcore import explore
 from compcore.errors import PlanError
-from compcore.plan import load_plan
+from compcore.plan import dump_plan, load_plan
 from compcore.scenario import Scenario, dump_scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -576,19 +578,179 @@ def is_drawn(scn: Scenario, trials: int, seed: int) -> bool:
     return _caches()["draws"].get(draws_key(scn, trials, seed)) is not None
 
 
+def _priced_key(scn: Scenario, trials: int, seed: int) -> str:
+    # the budget only changes P(over budget), computed from the cost array without re-pricing
+    return draws_key(scn, trials, seed) + json.dumps(dump_plan(scn.plan), sort_keys=True)
+
+
 def simulation(progress: Callable[[float], None] | None = None) -> Any:
     """The priced simulation of the valid scenario: cached draws re-priced with the current plan."""
     from compcore.simulate import price
 
     scn = valid()
     trials, seed = int(ui("trials")), int(ui("seed"))
-    key = draws_key(scn, trials, seed) + json.dumps(dump_scenario(scn), sort_keys=True)
+    key = _priced_key(scn, trials, seed)
     hit = _caches()["priced"].get(key)
     if hit is None:
         draws = cached_draws(scn, trials, seed, progress)
-        hit = price(scn.plan, draws, scn.roster)
+        hit = price(scn.plan, draws, scn.roster, None)
+        _caches()["priced"].put(key, hit)
+    if scn.budget is None:
+        return hit
+    return dataclasses.replace(hit, budget=scn.budget, p_over_budget=float(np.mean(hit.cost > scn.budget)))
+
+
+SENSITIVITY_TRIALS = 2_000
+
+
+def sensitivity() -> Any:
+    """Sensitivity ranking of the current simulation (first 2,000 trials re-priced; cached)."""
+    from compcore.sensitivity import sensitivity as rank
+
+    scn = valid()
+    trials, seed = int(ui("trials")), int(ui("seed"))
+    key = "sens" + _priced_key(scn, trials, seed)
+    hit = _caches()["priced"].get(key)
+    if hit is None:
+        hit = rank(scn.plan, cached_draws(scn, trials, seed), scn.roster, max_trials=SENSITIVITY_TRIALS)
         _caches()["priced"].put(key, hit)
     return hit
+
+
+# ---------------------------------------------------------------- cost page inputs
+
+
+def _on_dist(mid: str, key: str) -> None:
+    metric = next(m for m in _plan()["metrics"] if m["id"] == mid)
+    draft()["assumptions"][mid] = explore.default_assumption(metric, st.session_state[key])
+    revalidate()
+
+
+def dist_binding(mid: str) -> dict[str, Any]:
+    """Kwargs for a metric's distribution selectbox; a new kind starts from defaults around the target."""
+    key = f"dist_{mid}"
+    st.session_state[key] = (draft()["assumptions"].get(mid) or {}).get("dist", "normal")
+    return {"key": key, "on_change": _on_dist, "args": (mid, key)}
+
+
+def _values_out(text: str) -> Any:
+    parts = [x.strip() for x in str(text or "").replace(";", ",").split(",") if x.strip()]
+    out: list[Any] = []
+    for x in parts:
+        try:
+            out.append(float(x))
+        except ValueError:
+            out.append(x)  # kept as typed; validation names it
+    return out
+
+
+def param_binding(mid: str, param: str) -> dict[str, Any]:
+    """Kwargs for one distribution parameter input (``values`` is a comma-separated text)."""
+    path = (K_SCENARIO, "assumptions", mid, param)
+    if param == "values":
+        return bind(f"param_{mid}_{param}", path, to_widget=lambda v: ", ".join(f"{x:g}" if isinstance(x, float | int)
+                                                                                  else str(x) for x in v or []),
+                    from_widget=_values_out)
+    return bind(f"param_{mid}_{param}", path)
+
+
+def _roster_rows(roster: Any) -> list[dict[str, Any]]:
+    rows = []
+    for r in roster or []:
+        ti = r.get("target_incentive") or {}
+        rows.append({"team": r.get("team"), "role": r.get("role"), "headcount": r.get("headcount"),
+                     "base_salary": r.get("base_salary"), "incentive_amount": ti.get("amount"),
+                     "incentive_pct": pct_in(ti.get("percent_of_base"))})
+    return rows
+
+
+def _roster_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        row = {k: r.get(k) for k in ("team", "role", "headcount", "base_salary")}
+        row = {k: v for k, v in row.items() if v is not None}
+        if r.get("incentive_amount") is not None:
+            row["target_incentive"] = {"amount": r["incentive_amount"]}
+        elif r.get("incentive_pct") is not None:
+            row["target_incentive"] = {"percent_of_base": pct_out(r["incentive_pct"])}
+        out.append(row)
+    return out
+
+
+def bind_roster() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and kwargs for the roster data editor."""
+    return bind_editor("roster", (K_SCENARIO, "roster"), _roster_rows, _roster_from_rows)
+
+
+def _corr_rows(corrs: Any) -> list[dict[str, Any]]:
+    return [{"metric_a": (c.get("between") or [None, None])[0], "metric_b": (c.get("between") or [None, None])[1],
+             "rho": c.get("rho")} for c in corrs or []]
+
+
+def _corr_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"between": [r.get("metric_a"), r.get("metric_b")], "rho": r.get("rho")} for r in rows]
+
+
+def bind_correlations() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and kwargs for the correlations data editor."""
+    return bind_editor("correlations", (K_SCENARIO, "correlations"), _corr_rows, _corr_from_rows)
+
+
+def _on_roster_upload(key: str) -> None:
+    from compcore.scenario import roster_from_csv
+
+    upload = st.session_state.get(key)
+    if upload is None:
+        return
+    try:
+        text = upload.getvalue().decode("utf-8-sig")
+        rows = roster_from_csv(text if "\n" in text else text + "\n")
+    except UnicodeDecodeError:
+        st.session_state[K_NOTICE] = "The roster file is not UTF-8 text; save it as CSV (UTF-8) and try again."
+        return
+    except PlanError as e:
+        st.session_state[K_NOTICE] = f"The roster file was not loaded: {e}"
+        return
+    draft()["roster"] = [r.model_dump(mode="json", exclude_none=True) for r in rows]
+    st.session_state[K_VERSIONS]["roster"] = st.session_state[K_VERSIONS].get("roster", 0) + 1
+    revalidate()
+
+
+def roster_upload_binding() -> dict[str, Any]:
+    return {"key": "roster_upload", "on_change": _on_roster_upload, "args": ("roster_upload",)}
+
+
+def roster_csv() -> str:
+    """The valid roster as CSV text (formula injection neutralised by compcore)."""
+    from compcore.scenario import roster_to_csv
+
+    return roster_to_csv(valid().roster)
+
+
+# ---------------------------------------------------------------- charts
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    from ui import charts
+
+    # the builders are validated against the Vega-Lite schema in tests/app/test_charts.py
+    return getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+
+
+def chart(builder: Callable[..., Any], *args: Any, key: str, datasets: dict[str, Any] | None = None,
+          **kwargs: Any) -> None:
+    """Draw ``builder(*args, **kwargs)`` (a function of ``ui.charts``), its Vega-Lite spec cached on the inputs.
+
+    Building and validating an Altair chart takes 20-40 ms; a rerun that draws
+    the same data reuses the spec, which keeps reruns well under 150 ms.
+    ``datasets`` fills named datasets of the spec (e.g. the budget line), so a
+    small change does not rebuild the chart.
+    """
+    spec = _chart_spec(builder.__name__, args, kwargs)
+    if datasets:
+        spec = {**spec, "datasets": {**spec.get("datasets", {}), **datasets}}
+    st.vega_lite_chart(spec, width="stretch", key=key)
 
 
 # ---------------------------------------------------------------- share link

@@ -225,3 +225,16 @@ def test_histogram_frame():
     assert len(df) == 10 and df["count"].sum() == 100 and df["share"].sum() == pytest.approx(1.0)
     assert len(histogram_frame([5.0, 5.0], bins=3)) == 3
     assert histogram_frame([]).empty
+
+
+@pytest.mark.parametrize("dist", ["normal", "lognormal", "triangular", "beta", "binomial", "poisson", "fixed",
+                                  "empirical"])
+def test_default_assumptions_are_valid_and_centred(dist):
+    from compcore.explore import DIST_PARAMS, default_assumption
+
+    a = default_assumption({"target": 0.9}, dist)
+    assert set(a) == {"dist", *DIST_PARAMS[dist]}
+    x = preview_samples(a, n=20_000, seed=0)
+    assert abs(x.mean() - 0.9) < 0.12
+    with pytest.raises(PlanError):
+        default_assumption({"target": 1}, "cauchy")

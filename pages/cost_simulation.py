@@ -1,0 +1,132 @@
+"""Cost simulation: assumptions, correlations, roster, budget -> the Monte Carlo cost distribution."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from compcore import explore
+from compcore.distributions import DIST_KINDS
+from ui import charts, state
+
+state.page_setup()
+scn = state.valid()
+plan = scn.plan
+d = state.draft()
+
+st.title("Cost simulation")
+if state.problems():
+    st.info("Some inputs have errors (marked below); the results use the last valid scenario.", icon="ℹ️")
+
+# ---------------------------------------------------------------- run settings
+c1, c2, c3, c4 = st.columns([1.4, 1, 1, 2.6], vertical_alignment="bottom")
+c1.number_input(f"Budget per {plan.period}", min_value=0.0, step=1000.0, format="%.0f", placeholder="no budget",
+                **state.bind("budget", (state.K_SCENARIO, "budget")))
+c2.selectbox("Trials", state.TRIAL_CHOICES, format_func="{:,}".format,
+             **state.bind("trials", ("ui", "trials"), default=10_000))
+c3.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, help="Same seed, same draws, same numbers.",
+                **state.bind("seed", ("ui", "seed"), default=0))
+c4.caption(f"{scn.headcount} people in {len(scn.roster)} roster rows; one trial is one {plan.period}. "
+           "Plan edits re-price the cached draws instantly; assumptions, roster, trials or seed draw again.")
+state.show_problems("budget")
+
+trials, seed = int(state.ui("trials")), int(state.ui("seed"))
+progress = None
+if not state.is_drawn(scn, trials, seed):
+    bar = st.progress(0.0, text=f"Simulating {trials:,} {plan.period}s...")
+    progress = lambda f: bar.progress(min(float(f), 1.0), text=f"Simulating {trials:,} {plan.period}s...")  # noqa: E731
+sim = state.simulation(progress)
+if progress is not None:
+    bar.empty()
+
+# ---------------------------------------------------------------- key figures
+with st.container(key="cost_figures"):
+    k = st.columns(5)
+    k[0].metric(f"Expected cost per {plan.period}", charts.money(sim.expected),
+                help=f"{charts.money(sim.annualised)} a year; on-target cost {charts.money(sim.per_period_target)}.")
+    k[1].metric("P10 / P50", f"{charts.money(sim.percentiles['P10'])} / {charts.money(sim.percentiles['P50'])}")
+    k[2].metric("P90", charts.money(sim.percentiles["P90"]), help="9 periods in 10 cost less than this.")
+    k[3].metric("P(over budget)", "no budget" if sim.p_over_budget is None else charts.pct(sim.p_over_budget, 1),
+                help=None if sim.budget is None else f"Budget {charts.money(sim.budget)} per {plan.period}.")
+    k[4].metric("People above 100% / at 0", f"{charts.pct(sim.share_above_target)} / {charts.pct(sim.share_zero)}",
+                help="Share of person-periods paid above target incentive, and paid nothing.")
+
+quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
+hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
+state.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant, key="cost_hist",
+            datasets={"budget": charts.budget_rows(sim.budget)})
+
+left, right = st.columns(2)
+with left:
+    st.markdown(f"**Cost by team** (expected per {plan.period})")
+    teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
+    state.chart(charts.team_chart, teams, key="cost_teams")
+with right:
+    st.markdown("**Individual payout** (% of target incentive)")
+    state.chart(charts.payout_pct_chart, explore.histogram_frame(sim.payout_pct, 40, lo=0.0), key="cost_payout_pct")
+
+st.markdown("**What drives the cost** (expected cost with one metric at its own P10 or P90, others random)")
+sens = state.sensitivity()
+tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
+                        "base": sim.expected})
+state.chart(charts.tornado_chart, tornado, key="cost_tornado")
+st.caption("Share of cost variance explained: " + ", ".join(
+    f"{n} {charts.pct(v)}" for n, v in zip(sens["name"], sens["variance_share"], strict=True)) + ".")
+
+# ---------------------------------------------------------------- inputs
+st.divider()
+tab_a, tab_c, tab_r = st.tabs(["Assumptions", "Correlations", "Roster"])
+with tab_a:
+    st.caption("What you expect each metric's actual value to be in a period, in the metric's own units.")
+    for m in plan.metrics:
+        a = d["assumptions"].get(m.id) or {}
+        cols = st.columns([2.2, 1.3, 3, 2], vertical_alignment="bottom")
+        cols[0].markdown(f"**{m.name}**  \ntarget {m.target:g} {m.unit}, {m.scope}")
+        dist = cols[1].selectbox("Distribution", DIST_KINDS, **state.dist_binding(m.id))
+        pcols = cols[2].columns(max(len(explore.DIST_PARAMS[dist]), 1))
+        for pc, param in zip(pcols, explore.DIST_PARAMS[dist], strict=False):
+            if param == "values":
+                pc.text_input("values (comma separated)", **state.param_binding(m.id, param))
+            else:
+                pc.number_input(param, format="%.4g", **state.param_binding(m.id, param))
+        with cols[3]:
+            try:
+                bins = explore.histogram_frame(explore.preview_samples(a, 2000, seed=seed), 24)
+                state.chart(charts.preview_chart, bins, key=f"preview_{m.id}")
+            except ValueError:  # PlanError: shown below as an inline problem
+                st.caption("No preview until the parameters are valid.")
+        state.show_problems(f"assumptions.{m.id}")
+
+with tab_c:
+    st.caption("Correlation (rho, -1 to 1) between metrics that move together, e.g. adoption and usage.")
+    ids = [m.id for m in plan.metrics]
+    rows, kw = state.bind_correlations()
+    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch", column_config={
+        "metric_a": st.column_config.SelectboxColumn("Metric", options=ids, required=True),
+        "metric_b": st.column_config.SelectboxColumn("with metric", options=ids, required=True),
+        "rho": st.column_config.NumberColumn("rho", min_value=-1.0, max_value=1.0, step=0.05, required=True),
+    }, **kw)
+    state.show_problems("correlations")
+
+with tab_r:
+    st.caption("Groups of people, not names: team, role, headcount, base salary; an incentive here overrides "
+               "the plan's target incentive for that row.")
+    rows, kw = state.bind_roster()
+    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch", column_config={
+        "team": st.column_config.TextColumn("Team", required=True),
+        "role": st.column_config.TextColumn("Role", required=True),
+        "headcount": st.column_config.NumberColumn("Headcount", min_value=0, step=1, required=True),
+        "base_salary": st.column_config.NumberColumn("Base salary", min_value=0, step=1000, format="%,.0f"),
+        "incentive_amount": st.column_config.NumberColumn("Incentive a year (amount)", min_value=0, format="%,.0f"),
+        "incentive_pct": st.column_config.NumberColumn("Incentive % of base", min_value=0, format="%.4g"),
+    }, **kw)
+    state.show_problems("roster")
+    u, dl = st.columns([3, 1], vertical_alignment="bottom")
+    u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],
+                    **state.roster_upload_binding())
+    dl.download_button("Download roster CSV", state.roster_csv(), file_name="roster.csv", mime="text/csv",
+                       key="roster_download")
+
+rest = state.unshown_problems()
+if rest:
+    st.error("Other problems: " + "; ".join(rest), icon="✋")
