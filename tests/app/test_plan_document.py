@@ -1,0 +1,104 @@
+"""AppTest: the Plan document page, and its read-only HR mode (?view=hr)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from compcore.document import reference_salary, worked_examples
+from compcore.scenario import dump_scenario, load_scenario
+from compcore.share import encode_scenario
+from compcore.simulate import simulate
+from compcore.store import ScenarioStore
+from ui import charts
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "plan_document.py")
+SAMPLE = ROOT / "sample_data" / "scenarios" / "cs_ops_enablement.json"
+INPUTS = ("button", "text_input", "number_input", "slider", "select_slider", "selectbox", "multiselect", "checkbox",
+          "toggle", "radio", "text_area", "date_input", "time_input", "color_picker", "chat_input")
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("COMPCORE_DB_URL", url)
+    return url
+
+
+def _run(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=120)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _inputs(at: AppTest) -> list[str]:
+    found = []
+    for kind in INPUTS:
+        found += [f"{kind}:{getattr(w, 'label', '')}" for w in at.get(kind)]
+    found += [f"data_editor:{w}" for w in at.get("data_editor") + at.get("arrow_data_editor")]
+    return found
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_hr_view_of_a_share_link_has_no_input_widgets_and_engine_numbers(db):
+    scn = load_scenario(SAMPLE)
+    at = _run({"view": "hr", "s": encode_scenario(dump_scenario(scn))})
+    assert _inputs(at) == []
+    assert len(at.sidebar) == 0  # no share block, no settings
+    assert at.title[0].value == scn.name
+    sim = simulate(scn, trials=10_000, seed=0)
+    assert _metric(at, "Expected cost") == charts.money(sim.expected)
+    assert _metric(at, "P10 – P90") == f"{charts.money(sim.quantile(0.1))} – {charts.money(sim.quantile(0.9))}"
+    assert _metric(at, "P(over budget)") == charts.pct(sim.p_over_budget, 1)
+    ex = worked_examples(scn.plan, base_salary=reference_salary(scn))
+    shown = at.dataframe[0].value
+    assert shown["Payout (% of target)"].tolist() == [charts.pct(x, 1) for x in ex["payout"]]
+    assert shown.iloc[:, 2].tolist() == [charts.money(x) for x in ex["pay"]]
+    keys = {b.key for b in at.get("download_button")}
+    assert keys == {"dl_html", "dl_examples", "dl_summary"}
+
+
+def test_hr_view_of_a_saved_scenario_link(db):
+    data = dump_scenario(load_scenario(SAMPLE))
+    store = ScenarioStore(db)
+    store.save("HR review", data, author="Ana")
+    rec = store.save("HR review", dict(data, budget=400_000), author="Ana")
+    at = _run({"view": "hr", "scenario": rec.id})
+    assert _inputs(at) == []
+    assert at.title[0].value == "HR review"
+    assert "Saved version 2" in at.caption[0].value and "by Ana" in at.caption[0].value
+    assert _metric(at, "Budget") == "$400,000"
+
+
+def test_unknown_saved_id_gives_a_clear_message(db):
+    at = _run({"view": "hr", "scenario": "no-such-id"})
+    assert any("No saved scenario has the id" in e.value for e in at.error)
+    assert _inputs(at) == []
+
+
+def test_tampered_share_link_gives_a_clear_message(db):
+    at = _run({"view": "hr", "s": "v1.not-a-real-token"})
+    assert any("could not be opened" in e.value for e in at.error)
+
+
+def test_normal_mode_offers_json_downloads_and_hr_links(db):
+    at = _run()
+    keys = {b.key for b in at.get("download_button")}
+    assert {"dl_plan", "dl_scenario", "dl_html", "dl_examples", "dl_summary"} <= keys
+    codes = [c.value for c in at.code]
+    assert any("view=hr" in c and "s=v1." in c for c in codes)
+    assert len(at.sidebar) > 0  # the normal page has the share block
+
+
+def test_hr_view_draws_the_curves_chart(db):
+    at = _run({"view": "hr"})
+    assert len(at.get("vega_lite_chart")) >= 1
