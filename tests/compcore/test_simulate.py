@@ -351,3 +351,16 @@ def test_sensitivity_of_a_fixed_metric_is_zero() -> None:
     sens = price(load_plan(data["plan"]), draw_metrics(data, 1000), load_scenario(data).roster).sensitivity()
     row = sens.set_index("metric").loc["m"]
     assert row["variance_share"] == 0 and row["cost_at_p10"] == row["cost_at_p90"]
+
+
+@pytest.mark.parametrize("dist", [{"dist": "poisson", "mean": 3}, {"dist": "binomial", "n": 5, "p": 0.5},
+                                  {"dist": "empirical", "values": [1, 2]}, {"dist": "beta", "a": 2, "b": 3},
+                                  {"dist": "triangular", "low": 0, "mode": 1, "high": 2}])
+def test_extreme_copula_normals_stay_inside_the_support(dist: dict) -> None:
+    from pydantic import TypeAdapter
+
+    from compcore.distributions import Distribution
+
+    d = TypeAdapter(Distribution).validate_python(dist)
+    v = d.from_normal(np.array([-40.0, -9.0, 0.0, 9.0, 40.0]))
+    assert np.all(np.isfinite(v)) and np.all(np.diff(v) >= 0)
