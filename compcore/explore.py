@@ -92,7 +92,7 @@ def attainment_range(plan_or_curves: Plan | list[Any], margin: float = 0.2) -> t
 def _grid(lo: float, hi: float, n: int, extra: list[float]) -> np.ndarray:
     # breakpoints are added on both sides so steps and thresholds draw as vertical edges, not slopes
     eps = 1e-6
-    pts = [x for b in extra if lo <= b <= hi for x in (b - eps, b)]
+    pts = [x for b in extra if lo <= b <= hi for x in (b - eps, b) if x >= lo]
     return np.unique(np.concatenate([np.linspace(lo, hi, n), np.array(pts, dtype=float)]))
 
 

@@ -16,7 +16,7 @@ d = state.draft()
 
 st.title("Cost simulation")
 if state.problems():
-    st.info("Some inputs have errors (marked below); the results use the last valid scenario.", icon="ℹ️")
+    st.info("Some inputs have errors (marked below); the results use the last valid scenario.", icon=":material/info:")
 
 # ---------------------------------------------------------------- run settings
 c1, c2, c3, c4 = st.columns([1.4, 1, 1, 2.6], vertical_alignment="bottom")
@@ -41,15 +41,17 @@ if progress is not None:
 
 # ---------------------------------------------------------------- key figures
 with st.container(key="cost_figures"):
-    k = st.columns(5)
-    k[0].metric(f"Expected cost per {plan.period}", charts.money(sim.expected),
+    k = st.columns(6)
+    k[0].metric(f"Expected per {plan.period}", charts.money(sim.expected),
                 help=f"{charts.money(sim.annualised)} a year; on-target cost {charts.money(sim.per_period_target)}.")
-    k[1].metric("P10 / P50", f"{charts.money(sim.percentiles['P10'])} / {charts.money(sim.percentiles['P50'])}")
-    k[2].metric("P90", charts.money(sim.percentiles["P90"]), help="9 periods in 10 cost less than this.")
-    k[3].metric("P(over budget)", "no budget" if sim.p_over_budget is None else charts.pct(sim.p_over_budget, 1),
+    k[1].metric("P10", charts.money(sim.percentiles["P10"]), help="1 period in 10 costs less than this.")
+    k[2].metric("P50", charts.money(sim.percentiles["P50"]), help="The median period.")
+    k[3].metric("P90", charts.money(sim.percentiles["P90"]), help="9 periods in 10 cost less than this.")
+    k[4].metric("P(over budget)", "no budget" if sim.p_over_budget is None else charts.pct(sim.p_over_budget, 1),
                 help=None if sim.budget is None else f"Budget {charts.money(sim.budget)} per {plan.period}.")
-    k[4].metric("People above 100% / at 0", f"{charts.pct(sim.share_above_target)} / {charts.pct(sim.share_zero)}",
-                help="Share of person-periods paid above target incentive, and paid nothing.")
+    k[5].metric("Paid above target", charts.pct(sim.share_above_target),
+                help=f"Share of person-periods paid above 100% of target incentive; "
+                     f"{charts.pct(sim.share_zero)} are paid nothing.")
 
 quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
 hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
@@ -129,4 +131,4 @@ with tab_r:
 
 rest = state.unshown_problems()
 if rest:
-    st.error("Other problems: " + "; ".join(rest), icon="✋")
+    st.error("Other problems: " + "; ".join(rest), icon=":material/error:")

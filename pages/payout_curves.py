@@ -17,7 +17,7 @@ labels = [c.name or c.id for c in plan.components]
 
 st.title("Payout curves")
 if state.problems():
-    st.info("The plan being edited has errors; these charts use the last valid plan.", icon="ℹ️")
+    st.info("The plan being edited has errors; these charts use the last valid plan.", icon=":material/info:")
 
 st.subheader("Each component")
 st.caption("Attainment of the component's metric -> payout of that component, before weights and gates.")
@@ -88,7 +88,7 @@ st.dataframe(table, hide_index=True, width="stretch", key="calc_table")
 if e.multiplier != 1.0:
     st.caption(f"Plan multiplier applied: x{e.multiplier:.3g}.")
 for line in e.gates_fired:
-    st.warning(f"Gate fired: {line}.", icon="🚧")
+    st.warning(f"Gate fired: {line}.", icon=":material/block:")
 if not e.gates_fired and plan.gates:
     st.caption("No gate fired.")
 if plan.cap is not None and e.total >= plan.cap - 1e-9:

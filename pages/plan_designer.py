@@ -25,7 +25,8 @@ banner = st.container()
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 options = [*state.sample_plans(), "Blank plan"]
 choice = left.selectbox("Start from a sample plan or a blank one", options,
-                        **state.bind("start_from", ("ui", "start_from"), default=options[0]))
+                        **state.bind("start_from", ("ui", "start_from"),
+                                     default=plan_d.get("name") if plan_d.get("name") in options else options[0]))
 right.button("Load", key="load_plan", on_click=state.start_from, args=(choice,), width="stretch",
              help="Replaces the plan; roster, budget and assumptions of kept metrics stay.")
 
@@ -175,10 +176,10 @@ with st.container(border=True):
 st.subheader("In plain English")
 st.markdown("\n".join(f"- {line}" for line in describe(plan)))
 for g in explore.guardrails(plan_d):
-    st.warning(g.message, icon="💡")
+    st.warning(g.message, icon=":material/lightbulb:")
 
 with banner:
     rest = state.unshown_problems()
     if state.problems():
         st.error("The plan as typed is not valid yet, so the charts and costs use the last valid plan. "
-                 "Fix the fields marked below." + "".join(f"\n- {x}" for x in rest), icon="✋")
+                 "Fix the fields marked below." + "".join(f"\n- {x}" for x in rest), icon=":material/error:")

@@ -22,6 +22,7 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 BUDGET_COLOR = "#D55E00"
 QUANTILE_COLOR = "#555555"
 HEIGHT = 260
+LEGEND = alt.Legend(orient="bottom", labelLimit=320, columns=3)
 
 
 def money(x: float) -> str:
@@ -61,7 +62,7 @@ def components_chart(df: pd.DataFrame, labels: Sequence[str]) -> alt.LayerChart:
     """Every component's curve: columns ``label``, ``attainment``, ``payout``."""
     line = alt.Chart(df).mark_line(strokeWidth=2.5).encode(
         x=_x_att(), y=alt.Y("payout:Q", title="Payout (% of target incentive)", axis=alt.Axis(format=PCT)),
-        color=alt.Color("label:N", title="Component", scale=color_scale(labels), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("label:N", title="Component", scale=color_scale(labels), legend=LEGEND),
         tooltip=[alt.Tooltip("label:N", title="Component"),
                  alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),
                  alt.Tooltip("payout:Q", title="Payout", format=".1%")])
@@ -79,7 +80,7 @@ def sweep_chart(df: pd.DataFrame, series: dict[str, str], metric_name: str) -> a
     line = alt.Chart(long).mark_line().encode(
         x=_x_att(f"{metric_name} (% of target)"),
         y=alt.Y("payout:Q", title="Payout (% of target incentive)", axis=alt.Axis(format=PCT)),
-        color=alt.Color("series:N", title=None, scale=color_scale(labels), legend=alt.Legend(orient="bottom")),
+        color=alt.Color("series:N", title=None, scale=color_scale(labels), legend=LEGEND),
         strokeWidth=alt.condition(alt.datum.series == labels[0], alt.value(3.5), alt.value(1.5)),
         tooltip=[alt.Tooltip("series:N", title="Series"),
                  alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),
@@ -91,9 +92,12 @@ def heatmap_chart(df: pd.DataFrame, x_title: str, y_title: str) -> alt.Chart:
     """Total payout over two attainments: columns ``x``, ``y``, ``total``; a gate shows as a colour edge."""
     step = float(df["x"].drop_duplicates().sort_values().diff().median())
     data = df.assign(x2=df["x"] + step, y2=df["y"] + step)
+    dom = [float(df["x"].min()), float(df["x"].max()) + step]
     return alt.Chart(data).mark_rect().encode(
-        x=alt.X("x:Q", title=f"{x_title} (% of target)", axis=alt.Axis(format=PCT)), x2="x2:Q",
-        y=alt.Y("y:Q", title=f"{y_title} (% of target)", axis=alt.Axis(format=PCT)), y2="y2:Q",
+        x=alt.X("x:Q", title=f"{x_title} (% of target)", axis=alt.Axis(format=PCT),
+                scale=alt.Scale(domain=dom, nice=False)), x2="x2:Q",
+        y=alt.Y("y:Q", title=f"{y_title} (% of target)", axis=alt.Axis(format=PCT),
+                scale=alt.Scale(domain=dom, nice=False)), y2="y2:Q",
         color=alt.Color("total:Q", title="Payout", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(format=PCT)),
         tooltip=[alt.Tooltip("x:Q", title=x_title, format=".1%"), alt.Tooltip("y:Q", title=y_title, format=".1%"),
@@ -112,9 +116,9 @@ def cost_histogram(bins: pd.DataFrame, quantiles: dict[str, float]) -> alt.Layer
     The budget comes from the named dataset ``"budget"`` (:func:`budget_rows`), so a
     budget change swaps one row of data instead of rebuilding the chart.
     """
-    bars = alt.Chart(bins).mark_bar(color=PALETTE[0], opacity=0.85).encode(
-        x=alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY)), x2="hi:Q",
-        y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT)),
+    bars = alt.Chart(bins).mark_rect(color=PALETTE[0], opacity=0.85, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
+        x2="hi:Q", y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT)), y2=alt.datum(0),
         tooltip=[alt.Tooltip("lo:Q", title="From", format=MONEY), alt.Tooltip("hi:Q", title="To", format=MONEY),
                  alt.Tooltip("share:Q", title="Share of trials", format=".1%")])
     q = pd.DataFrame({"label": list(quantiles), "cost": list(quantiles.values())})
@@ -138,16 +142,16 @@ def team_chart(df: pd.DataFrame) -> alt.Chart:
     if "p90" in df:
         tips.append(alt.Tooltip("p90:Q", title="P90", format=MONEY))
     return alt.Chart(df).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("team:N", title=None, sort="-x"),
+        y=alt.Y("team:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
         x=alt.X("expected:Q", title="Expected cost per period", axis=alt.Axis(format=MONEY)),
         tooltip=tips).properties(height=max(120, 36 * len(df)))
 
 
 def payout_pct_chart(bins: pd.DataFrame) -> alt.Chart:
     """Individual payout % distribution: ``bins`` with ``lo``, ``hi`` (fractions), ``share``."""
-    return alt.Chart(bins).mark_bar(color=PALETTE[2], opacity=0.85).encode(
+    return alt.Chart(bins).mark_rect(color=PALETTE[2], opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("lo:Q", title="Individual payout (% of target incentive)", axis=alt.Axis(format=PCT)), x2="hi:Q",
-        y=alt.Y("share:Q", title="Share of people x trials", axis=alt.Axis(format=PCT)),
+        y=alt.Y("share:Q", title="Share of people x periods", axis=alt.Axis(format=PCT)), y2=alt.datum(0),
         tooltip=[alt.Tooltip("lo:Q", title="From", format=".0%"), alt.Tooltip("hi:Q", title="To", format=".0%"),
                  alt.Tooltip("share:Q", title="Share", format=".1%")]).properties(height=HEIGHT)
 
@@ -159,11 +163,11 @@ def tornado_chart(df: pd.DataFrame) -> alt.Chart:
                       df.assign(end=df["high"], side="Metric at its P90")])
     order = df.assign(span=(df["high"] - df["low"]).abs()).sort_values("span", ascending=False)["metric"].tolist()
     bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("metric:N", title=None, sort=order), x=alt.X("end:Q", title="Expected cost per period",
-                                                             axis=alt.Axis(format=MONEY)),
+        y=alt.Y("metric:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("end:Q", title="Expected cost per period", axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
         x2=alt.X2("base:Q"),
         color=alt.Color("side:N", title=None, scale=color_scale(["Metric at its P10", "Metric at its P90"]),
-                        legend=alt.Legend(orient="bottom")),
+                        legend=LEGEND),
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("side:N", title="When"),
                  alt.Tooltip("end:Q", title="Expected cost", format=MONEY)])
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#333").encode(x="base:Q")
@@ -173,7 +177,7 @@ def tornado_chart(df: pd.DataFrame) -> alt.Chart:
 def share_chart(df: pd.DataFrame) -> alt.Chart:
     """Sensitivity as shares of cost variance: columns ``metric``, ``share``."""
     return alt.Chart(df).mark_bar(color=PALETTE[1]).encode(
-        y=alt.Y("metric:N", title=None, sort="-x"),
+        y=alt.Y("metric:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
         x=alt.X("share:Q", title="Share of cost variance explained", axis=alt.Axis(format=PCT)),
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("share:Q", title="Share", format=".1%")],
     ).properties(height=max(120, 40 * len(df)))
@@ -181,9 +185,10 @@ def share_chart(df: pd.DataFrame) -> alt.Chart:
 
 def preview_chart(bins: pd.DataFrame, unit_format: str = ",.3~g") -> alt.Chart:
     """A small histogram of one assumption: ``bins`` with ``lo``, ``hi``, ``share``."""
-    return alt.Chart(bins).mark_bar(color=PALETTE[4]).encode(
-        x=alt.X("lo:Q", title=None, axis=alt.Axis(format=unit_format, labelFontSize=9, tickCount=4)), x2="hi:Q",
-        y=alt.Y("share:Q", title=None, axis=None),
+    return alt.Chart(bins).mark_rect(color=PALETTE[4], stroke="white", strokeWidth=0.3).encode(
+        x=alt.X("lo:Q", title=None, axis=alt.Axis(format=unit_format, labelFontSize=9, tickCount=4),
+                scale=alt.Scale(zero=False)), x2="hi:Q",
+        y=alt.Y("share:Q", title=None, axis=None), y2=alt.datum(0),
         tooltip=[alt.Tooltip("lo:Q", title="From", format=unit_format),
                  alt.Tooltip("hi:Q", title="To", format=unit_format),
                  alt.Tooltip("share:Q", title="Share", format=".1%")]).properties(height=70)

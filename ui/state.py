@@ -516,7 +516,8 @@ def show_problems(prefix: str, *, exact: bool = False) -> None:
         hit = path == prefix or (not exact and path.startswith((prefix + ".", prefix + "[")))
         if hit and (path, msg) not in shown:
             shown.add((path, msg))
-            st.error(msg if path == prefix else f"{path.removeprefix(prefix).lstrip('.')}: {msg}", icon="⚠️")
+            where = "" if path == prefix else f"{path.removeprefix(prefix).lstrip('.')}: "
+            st.error(where + msg, icon=":material/warning:")
 
 
 def unshown_problems() -> list[str]:
@@ -795,5 +796,5 @@ def page_setup() -> None:
     init()
     msg = take_notice()
     if msg:
-        st.error(msg, icon="🔗")
+        st.error(msg, icon=":material/link_off:")
     share_section()
