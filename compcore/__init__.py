@@ -16,7 +16,8 @@ from compcore.draws import MetricDraws, draw_metrics
 from compcore.errors import PlanError
 from compcore.payout import PayoutResult, actual_for, attainment, payout
 from compcore.plan import Plan, dump_plan, load_plan
-from compcore.scenario import Scenario, dump_scenario, load_scenario
+from compcore.scenario import Scenario, dump_scenario, load_scenario, roster_from_csv, roster_to_csv
+from compcore.sensitivity import sensitivity
 from compcore.simulate import SimulationResult, price, simulate
 
 __all__ = [
@@ -36,5 +37,8 @@ __all__ = [
     "load_scenario",
     "payout",
     "price",
+    "roster_from_csv",
+    "roster_to_csv",
+    "sensitivity",
     "simulate",
 ]

@@ -36,6 +36,8 @@ def linear(curve: LinearCurve, attainment: np.ndarray) -> np.ndarray:
     if curve.above == "extend":
         slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
         out = np.where(a > xs[-1], ys[-1] + slope * (a - xs[-1]), out)
+    if ys[0] == 0.0:
+        return out  # interp already pays ys[0] = 0 below the first point: skip a pass
     return np.where(a >= xs[0] - TOLERANCE, out, 0.0)
 
 

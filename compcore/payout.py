@@ -94,7 +94,7 @@ def _check_actuals(plan: Plan, actuals: Mapping[str, Any]) -> dict[str, np.ndarr
             v = np.asarray(actuals[m.id], dtype=float)
         except (TypeError, ValueError):
             raise ValueError(f'actual for metric "{m.id}" must be a number, got {actuals[m.id]!r}') from None
-        if np.isnan(v).any():
+        if v.size and np.isnan(v.min()):  # min propagates NaN: one pass, no boolean array
             raise ValueError(f'actual for metric "{m.id}" is NaN (not a number)')
         values[m.id] = v
     return values
@@ -147,12 +147,16 @@ def payout(plan: Plan | dict[str, Any] | str, actuals: Mapping[str, Any]) -> Pay
                 frac = frac * evaluate_curve(mod.curve, att[mod.metric])
         fractions[c.id] = frac
     shares = {c.id: c.weight * fractions[c.id] for c in plan.components}
-    total: np.ndarray = sum(shares.values())  # type: ignore[assignment]
+    parts = list(shares.values())
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
     multiplier: Any = 1.0
     for mod in plan.modifiers:
         if mod.applies_to == "all":
             multiplier = multiplier * evaluate_curve(mod.curve, att[mod.metric])
-    total = total * multiplier
+    if any(mod.applies_to == "all" for mod in plan.modifiers):
+        total = total * multiplier
     for g in gates:
         if g.applies_to == "all":
             total = np.where(g.fired, np.minimum(total, g.cap), total)
