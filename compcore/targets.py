@@ -107,13 +107,16 @@ def metric_history(data: CSData, spec: Mapping[str, Any], *, period: str = "quar
 
     Activity counts keep one kind (``spec["kind"]``, default ``ebr``); for a team
     or the company, ``value`` is the count *per person* (count / headcount), so a
-    per-person target compares like with like. By owner it is the count.
+    per-person target compares like with like. By owner it is the count. Activity
+    tables also get ``n`` = headcount (the people counted), like the client cohorts.
     """
     metric = _check(spec)
     table = compute_metric(data, metric, period=period, by=by, **metric_options(spec))
-    if metric == "activities" and by != "owner":
+    if metric == "activities":
         attrs = dict(table.attrs)
-        table = table.assign(value=table["per_person"].astype(float))
+        table = table.assign(n=table["headcount"])
+        if by != "owner":
+            table["value"] = table["per_person"].astype(float)
         table.attrs.update(attrs)
     return table
 

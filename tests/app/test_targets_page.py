@@ -1,0 +1,157 @@
+"""AppTest: the Targets from data page (history, headline, target from a percentile, fit, back-test, uploads)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from compcore import targets
+from compcore.backtest import backtest
+from compcore.metrics import fit_assumption, load_cs_data, target_from_history
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "targets_from_data.py")
+DATA = load_cs_data(ROOT / "sample_data")
+
+
+def _ok(at: AppTest) -> AppTest:
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.fixture
+def at() -> AppTest:
+    return _ok(AppTest.from_file(PAGE, default_timeout=120).run())
+
+
+def _metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def _headline(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("####"))
+
+
+def _plan_metric(at: AppTest, mid: str) -> dict:
+    return next(m for m in at.session_state["scenario"]["plan"]["metrics"] if m["id"] == mid)
+
+
+def _set_ui(at: AppTest, **tfd) -> AppTest:
+    ui = at.session_state["ui"]
+    ui["tfd"] = {**ui.get("tfd", {}), **tfd}
+    at.session_state["ui"] = ui
+    return _ok(at.run())
+
+
+def test_sample_data_reproduces_last_years_adoption_by_team(at):
+    year = targets.last_year(DATA, {"metric": "adoption_within", "days": 90})
+    total = year.iloc[-1]
+    assert _headline(at).startswith(f"#### 2025: {total['value'] * 100:.1f}%")
+    for _, row in year.iloc[:-1].iterrows():
+        assert _metric(at, row["group"]) == f"{row['value'] * 100:.1f}%"
+    assert len(at.dataframe) == 3  # history, mapping, back-test
+    assert not at.error
+
+
+def test_changing_days_changes_the_numbers(at):
+    before, p50 = _headline(at), _metric(at, "P50 of history")
+    _ok(at.number_input(key="tfd_days").set_value(30).run())
+    assert _headline(at) != before and "within 30 days" in _headline(at)
+    assert _metric(at, "P50 of history") != p50
+    assert at.session_state["ui"]["tfd"]["spec"]["days"] == 30
+
+
+def test_changing_the_percentile_changes_the_target_shown(at):
+    p50 = _metric(at, "P50 of history")
+    _ok(at.slider(key="tfd_pct").set_value(25).run())
+    hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
+    assert _metric(at, "P25 of history") == f"{target_from_history(hist, 25) * 100:.1f}%" != p50
+
+
+def test_set_target_writes_the_scenario(at):
+    assert _plan_metric(at, "adoption_90d")["target"] == 0.9
+    _ok(at.slider(key="tfd_pct").set_value(75).run())
+    _ok(at.button(key="tfd_set_target").click().run())
+    hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
+    expected = round(target_from_history(hist, 75), 6)
+    assert _plan_metric(at, "adoption_90d")["target"] == pytest.approx(expected)
+    assert at.session_state["scenario_valid"].plan.metric("adoption_90d").target == pytest.approx(expected)
+    assert at.session_state["ui"]["tfd"]["mapping"]["adoption_90d"]["days"] == 90
+
+
+def test_fit_assumption_writes_the_scenario(at):
+    _ok(at.radio(key="tfd_fit_kind").set_value("binomial").run())
+    _ok(at.button(key="tfd_set_fit").click().run())
+    hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
+    expected = fit_assumption(hist, "binomial")
+    assert at.session_state["scenario"]["assumptions"]["adoption_90d"] == expected
+    assert at.session_state["scenario_valid"].assumptions["adoption_90d"].model_dump(exclude_none=True) == expected
+
+
+def test_fit_poisson_for_an_individual_activity_metric(at):
+    _ok(at.selectbox(key="tfd_metric").set_value("activities").run())
+    _ok(at.selectbox(key="tfd_plan_metric").set_value("ebrs").run())
+    _ok(at.button(key="tfd_set_fit").click().run())
+    assumption = at.session_state["scenario"]["assumptions"]["ebrs"]
+    assert assumption["dist"] == "poisson"
+    owners = targets.metric_history(DATA, {"metric": "activities", "kind": "ebr"}, by="owner")
+    assert assumption == fit_assumption(owners)
+
+
+def test_backtest_figures_match_compcore(at):
+    scn = at.session_state["scenario_valid"]
+    bt = backtest(scn.plan, targets.backtest_histories(DATA, targets.suggest_mapping(scn.plan), scn.plan), scn.roster)
+    done = bt.cost[bt.cost["complete"]]
+    assert _metric(at, "Average cost per quarter") == f"${done['cost'].mean():,.0f}"
+    assert _metric(at, "Team-periods missing") == f"{int(bt.cost['teams_missing'].sum())} of {len(bt.teams)}"
+    table = at.dataframe[2].value
+    assert len(table) == len(bt.teams) and "missing" in set(table["Paid"])
+
+
+def test_holding_a_metric_at_target_changes_the_backtest(at):
+    _ok(at.selectbox(key="tfd_plan_metric").set_value("go_live_on_time").run())
+    cost = _metric(at, "Average cost per quarter")
+    _ok(at.button(key="tfd_unmap").click().run())
+    assert "go_live_on_time" not in at.session_state["ui"]["tfd"]["mapping"]
+    assert any("held at target" in c.value for c in at.caption)
+    assert _metric(at, "Average cost per quarter") != cost
+
+
+def test_fill_missing_prices_every_team_period(at):
+    _ok(at.toggle(key="tfd_fill").set_value(True).run())
+    assert _metric(at, "Team-periods missing").startswith("0 of")
+
+
+@pytest.mark.parametrize(("metric", "by"), zip(targets.LABELS, ["team", "company", "owner"] * 2, strict=True))
+def test_every_definition_and_breakdown_renders(at, metric, by):
+    _ok(at.selectbox(key="tfd_metric").set_value(metric).run())
+    _ok(at.selectbox(key="tfd_by").set_value(by).run())
+    assert not at.error
+
+
+@pytest.mark.parametrize(("files", "message"), [
+    ({"clients.csv": b"client_id,owner,team,contract_start,planned_go_live,actual_go_live,licensed_seats,arr_start,"
+                     b"arr_renewal,renewal_date,churn_date\nC1,Ann,CS,2025-01-01,,,5,100,,,\nC2,Bo,CS,soon,,,5,100,,,\n"},
+     'clients.csv: column contract_start: not a date (YYYY-MM-DD) in row 2 ("soon")'),
+    ({"clients.csv": b"client_id,team\nC1,CS\n"}, "clients.csv: missing required column"),
+    ({"notes.csv": b"a\n1\n"}, "notes.csv: not a known file"),
+    ({"clients.csv": b"\xff\xfe\x00\x81"}, "clients.csv: not a readable CSV"),
+])
+def test_a_bad_upload_shows_a_message_and_no_exception(at, files, message):
+    at = _set_ui(at, source="upload", files=files)
+    assert at.error and message in at.error[0].value
+    assert not at.metric
+
+
+def test_upload_without_files_asks_for_them(at):
+    at = _set_ui(at, source="upload", files=None)
+    assert at.info and "clients.csv" in at.info[0].value
+
+
+def test_a_good_upload_is_used(at):
+    files = {f"{n}.csv": (ROOT / "sample_data" / f"{n}.csv").read_bytes()
+             for n in ("clients", "usage_weekly", "activities", "people")}
+    at = _set_ui(at, source="upload", files=files)
+    assert not at.error and _headline(at).startswith("#### 2025:")
