@@ -42,8 +42,9 @@ if progress is not None:
 # ---------------------------------------------------------------- key figures
 with st.container(key="cost_figures"):
     k = st.columns(6)
-    k[0].metric(f"Expected per {plan.period}", charts.money(sim.expected),
-                help=f"{charts.money(sim.annualised)} a year; on-target cost {charts.money(sim.per_period_target)}.")
+    k[0].metric("Expected cost", charts.money(sim.expected),
+                help=f"Per {plan.period}; {charts.money(sim.annualised)} a year; "
+                     f"on-target cost {charts.money(sim.per_period_target)}.")
     k[1].metric("P10", charts.money(sim.percentiles["P10"]), help="1 period in 10 costs less than this.")
     k[2].metric("P50", charts.money(sim.percentiles["P50"]), help="The median period.")
     k[3].metric("P90", charts.money(sim.percentiles["P90"]), help="9 periods in 10 cost less than this.")

@@ -1,0 +1,106 @@
+"""AppTest: the Cost simulation page; plan edits re-price cached draws, draw inputs draw again."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import ROOT, page
+
+
+def _money(text: str) -> float:
+    return float(text.replace("$", "").replace(",", ""))
+
+
+def _figures(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture()
+def at() -> AppTest:
+    at = AppTest.from_file(page("cost_simulation"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_opens_with_results(at):
+    f = _figures(at)
+    assert set(f) >= {"Expected cost", "P10", "P50", "P90", "P(over budget)", "Paid above target"}
+    assert _money(f["P10"]) < _money(f["P50"]) < _money(f["P90"])
+    assert f["P(over budget)"].endswith("%")
+    assert len(at.get("vega_lite_chart")) >= 4 + 4  # histogram, teams, payout %, tornado + 4 previews
+    sim = at.session_state["scenario_valid"]
+    assert sim.budget == 116_000
+
+
+def test_budget_changes_probability_only(at):
+    before = _figures(at)
+    at.number_input(key="budget").set_value(90_000.0).run()
+    assert not at.exception
+    after = _figures(at)
+    assert after["Expected cost"] == before["Expected cost"]
+    assert float(after["P(over budget)"].rstrip("%")) > float(before["P(over budget)"].rstrip("%"))
+    assert at.session_state["scenario"]["budget"] == 90_000.0
+
+
+def test_assumption_change_draws_again(at):
+    before = _money(_figures(at)["Expected cost"])
+    at.number_input(key="param_adoption_90d_p").set_value(0.6).run()
+    assert not at.exception
+    assert _money(_figures(at)["Expected cost"]) < before  # adoption falls below the 70% gate often
+    at.selectbox(key="dist_ebrs").set_value("fixed").run()
+    assert not at.exception
+    assert at.session_state["scenario_valid"].assumptions["ebrs"].dist == "fixed"
+    assert at.number_input(key="param_ebrs_value").value == 6.0
+
+
+def test_invalid_parameter_is_inline_and_results_stay(at):
+    before = _figures(at)["Expected cost"]
+    at.number_input(key="param_ebrs_mean").set_value(-1.0).run()
+    assert not at.exception
+    assert any(e.value for e in at.error)
+    assert _figures(at)["Expected cost"] == before  # last valid scenario still priced
+    assert at.session_state["scenario"]["assumptions"]["ebrs"]["mean"] == -1.0  # what was typed is kept
+
+
+def test_seed_and_trials(at):
+    before = _figures(at)["Expected cost"]
+    at.number_input(key="seed").set_value(7).run()
+    assert not at.exception
+    assert _figures(at)["Expected cost"] != before
+    at.selectbox(key="trials").set_value(1_000).run()
+    assert not at.exception and at.session_state["ui"]["trials"] == 1_000
+
+
+def test_weight_edit_reprices_without_redrawing(monkeypatch):
+    import compcore.draws
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page("pages/cost_simulation.py").run()
+    assert not at.exception
+    before = _figures(at)["Expected cost"]
+    calls = []
+    real = compcore.draws.draw_metrics
+    monkeypatch.setattr(compcore.draws, "draw_metrics", lambda *a, **k: calls.append(1) or real(*a, **k))
+    at.switch_page("pages/plan_designer.py").run()
+    at.slider(key="weight_3").set_value(40.0).run()  # EBRs (uncapped accelerator up to 150%) weigh more
+    at.switch_page("pages/cost_simulation.py").run()
+    assert not at.exception
+    assert _figures(at)["Expected cost"] != before
+    assert calls == []  # re-priced from cached draws
+
+
+def test_roster_csv_round_trip():
+    from compcore.scenario import load_scenario, roster_from_csv
+    from ui import state
+
+    scn = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_quarterly.json")
+    rows = state._roster_rows([r.model_dump(mode="json", exclude_none=True) for r in scn.roster])
+    assert rows[0]["incentive_amount"] == 12000 and rows[1]["incentive_pct"] is None
+    back = state._roster_from_rows(rows)
+    assert load_scenario({**scn.model_dump(by_alias=True, mode="json"), "roster": back}).roster == scn.roster
+    from compcore.scenario import roster_to_csv
+
+    assert roster_from_csv(roster_to_csv(scn.roster)) == scn.roster

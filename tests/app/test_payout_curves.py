@@ -1,0 +1,71 @@
+"""AppTest: the Payout curves page draws from the canonical scenario and the calculator reacts to inputs."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import ROOT, page
+
+
+@pytest.fixture()
+def at() -> AppTest:
+    at = AppTest.from_file(page("payout_curves"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _figures(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _charts(at: AppTest) -> list:
+    return at.get("vega_lite_chart")
+
+
+def test_charts_and_calculator_on_open(at):
+    assert len(_charts(at)) == 3  # components, the sweep, the heatmap
+    figures = _figures(at)
+    # roster row 1 (PMO lead, base 125,000) at target: 10% / 4 quarters = 3,125
+    assert figures["Payout this quarter"] == "$3,125"
+    assert figures["Of target incentive"] == "100.0%"
+    assert "No gate fired." in [c.value for c in at.caption]
+
+
+def test_calculator_gate_fires(at):
+    at.number_input(key="actual_adoption_90d").set_value(0.5).run()
+    assert not at.exception
+    figures = _figures(at)
+    assert figures["Of target incentive"] == "50.0%"  # adoption and usage zeroed by the circuit breaker
+    assert any("circuit breaker" in w.value for w in at.warning)
+    at.number_input(key="calc_salary").set_value(200_000.0).run()
+    assert _figures(at)["Payout this quarter"] == "$2,500"
+    assert at.session_state["ui"]["actuals"]["adoption_90d"] == 0.5
+
+
+def test_held_values_and_metric_choices_persist(at):
+    at.slider(key="held_adoption_90d").set_value(60.0).run()
+    at.selectbox(key="sweep_metric").set_value("ebrs").run()
+    at.selectbox(key="heat_x").set_value("ebrs").run()
+    assert not at.exception
+    ui = at.session_state["ui"]
+    assert ui["held"]["adoption_90d"] == pytest.approx(0.6) and ui["sweep_metric"] == "ebrs"
+    assert at.selectbox(key="heat_y").value != "ebrs"
+    at.run()  # a rerun re-seeds every widget from state: nothing snaps back
+    assert at.slider(key="held_adoption_90d").value == 60.0
+    assert at.selectbox(key="sweep_metric").value == "ebrs"
+    captions = " ".join(c.value for c in at.caption)
+    assert "Clients adopted within 90 days 60%" in captions
+
+
+def test_plan_edit_reaches_this_page():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    at.slider(key="weight_0").set_value(50.0).run()
+    at.switch_page("pages/payout_curves.py").run()
+    assert not at.exception
+    assert _figures(at)["Of target incentive"] == "100.0%"
+    at.number_input(key="actual_go_live_on_time").set_value(0.85).run()  # steps: 50% at 80%
+    assert _figures(at)["Of target incentive"] == "75.0%"  # 0.5 weight x 0.5 + the rest at target

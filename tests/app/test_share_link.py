@@ -1,0 +1,53 @@
+"""AppTest: the share link puts the scenario in the URL; opening it restores it; a bad link falls back."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from compcore.scenario import dump_scenario, load_scenario
+from compcore.share import encode_scenario
+from tests.app.conftest import ROOT, page
+
+
+def test_share_button_writes_link_and_it_restores_elsewhere():
+    at = AppTest.from_file(page("plan_designer"), default_timeout=60)
+    at.run()
+    at.slider(key="weight_0").set_value(50.0).run()
+    at.number_input(key="metric_1_target").set_value(0.8).run()
+    at.button(key="share").click().run()
+    assert not at.exception
+    token = at.query_params["s"][0] if isinstance(at.query_params["s"], list) else at.query_params["s"]
+    assert token.startswith("v1.")
+    assert any(token in c.value for c in at.code)
+    shared = dump_scenario(at.session_state["scenario_valid"])
+
+    fresh = AppTest.from_file(page("cost_simulation"), default_timeout=120)
+    fresh.query_params["s"] = token
+    fresh.run()
+    assert not fresh.exception and not fresh.error
+    assert dump_scenario(fresh.session_state["scenario_valid"]) == shared
+    assert fresh.session_state["scenario"]["plan"]["components"][0]["weight"] == 0.5
+
+
+def test_link_carries_seed_and_trials():
+    scn = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_quarterly.json")
+    at = AppTest.from_file(page("payout_curves"), default_timeout=60)
+    at.query_params["s"] = encode_scenario(dump_scenario(scn))
+    at.query_params["seed"] = "42"
+    at.query_params["trials"] = "1000"
+    at.run()
+    assert not at.exception
+    assert at.session_state["ui"]["seed"] == 42 and at.session_state["ui"]["trials"] == 1000
+
+
+def test_bad_link_shows_friendly_error_and_default():
+    for bad in ("v1.!!!", "v2.abc", "v1." + "A" * 20_000, "v1.eJzLSM3JyQcABiwCFQ"):
+        at = AppTest.from_file(page("plan_designer"), default_timeout=60)
+        at.query_params["s"] = bad
+        at.run()
+        assert not at.exception
+        errors = " ".join(e.value for e in at.error)
+        assert "could not be opened" in errors and "sample scenario" in errors
+        assert at.session_state["scenario_valid"].plan.name == "CS org quarterly bonus"
+        at.run()  # the notice is shown once; the page keeps working
+        assert not at.exception and not at.error
