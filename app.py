@@ -29,4 +29,4 @@ pages = [
             icon=KNOWN.get(f, ("", ":material/article:"))[1], default=(f == "plan_designer.py"))
     for f in files
 ]
-st.navigation(pages).run()
+st.navigation(pages, position="hidden" if st.query_params.get("view") == "hr" else "sidebar").run()

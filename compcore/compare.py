@@ -64,8 +64,8 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
 def _show(v: Any) -> str:
     if v is None:
         return "—"
-    if isinstance(v, float):
-        return f"{v:g}"
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        return f"{int(v):,}" if float(v).is_integer() and abs(v) >= 10_000 else f"{v:g}"
     if isinstance(v, list | dict):
         return json.dumps(v, separators=(", ", ": "))
     return str(v)

@@ -53,7 +53,9 @@ shown = pd.DataFrame({
     "Gates": examples["gates fired"],
 })
 st.dataframe(shown, hide_index=True, width="stretch", key="doc_examples",
-             height=min(38 * (len(shown) + 1) + 3, 640))
+             height=min(35 * (len(shown) + 1) + 3, 800),
+             column_config={"Example": st.column_config.TextColumn(width="large"),
+                            "Gates": st.column_config.TextColumn(width="large")})
 
 st.subheader("Payout curves")
 st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, "
@@ -68,11 +70,12 @@ summary = document.cost_summary(sim, scn.budget)
 teams = document.team_costs(sim)
 st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "
            f"({scn.headcount:,} people), cost per {plan.period}.")
-cols = st.columns(4)
+cols = st.columns(5)
 cols[0].metric("Expected cost", charts.money(sim.expected))
-cols[1].metric("P10 – P90", f"{charts.money(sim.quantile(0.1))} – {charts.money(sim.quantile(0.9))}")
-cols[2].metric("Budget", charts.money(scn.budget) if scn.budget is not None else "none")
-cols[3].metric("P(over budget)", charts.pct(sim.p_over_budget, 1) if scn.budget is not None else "—")
+cols[1].metric("P10 (a good year for the budget)", charts.money(sim.quantile(0.1)))
+cols[2].metric("P90 (a costly year)", charts.money(sim.quantile(0.9)))
+cols[3].metric("Budget", charts.money(scn.budget) if scn.budget is not None else "none")
+cols[4].metric("P(over budget)", charts.pct(sim.p_over_budget, 1) if scn.budget is not None else "—")
 fmt = {"money": charts.money, "share": lambda v: charts.pct(v, 1), "count": lambda v: f"{v:,.0f}"}
 left, right = st.columns(2)
 left.dataframe(pd.DataFrame({"Figure": summary["figure"],
@@ -86,8 +89,9 @@ if len(teams):
 
 st.subheader("Assumptions")
 st.markdown("\n".join(f"- {line}" for line in document.assumption_lines(scn)))
-st.dataframe(pd.DataFrame([{"Team": r.team, "Role": r.role, "Headcount": r.headcount} for r in scn.roster]),
-             hide_index=True, width="stretch", key="doc_roster")
+roster = (pd.DataFrame([{"Team": r.team, "Role": r.role, "Headcount": r.headcount} for r in scn.roster])
+          .groupby(["Team", "Role"], sort=False, as_index=False)["Headcount"].sum())
+st.dataframe(roster, hide_index=True, width="stretch", key="doc_roster", height=min(35 * (len(roster) + 1) + 3, 420))
 
 # ---------------------------------------------------------------- downloads
 st.subheader("Download")

@@ -111,7 +111,7 @@ else:
     d1.text_input("Duplicate as", value=f"{rec.name} (copy)", key="dup_name", max_chars=200)
     d2.button("Duplicate", key="dup_saved", on_click=_on_duplicate, args=(rec.id,))
     st.caption(f"Link to this scenario: `{saved.app_url()}?scenario={rec.id}` · read-only for HR: "
-               f"`{saved.app_url('plan_document')}?view=hr&scenario={rec.id}`")
+               f"`{saved.app_url()}?view=hr&scenario={rec.id}`")
 
 # ---------------------------------------------------------------- compare
 st.subheader("Compare side by side")
@@ -173,7 +173,7 @@ kf = compare.key_figures(scenarios, sims)
 shown = pd.DataFrame({"Figure": kf["figure"],
                       **{label: [_fmt(v, u) for v, u in zip(kf[label], kf["unit"], strict=True)]
                          for label in labels}})
-st.dataframe(shown, hide_index=True, width="stretch", key="cmp_figures")
+st.dataframe(shown, hide_index=True, width="stretch", key="cmp_figures", height=35 * (len(shown) + 1) + 3)
 
 st.markdown("**What changed**")
 diff = compare.diff_scenarios(scenarios)

@@ -17,8 +17,8 @@ from ui.charts import HEIGHT, MONEY, PCT, color_scale
 def curves_overlay(df: pd.DataFrame, labels: Sequence[str]) -> alt.LayerChart:
     """Total payout with every metric at the same attainment: columns ``scenario``, ``attainment``, ``payout``."""
     line = alt.Chart(df).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("attainment:Q", title="Attainment of every metric (% of target)", axis=alt.Axis(format=PCT)),
-        y=alt.Y("payout:Q", title="Total payout (% of target incentive)", axis=alt.Axis(format=PCT)),
+        x=alt.X("attainment:Q", title="Every metric at (% of target)", axis=alt.Axis(format=PCT)),
+        y=alt.Y("payout:Q", title="Total payout (% of target)", axis=alt.Axis(format=PCT)),
         color=alt.Color("scenario:N", title="Scenario", scale=color_scale(labels), legend=alt.Legend(orient="bottom")),
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
                  alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),

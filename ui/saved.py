@@ -55,7 +55,9 @@ def is_hr_view() -> bool:
 
 
 def _remember(rec: SavedScenario) -> None:
+    by = f" by {rec.author}" if rec.author else ""
     st.session_state[state.K_SAVED] = {"id": rec.id, "version": rec.version, "label": rec.label,
+                                       "when": f"{rec.created_at:%Y-%m-%d %H:%M} UTC{by}",
                                        "data": json.dumps(rec.data, sort_keys=True)}
 
 
@@ -106,7 +108,7 @@ def stamp(now: str) -> str:
     """Version/date line for the plan document: the saved version, or an unsaved note with the time."""
     ref = current_saved()
     if ref:
-        return f"Saved version {ref['version']} ({ref['label']})"
+        return f"Saved version {ref['version']} · {ref['when']}"
     ref = st.session_state.get(state.K_SAVED)
     based = f", based on {ref['label']}" if ref else ""
     return f"Unsaved scenario{based}, shown {now}"
@@ -128,16 +130,19 @@ def app_url(page: str = "") -> str:
 
 
 def hr_links(scn: Scenario) -> dict[str, str]:
-    """Read-only links for HR: by saved id (no data in the URL) when saved, and self-contained (``?s=``)."""
+    """Read-only links for HR: by saved id (no data in the URL) when saved, and self-contained (``?s=``).
+
+    They point at the app's root: with ``?view=hr`` the app's navigation holds only the plan document.
+    """
     from compcore.share import encode_scenario
 
     out: dict[str, str] = {}
     ref = current_saved()
     if ref:
-        out["saved"] = app_url("plan_document") + "?" + urlencode({"view": HR_VIEW, SCENARIO_PARAM: ref["id"]})
+        out["saved"] = app_url() + "?" + urlencode({"view": HR_VIEW, SCENARIO_PARAM: ref["id"]})
     try:
         token = encode_scenario(dump_scenario(scn))
-        out["link"] = app_url("plan_document") + "?" + urlencode({"view": HR_VIEW, "s": token})
+        out["link"] = app_url() + "?" + urlencode({"view": HR_VIEW, "s": token})
     except PlanError:
         pass
     return out

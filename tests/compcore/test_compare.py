@@ -32,7 +32,7 @@ def test_diff_names_each_change():
     diff = diff_scenarios({"Base": sample_scenario(), "Stretch": _variant()}).set_index("field")
     assert diff.loc["plan.components[okr].weight"].tolist() == ["0.7", "0.6"]
     assert diff.loc["plan.components[company].weight"].tolist() == ["0.3", "0.4"]
-    assert diff.loc["budget"].tolist() == ["40000", "45000"]
+    assert diff.loc["budget"].tolist() == ["40,000", "45,000"]
     assert diff.loc["roster[PMO / PM].headcount"].tolist() == ["—", "1"]
     assert diff.loc["plan.gates[team_okr #1].below"].tolist() == ["1", "—"]
     assert "name" not in diff.index
