@@ -65,7 +65,9 @@ def _show(v: Any) -> str:
     if v is None:
         return "—"
     if isinstance(v, int | float) and not isinstance(v, bool):
-        return f"{int(v):,}" if float(v).is_integer() and abs(v) >= 10_000 else f"{v:g}"
+        if abs(v) >= 10_000:
+            return f"{v:,.0f}" if abs(v - round(v)) < 1e-6 else f"{v:,.2f}"
+        return f"{v:g}"
     if isinstance(v, list | dict):
         return json.dumps(v, separators=(", ", ": "))
     return str(v)
