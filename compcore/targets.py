@@ -40,6 +40,7 @@ LABELS: dict[str, str] = {
     "continued_adoption": "Continued adoption", "activities": "Activities per person",
     "grr": "Gross revenue retention (GRR)", "nrr": "Net revenue retention (NRR)",
 }
+_KINDS = {"ebr": "executive business reviews", "touchpoint": "touchpoints", "cross_sell_lead": "cross-sell leads"}
 _RULE = ("min_active_users", "min_seat_share", "require")
 _OPTIONS: dict[str, tuple[str, ...]] = {
     "on_time_go_live": ("grace_days",), "adoption_within": ("days",),
@@ -97,7 +98,7 @@ def describe_spec(spec: Mapping[str, Any]) -> str:
     if metric == "on_time_go_live":
         return f"On-time go-live (live by period end + {opts.get('grace_days', 0)} days)"
     if metric == "activities":
-        return f"Activities per person: {opts['kinds'][0].replace('_', ' ')}s"
+        return f"Activities per person: {_KINDS[opts['kinds'][0]]}"
     return LABELS[metric]
 
 

@@ -112,7 +112,8 @@ with st.container(key="tfd_headline"):
                     f"{int(total['n']):,} {unit}")
         cols = st.columns(min(len(year), 6))
         for i, (_, row) in enumerate(year.iloc[:-1].head(len(cols)).iterrows()):
-            cols[i].metric(str(row["group"]), fmt(row["value"], share), help=f"{int(row['n']):,} {unit}")
+            cols[i].metric(str(row["group"]), fmt(row["value"], share), delta=f"{int(row['n']):,} {unit}",
+                           delta_color="off", delta_arrow="off")
 
 st.subheader(f"History by {period} and {by}")
 mapped = [mid for mid, s in state.tfd_mapping().items() if s.get("metric") == metric and mid in ids]
@@ -189,9 +190,10 @@ with st.container(border=True):
              else "no history: held at target", "Target": fmt(plan.metric(i).target, is_share(i))} for i in ids]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="tfd_mapping")
     b1, b2, b3 = st.columns([1.2, 1, 1.4])
-    b1.button(f"Measure {names[mid]} with the definition above", key="tfd_map", on_click=state.map_metric,
-              args=(mid, spec))
-    b2.button(f"Hold {names[mid]} at target", key="tfd_unmap", on_click=state.map_metric, args=(mid, None))
+    b1.button("Back-test it with the definition above", key="tfd_map", on_click=state.map_metric,
+              args=(mid, spec), help=f"{names[mid]} will be measured as: {describe_spec(spec)}.")
+    b2.button("Hold it at target", key="tfd_unmap", on_click=state.map_metric, args=(mid, None),
+              help=f"{names[mid]} is then held at its target in every period.")
     fill = b3.toggle("Hold missing values at target", help="Off: a team-period without a value is reported as "
                      "missing and not priced. On: the value is held at target and flagged.",
                      **state.bind("tfd_fill", t("fill_missing"), default=False))
