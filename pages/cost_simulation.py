@@ -56,23 +56,25 @@ with st.container(key="cost_figures"):
 
 quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
 hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
-state.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant, key="cost_hist",
+sk = state.sim_key()
+state.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant, key="cost_hist", cache_key=sk,
             datasets={"budget": charts.budget_rows(sim.budget)})
 
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Cost by team** (expected per {plan.period})")
     teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
-    state.chart(charts.team_chart, teams, key="cost_teams")
+    state.chart(charts.team_chart, teams, key="cost_teams", cache_key=sk)
 with right:
     st.markdown("**Individual payout** (% of target incentive)")
-    state.chart(charts.payout_pct_chart, explore.histogram_frame(sim.payout_pct, 40, lo=0.0), key="cost_payout_pct")
+    state.chart(charts.payout_pct_chart, explore.histogram_frame(sim.payout_pct, 40, lo=0.0), key="cost_payout_pct",
+                cache_key=sk)
 
 st.markdown("**What drives the cost** (expected cost with one metric at its own P10 or P90, others random)")
 sens = state.sensitivity()
 tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
                         "base": sim.expected})
-state.chart(charts.tornado_chart, tornado, key="cost_tornado")
+state.chart(charts.tornado_chart, tornado, key="cost_tornado", cache_key=sk)
 st.caption("Share of cost variance explained: " + ", ".join(
     f"{n} {charts.pct(v)}" for n, v in zip(sens["name"], sens["variance_share"], strict=True)) + ".")
 
@@ -95,7 +97,7 @@ with tab_a:
         with cols[3]:
             try:
                 bins = explore.histogram_frame(explore.preview_samples(a, 2000, seed=seed), 24)
-                state.chart(charts.preview_chart, bins, key=f"preview_{m.id}")
+                state.chart(charts.preview_chart, bins, key=f"preview_{m.id}", cache_key=[a, seed])
             except ValueError:  # PlanError: shown below as an inline problem
                 st.caption("No preview until the parameters are valid.")
         state.show_problems(f"assumptions.{m.id}")

@@ -129,7 +129,7 @@ with st.container(border=True):
         if curve is not None:
             lo, hi = explore.attainment_range([curve])
             state.chart(charts.curve_chart, explore.curve_frame(curve, lo, hi), comp_names[comp["id"]],
-                        key="designer_curve")
+                        key="designer_curve", cache_key=[curve.model_dump(mode="json"), comp_names[comp["id"]]])
             st.caption(describe_curve(curve).capitalize() + ".")
     st.button("Add component", key="add_component", on_click=state.add_component)
 

@@ -69,15 +69,26 @@ def components_chart(df: pd.DataFrame, labels: Sequence[str]) -> alt.LayerChart:
     return (line + _target_rule()).properties(height=HEIGHT + 40)
 
 
-def sweep_chart(df: pd.DataFrame, series: dict[str, str], metric_name: str) -> alt.LayerChart:
-    """The plan total and each component's weighted share as one metric varies.
+def records(df: pd.DataFrame) -> list[dict[str, object]]:
+    """DataFrame -> JSON-ready rows for a named dataset (fast path for numeric frames)."""
+    cols = list(df.columns)
+    return [dict(zip(cols, row, strict=True)) for row in df.itertuples(index=False, name=None)]
 
-    ``series`` maps column names of ``df`` to labels, the total first.
-    """
+
+def sweep_rows(df: pd.DataFrame, series: dict[str, str]) -> list[dict[str, object]]:
+    """Rows of the named dataset ``sweep`` for :func:`sweep_chart`: attainment, series label, payout."""
     long = df.melt(id_vars=["attainment"], value_vars=list(series), var_name="series", value_name="payout")
     long["series"] = long["series"].map(series)
-    labels = list(series.values())
-    line = alt.Chart(long).mark_line().encode(
+    return records(long[["attainment", "series", "payout"]])
+
+
+def sweep_chart(labels: list[str], metric_name: str) -> alt.LayerChart:
+    """The plan total (first label) and each component's weighted share as one metric varies.
+
+    Data: the named dataset ``"sweep"`` (:func:`sweep_rows`), so moving a held
+    value swaps data without rebuilding the chart.
+    """
+    line = alt.Chart(alt.NamedData(name="sweep")).mark_line().encode(
         x=_x_att(f"{metric_name} (% of target)"),
         y=alt.Y("payout:Q", title="Payout (% of target incentive)", axis=alt.Axis(format=PCT)),
         color=alt.Color("series:N", title=None, scale=color_scale(labels), legend=LEGEND),
@@ -88,16 +99,20 @@ def sweep_chart(df: pd.DataFrame, series: dict[str, str], metric_name: str) -> a
     return (line + _target_rule()).properties(height=HEIGHT + 40)
 
 
-def heatmap_chart(df: pd.DataFrame, x_title: str, y_title: str) -> alt.Chart:
-    """Total payout over two attainments: columns ``x``, ``y``, ``total``; a gate shows as a colour edge."""
+def heatmap_rows(df: pd.DataFrame) -> tuple[list[dict[str, object]], list[float]]:
+    """Rows of the named dataset ``heat`` for :func:`heatmap_chart` (cells with their far corner) and the domain."""
     step = float(df["x"].drop_duplicates().sort_values().diff().median())
     data = df.assign(x2=df["x"] + step, y2=df["y"] + step)
-    dom = [float(df["x"].min()), float(df["x"].max()) + step]
-    return alt.Chart(data).mark_rect().encode(
+    return records(data), [float(df["x"].min()), float(df["x"].max()) + step]
+
+
+def heatmap_chart(x_title: str, y_title: str, domain: list[float]) -> alt.Chart:
+    """Total payout over two attainments (named dataset ``"heat"``); a gate shows as a colour edge."""
+    return alt.Chart(alt.NamedData(name="heat")).mark_rect().encode(
         x=alt.X("x:Q", title=f"{x_title} (% of target)", axis=alt.Axis(format=PCT),
-                scale=alt.Scale(domain=dom, nice=False)), x2="x2:Q",
+                scale=alt.Scale(domain=domain, nice=False)), x2="x2:Q",
         y=alt.Y("y:Q", title=f"{y_title} (% of target)", axis=alt.Axis(format=PCT),
-                scale=alt.Scale(domain=dom, nice=False)), y2="y2:Q",
+                scale=alt.Scale(domain=domain, nice=False)), y2="y2:Q",
         color=alt.Color("total:Q", title="Payout", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(format=PCT)),
         tooltip=[alt.Tooltip("x:Q", title=x_title, format=".1%"), alt.Tooltip("y:Q", title=y_title, format=".1%"),
@@ -193,70 +208,3 @@ def preview_chart(bins: pd.DataFrame, unit_format: str = ",.3~g") -> alt.Chart:
         tooltip=[alt.Tooltip("lo:Q", title="From", format=unit_format),
                  alt.Tooltip("hi:Q", title="To", format=unit_format),
                  alt.Tooltip("share:Q", title="Share", format=".1%")]).properties(height=70)
-
-
-# ---------------------------------------------------------------- targets from data (issue 6)
-
-
-def history_chart(df: pd.DataFrame, group: str, share: bool = True, target: float | None = None) -> alt.LayerChart:
-    """A metric's history: columns ``period``, ``group`` (its name in ``group``), ``value``, ``n``, ``complete``.
-
-    One line per group; incomplete periods are hollow points; gaps (NaN) stay gaps; ``target`` is a dashed rule.
-    """
-    fmt = PCT if share else ",.3~g"
-    groups = sorted(df[group].astype(str).unique())
-    data = df.assign(status=df["complete"].map({True: "complete", False: "not complete yet"}))
-    base = alt.Chart(data).encode(
-        x=alt.X("period:O", title=None, sort=sorted(df["period"].unique()), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title="Value", axis=alt.Axis(format=fmt)),
-        color=alt.Color(f"{group}:N", title=group.capitalize(), scale=color_scale(groups),
-                        legend=LEGEND),
-        tooltip=[alt.Tooltip("period:O", title="Period"), alt.Tooltip(f"{group}:N", title=group.capitalize()),
-                 alt.Tooltip("value:Q", title="Value", format=".1%" if share else ",.3~g"),
-                 alt.Tooltip("n:Q", title="Cohort / headcount"), alt.Tooltip("status:N", title="Period")])
-    lines = base.mark_line(strokeWidth=2)
-    points = base.mark_point(size=60, filled=True).encode(
-        fillOpacity=alt.condition(alt.datum.complete, alt.value(1.0), alt.value(0.0)))
-    layers = [lines, points]
-    if target is not None:
-        layers.append(alt.Chart(pd.DataFrame({"target": [target]})).mark_rule(strokeDash=[6, 4], color="#333").encode(
-            y="target:Q", tooltip=[alt.Tooltip("target:Q", title="Plan target", format=".1%" if share else ",.3~g")]))
-    return alt.layer(*layers).properties(height=HEIGHT + 40)
-
-
-def backtest_payout_chart(df: pd.DataFrame) -> alt.LayerChart:
-    """Payout by team and period: columns ``period``, ``team``, ``payout`` (NaN = missing), ``label``, ``money``."""
-    data = df.assign(shown=df["payout"].fillna(-1.0))
-    periods = sorted(df["period"].unique())
-    base = alt.Chart(data).encode(
-        x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0, orient="top")),
-        y=alt.Y("team:N", title=None, sort=list(dict.fromkeys(df["team"])),
-                axis=alt.Axis(labelLimit=220, labelOverlap=False)))
-    rect = base.mark_rect(stroke="white").encode(
-        color=alt.condition(alt.datum.shown < 0, alt.value("#e6e6e6"), alt.Color(
-            "payout:Q", title="Payout", scale=alt.Scale(scheme="blues", domain=[0, 1.5], clamp=True),
-            legend=alt.Legend(format=PCT, gradientLength=110))),
-        tooltip=[alt.Tooltip("period:O", title="Period"), alt.Tooltip("team:N", title="Team"),
-                 alt.Tooltip("label:N", title="Payout"), alt.Tooltip("money:Q", title="Paid", format=MONEY)])
-    text = base.mark_text(fontSize=11).encode(
-        text="label:N", color=alt.condition(alt.datum.shown > 0.9, alt.value("white"), alt.value("#333")))
-    return (rect + text).properties(height=60 + 36 * df["team"].nunique())
-
-
-def backtest_cost_chart(df: pd.DataFrame, cost: pd.DataFrame) -> alt.LayerChart:
-    """Cost per period stacked by team (``period``, ``team``, ``money``) with the on-target cost
-    (``cost``: ``period``, ``target_cost``) as a tick."""
-    teams = list(dict.fromkeys(df["team"]))
-    periods = sorted(cost["period"].unique())
-    bars = alt.Chart(df.dropna(subset=["money"])).mark_bar().encode(
-        x=alt.X("period:O", title=None, sort=periods, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("money:Q", title="Cost per period", axis=alt.Axis(format=MONEY), stack="zero"),
-        color=alt.Color("team:N", title="Team", scale=color_scale(teams), legend=LEGEND),
-        order=alt.Order("team:N"),
-        tooltip=[alt.Tooltip("period:O", title="Period"), alt.Tooltip("team:N", title="Team"),
-                 alt.Tooltip("money:Q", title="Paid", format=MONEY)])
-    ticks = alt.Chart(cost).mark_tick(color=BUDGET_COLOR, thickness=3, size=40).encode(
-        x=alt.X("period:O", sort=periods), y="target_cost:Q",
-        tooltip=[alt.Tooltip("period:O", title="Period"),
-                 alt.Tooltip("target_cost:Q", title="On-target cost (whole roster)", format=MONEY)])
-    return (bars + ticks).properties(height=HEIGHT + 40)
