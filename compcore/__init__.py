@@ -11,34 +11,49 @@ Load a plan, compute payouts, simulate what a plan will cost.
 0.5
 """
 
+from compcore.compare import diff_scenarios
 from compcore.describe import describe
+from compcore.document import worked_examples
 from compcore.draws import MetricDraws, draw_metrics
 from compcore.errors import PlanError
+from compcore.export import plan_document_html, safe_csv
 from compcore.payout import PayoutResult, actual_for, attainment, payout
 from compcore.plan import Plan, dump_plan, load_plan
 from compcore.scenario import Scenario, dump_scenario, load_scenario, roster_from_csv, roster_to_csv
 from compcore.sensitivity import sensitivity
+from compcore.share import decode_scenario, encode_scenario
 from compcore.simulate import SimulationResult, price, simulate
+from compcore.store import SavedScenario, ScenarioNotFoundError, ScenarioStore, StoreError
 
 __all__ = [
     "MetricDraws",
     "PayoutResult",
     "Plan",
     "PlanError",
+    "SavedScenario",
     "Scenario",
+    "ScenarioNotFoundError",
+    "ScenarioStore",
     "SimulationResult",
+    "StoreError",
     "actual_for",
     "attainment",
+    "decode_scenario",
     "describe",
+    "diff_scenarios",
     "draw_metrics",
     "dump_plan",
     "dump_scenario",
+    "encode_scenario",
     "load_plan",
     "load_scenario",
     "payout",
+    "plan_document_html",
     "price",
     "roster_from_csv",
     "roster_to_csv",
+    "safe_csv",
     "sensitivity",
     "simulate",
+    "worked_examples",
 ]
