@@ -155,3 +155,16 @@ def test_a_good_upload_is_used(at):
              for n in ("clients", "usage_weekly", "activities", "people")}
     at = _set_ui(at, source="upload", files=files)
     assert not at.error and _headline(at).startswith("#### 2025:")
+
+
+def test_chart_builders_give_valid_vega_lite():
+    from compcore.scenario import load_scenario
+    from ui import charts
+
+    scn = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_quarterly.json")
+    hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90})
+    charts.history_chart(hist[["period", "team", "value", "n", "complete"]], "team", True, 0.9).to_dict()
+    bt = backtest(scn.plan, targets.backtest_histories(DATA, targets.suggest_mapping(scn.plan), scn.plan), scn.roster)
+    teams = bt.teams.assign(label=bt.teams["payout"].map(lambda v: "missing" if v != v else f"{v:.0%}"))
+    charts.backtest_payout_chart(teams[["period", "team", "payout", "label", "money"]]).to_dict()
+    charts.backtest_cost_chart(teams[["period", "team", "money"]], bt.cost[["period", "target_cost"]]).to_dict()
