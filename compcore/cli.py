@@ -12,7 +12,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from compcore.describe import describe, pct
+from compcore.describe import describe, explain_gates, pct
 from compcore.errors import PlanError
 from compcore.payout import PayoutResult, payout
 from compcore.plan import Plan, load_plan
@@ -53,19 +53,6 @@ def parse_actuals(pairs: Sequence[str], plan: Plan) -> dict[str, float]:
             + " ".join(f"--actual {m}={plan.metric(m).target:g}" for m in missing)
         )
     return actuals
-
-
-def explain_gates(plan: Plan, res: PayoutResult) -> list[str]:
-    """One sentence per gate that fired, e.g. 'Team OKR score at 90% is below 100%: total capped at 100%'."""
-    out = []
-    for g in res.gates:
-        if not g.fired:
-            continue
-        name = plan.metric(g.metric).name
-        where = "total" if g.applies_to == "all" else ", ".join(g.applies_to)
-        what = "paid nothing (circuit breaker)" if g.cap == 0 else f"capped at {pct(g.cap)}"
-        out.append(f"{name} at {pct(res.attainments[g.metric])} is below {pct(g.below)}: {where} {what}")
-    return out
 
 
 def payout_report(plan: Plan, res: PayoutResult) -> dict[str, object]:

@@ -107,12 +107,6 @@ def diff_scenarios(scenarios: Mapping[str, Scenario | Mapping[str, Any]]) -> pd.
     return pd.DataFrame(rows, columns=["field", *flat])
 
 
-def _period_target(scn: Scenario) -> float:
-    plan = scn.plan
-    return float(sum(r.headcount * (r.target_incentive or plan.target_incentive).annual(r.base_salary)
-                     for r in scn.roster) / plan.periods_per_year)
-
-
 def key_figures(scenarios: Mapping[str, Scenario], sims: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Key figures per scenario, one column each: plan shape, on-target cost and simulated cost.
 
@@ -131,7 +125,7 @@ def key_figures(scenarios: Mapping[str, Scenario], sims: Mapping[str, Any] | Non
     table: dict[str, list[Any]] = {"figure": [f for f, _ in figures], "unit": [u for _, u in figures]}
     for label, scn in scenarios.items():
         sim = sims.get(label)
-        on_target = _period_target(scn)
+        on_target = scn.per_period_target
         col: dict[str, Any] = {
             "Paid per": scn.plan.period, "Metrics": len(scn.plan.metrics), "Components": len(scn.plan.components),
             "Gates": len(scn.plan.gates), "Headcount": scn.headcount, "Cost at 100% payout": on_target,

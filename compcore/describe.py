@@ -6,6 +6,7 @@ plan reads the same everywhere.
 
 from __future__ import annotations
 
+from compcore.payout import PayoutResult
 from compcore.plan import (
     PERIODS_PER_YEAR,
     Component,
@@ -17,7 +18,7 @@ from compcore.plan import (
     TiersCurve,
 )
 
-__all__ = ["describe", "describe_curve", "pct"]
+__all__ = ["describe", "describe_curve", "explain_gates", "pct"]
 
 _PERIOD_ADVERB = {"month": "monthly", "quarter": "quarterly", "half": "half-yearly", "year": "yearly"}
 
@@ -116,3 +117,16 @@ def describe(plan: Plan) -> list[str]:
     if plan.cap is not None:
         lines.append(f"The total payout never exceeds {pct(plan.cap)} of target incentive.")
     return lines
+
+
+def explain_gates(plan: Plan, res: PayoutResult) -> list[str]:
+    """One sentence per gate that fired, e.g. 'Team OKR score at 90% is below 100%: total capped at 100%'."""
+    out = []
+    for g in res.gates:
+        if not g.fired:
+            continue
+        name = plan.metric(g.metric).name
+        where = "total" if g.applies_to == "all" else ", ".join(g.applies_to)
+        what = "paid nothing (circuit breaker)" if g.cap == 0 else f"capped at {pct(g.cap)}"
+        out.append(f"{name} at {pct(res.attainments[g.metric])} is below {pct(g.below)}: {where} {what}")
+    return out

@@ -12,9 +12,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from compcore.cli import explain_gates
-from compcore.describe import pct
-from compcore.payout import payout
+from compcore.describe import explain_gates, pct
+from compcore.payout import actual_for, payout
 from compcore.plan import Plan
 from compcore.scenario import Scenario
 
@@ -34,12 +33,6 @@ EXAMPLE_LEVELS = (0.5, 0.8, 1.0, 1.2, 1.5)
 GATE_OTHERS = 1.2
 
 
-def _actual_for(plan: Plan, metric_id: str, att: float) -> float:
-    m = plan.metric(metric_id)
-    value = att * m.target if m.direction == "higher" else (2.0 - att) * m.target
-    return float(value)
-
-
 def reference_salary(scn: Scenario) -> float:
     """Headcount-weighted mean base salary of the roster (the "typical person" of the examples)."""
     heads = np.array([r.headcount for r in scn.roster], dtype=float)
@@ -51,12 +44,12 @@ def _period_target(plan: Plan, base_salary: float | None) -> float | None:
     ti = plan.target_incentive
     if ti.amount is None and base_salary is None:
         return None
-    return float(ti.annual(base_salary or 0.0)) / plan.periods_per_year
+    return float(plan.period_target_incentive(base_salary or 0.0))
 
 
 def _row(plan: Plan, case: str, kind: str, metric_id: str, atts: Mapping[str, float],
          period_target: float | None) -> dict[str, Any]:
-    actuals = {m: _actual_for(plan, m, a) for m, a in atts.items()}
+    actuals = {m: actual_for(plan.metric(m), a) for m, a in atts.items()}
     res = payout(plan, actuals)
     row: dict[str, Any] = {"case": case, "kind": kind, "metric": metric_id}
     for m in plan.metrics:

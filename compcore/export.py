@@ -208,8 +208,7 @@ def plan_document_html(scn: Scenario, *, summary: pd.DataFrame | None = None, te
         examples = worked_examples(plan, base_salary=salary)
     when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     stamp_text = stamp or "Unsaved scenario"
-    ti = plan.target_incentive
-    per_period = float(ti.annual(salary)) / plan.periods_per_year
+    per_period = float(plan.period_target_incentive(salary))
     example_note = (f"For a person on the roster's average base salary of {money(salary, currency)} "
                     f"(target incentive {money(per_period, currency)} per {plan.period}). Other metrics at "
                     "target unless stated; gate rows show strong results elsewhere and the gate biting.")

@@ -86,6 +86,17 @@ class Scenario(_Model):
     def headcount(self) -> int:
         return sum(r.headcount for r in self.roster)
 
+    @property
+    def per_period_target(self) -> float:
+        """Everyone's per-period target incentive added up: what the plan costs at exactly 100% payout."""
+        return float(sum(r.headcount * t for r, t in zip(self.roster, row_period_targets(self.plan, self.roster),
+                                                          strict=True)))
+
+
+def row_period_targets(plan: Plan, roster: list[RosterRow]) -> list[float]:
+    """Per-period target incentive of one person of each roster row (the row's override, else the plan's)."""
+    return [float(plan.period_target_incentive(r.base_salary, r.target_incentive)) for r in roster]
+
 
 def _cross_check(scn: Scenario) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []

@@ -37,7 +37,7 @@ from compcore.draws import (
 from compcore.errors import PlanError
 from compcore.payout import payout
 from compcore.plan import TOLERANCE, Plan, load_plan
-from compcore.scenario import RosterRow, Scenario, load_scenario
+from compcore.scenario import RosterRow, Scenario, load_scenario, row_period_targets
 
 __all__ = ["PAYOUT_SAMPLE", "SENSITIVITY_TRIALS", "SimulationResult", "price", "simulate"]
 
@@ -92,10 +92,7 @@ def _roster_rows(roster: Sequence[RosterRow | dict[str, Any]]) -> list[RosterRow
 
 def _context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray) -> _PriceCtx:
     _, _, row_index = roster_arrays(roster)
-    per_year = plan.periods_per_year
-    row_target = np.array([
-        (r.target_incentive or plan.target_incentive).annual(r.base_salary) / per_year for r in roster
-    ], dtype=float)
+    row_target = np.array(row_period_targets(plan, roster), dtype=float)
     emp_target = row_target[row_index]
     n_emp, n_teams = len(emp_target), int(team_index.max()) + 1
     scopes = [m.scope for m in plan.metrics]
