@@ -1,0 +1,106 @@
+"""Playwright e2e fixtures: a ``streamlit run app.py`` server on a free port and Debian's Chromium.
+
+With ``CI=true`` a missing Playwright or Chromium is an error (the run fails);
+elsewhere those tests are skipped with the reason. Widgets are found by key:
+Streamlit gives each keyed element the CSS class ``st-key-<key>``.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("COMPCORE_CHROMIUM", "/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _missing(reason: str) -> None:
+    if IN_CI:
+        pytest.fail(f"e2e prerequisite missing in CI: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a fresh ``streamlit run app.py`` (its own SQLite store in a temp folder)."""
+    port = _free_port()
+    db = f"sqlite:///{tmp_path_factory.mktemp('e2e_app') / 'store.db'}"
+    env = dict(os.environ, COMPCORE_DB_URL=db, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError("streamlit exited before it was healthy") from None
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("streamlit did not become healthy within 60 s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium driven by Playwright (fails in CI when missing, skips elsewhere)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright Python package is not installed")
+    if not Path(CHROMIUM).exists():
+        _missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def settle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until the app has finished its script run and drawn (no spinner, status idle)."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+
+
+def key(name: str) -> str:
+    """CSS selector of the element Streamlit created for widget key ``name``."""
+    return f".st-key-{name}"
+
+
+def metric_value(page: Any, label: str) -> str:
+    """The displayed value of the ``st.metric`` whose label is ``label``."""
+    box = page.locator("[data-testid='stMetric']", has=page.locator(
+        "[data-testid='stMetricLabel']", has_text=label)).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
