@@ -128,8 +128,9 @@ with st.container(border=True):
             st.caption("Showing the last valid curve until the table is fixed.")
         if curve is not None:
             lo, hi = explore.attainment_range([curve])
-            state.chart(charts.curve_chart, explore.curve_frame(curve, lo, hi), comp_names[comp["id"]],
-                        key="designer_curve", cache_key=[curve.model_dump(mode="json"), comp_names[comp["id"]]])
+            st.markdown(f"**{comp_names[comp['id']]}**: payout by attainment")
+            state.chart(charts.curve_chart, explore.curve_frame(curve, lo, hi),
+                        key="designer_curve", cache_key=[curve.model_dump(mode="json")])
             st.caption(describe_curve(curve).capitalize() + ".")
     st.button("Add component", key="add_component", on_click=state.add_component)
 
@@ -139,7 +140,7 @@ with st.container(border=True):
     st.caption("When a metric's attainment is below a level, cap the payout (0% = circuit breaker).")
     for i, _g in enumerate(plan_d.get("gates", [])):
         gp = state.plan_path("gates", i)
-        cols = st.columns([2.5, 1, 1, 2.5, 0.5], vertical_alignment="bottom")
+        cols = st.columns([2.2, 0.9, 0.9, 3.6, 0.4], vertical_alignment="bottom")
         cols[0].selectbox("If metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
                           **state.bind(f"gate_{i}_metric", (*gp, "metric")))
         cols[1].number_input("is below %", **PCT, **state.bind(f"gate_{i}_below", (*gp, "below"),
@@ -157,7 +158,7 @@ with st.container(border=True):
     st.caption("Multiply payout by a factor that depends on a metric (a kicker or a decelerator).")
     for i, mod in enumerate(plan_d.get("modifiers", [])):
         mp = state.plan_path("modifiers", i)
-        cols = st.columns([2.5, 1.5, 2.5, 0.5], vertical_alignment="bottom")
+        cols = st.columns([2.2, 1.3, 3.6, 0.4], vertical_alignment="bottom")
         cols[0].selectbox("Metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
                           **state.bind(f"mod_{i}_metric", (*mp, "metric")))
         mkind = mod["curve"].get("kind", "steps")

@@ -55,7 +55,7 @@ def curve_chart(df: pd.DataFrame, title: str = "", color: str = PALETTE[0]) -> a
         x=_x_att(), y=alt.Y("payout:Q", title="Payout (% of target incentive)", axis=alt.Axis(format=PCT)),
         tooltip=[alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),
                  alt.Tooltip("payout:Q", title="Payout", format=".1%")])
-    return (line + _target_rule()).properties(title=title, height=HEIGHT)
+    return (line + _target_rule()).properties(title=title, height=HEIGHT + 40)
 
 
 def components_chart(df: pd.DataFrame, labels: Sequence[str]) -> alt.LayerChart:
