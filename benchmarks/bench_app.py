@@ -76,7 +76,7 @@ def main() -> int:
     cases = [
         ("cost page: budget (cached draws and pricing)", "pages/cost_simulation.py",
          lambda a, i: a.number_input(key="budget").set_value(100_000.0 + 1_000 * i).run()),
-        ("cost page: correlation-free widget, same inputs (rerun)", "pages/cost_simulation.py",
+        ("cost page: plain rerun, nothing changed", "pages/cost_simulation.py",
          lambda a, i: a.run()),
         ("curves page: hold a metric at another value", "pages/payout_curves.py",
          lambda a, i: a.slider(key="held_adoption_90d").set_value(80.0 + i).run()),
