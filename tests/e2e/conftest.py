@@ -39,8 +39,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a fresh ``streamlit run app.py`` (its own SQLite store in a temp folder)."""
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(base URL, database URL) of a fresh ``streamlit run app.py`` with its own SQLite store in a temp folder."""
     port = _free_port()
     db = f"sqlite:///{tmp_path_factory.mktemp('e2e_app') / 'store.db'}"
     env = dict(os.environ, COMPCORE_DB_URL=db, PYTHONPATH=str(ROOT))
@@ -61,13 +61,19 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.25)
         else:
             raise RuntimeError("streamlit did not become healthy within 60 s")
-        yield base
+        yield base, db
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(app_server: tuple[str, str]) -> str:
+    """Base URL of the app under test."""
+    return app_server[0]
 
 
 @pytest.fixture(scope="session")
@@ -85,6 +91,14 @@ def browser() -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+def wait_idle(page: Any, timeout: float = 60_000) -> None:
+    """Wait until no script run is in progress (the status widget is gone), then let the charts draw."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(300)
 
 
 def settle(page: Any, timeout: float = 60_000) -> None:
