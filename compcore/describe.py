@@ -120,13 +120,18 @@ def describe(plan: Plan) -> list[str]:
 
 
 def explain_gates(plan: Plan, res: PayoutResult) -> list[str]:
-    """One sentence per gate that fired, e.g. 'Team OKR score at 90% is below 100%: total capped at 100%'."""
+    """One sentence per gate that fired, e.g. 'Team OKR score at 90% is below 100%: total capped at 100%'.
+
+    A gate that fired without lowering pay says so: '... (no effect: already below the cap)'.
+    """
+    by_id = {c.id: c.name or c.id for c in plan.components}
     out = []
     for g in res.gates:
         if not g.fired:
             continue
         name = plan.metric(g.metric).name
-        where = "total" if g.applies_to == "all" else ", ".join(g.applies_to)
+        where = "total" if g.applies_to == "all" else ", ".join(by_id.get(c, c) for c in g.applies_to)
         what = "paid nothing (circuit breaker)" if g.cap == 0 else f"capped at {pct(g.cap)}"
-        out.append(f"{name} at {pct(res.attainments[g.metric])} is below {pct(g.below)}: {where} {what}")
+        idle = "" if g.cut else " (no effect: already below the cap)"
+        out.append(f"{name} at {pct(res.attainments[g.metric])} is below {pct(g.below)}: {where} {what}{idle}")
     return out

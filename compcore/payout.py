@@ -8,7 +8,7 @@ plan cap. Everything broadcasts over numpy arrays.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -21,7 +21,11 @@ __all__ = ["GateEffect", "PayoutResult", "actual_for", "attainment", "payout"]
 
 @dataclass(frozen=True)
 class GateEffect:
-    """A gate of the plan and where it fired (bool, or bool array)."""
+    """A gate of the plan, where it fired, and where it actually cut pay (bool, or bool arrays).
+
+    A gate can fire without cutting: OKRs at 50% fire a "cap at 100%" gate, but
+    the payout is already below 100%.
+    """
 
     index: int
     metric: str
@@ -29,6 +33,7 @@ class GateEffect:
     cap: float
     applies_to: str | tuple[str, ...]
     fired: Any
+    cut: Any = False
 
 
 @dataclass(frozen=True)
@@ -136,11 +141,13 @@ def payout(plan: Plan | dict[str, Any] | str, actuals: Mapping[str, Any]) -> Pay
                    _gate_fired(att[g.metric], g.below))
         for i, g in enumerate(plan.gates)
     ]
+    cut: dict[int, Any] = {g.index: False for g in gates}
     fractions: dict[str, np.ndarray] = {}
     for c in plan.components:
         frac = evaluate_curve(c.curve, att[c.metric])
         for g in gates:
             if g.applies_to != "all" and c.id in g.applies_to:
+                cut[g.index] = cut[g.index] | (g.fired & (frac > g.cap + TOLERANCE))
                 frac = np.where(g.fired, np.minimum(frac, g.cap), frac)
         for mod in plan.modifiers:
             if mod.applies_to != "all" and c.id in mod.applies_to:
@@ -159,7 +166,9 @@ def payout(plan: Plan | dict[str, Any] | str, actuals: Mapping[str, Any]) -> Pay
         total = total * multiplier
     for g in gates:
         if g.applies_to == "all":
+            cut[g.index] = g.fired & (total > g.cap + TOLERANCE)
             total = np.where(g.fired, np.minimum(total, g.cap), total)
+    gates = [replace(g, cut=cut[g.index]) for g in gates]
     if plan.cap is not None:
         total = np.minimum(total, plan.cap)
     if scalar:
@@ -168,8 +177,7 @@ def payout(plan: Plan | dict[str, Any] | str, actuals: Mapping[str, Any]) -> Pay
             components={k: float(v) for k, v in shares.items()},
             fractions={k: float(v) for k, v in fractions.items()},
             attainments={k: float(v) for k, v in att.items()},
-            gates=[GateEffect(g.index, g.metric, g.below, g.cap, g.applies_to, bool(g.fired))
-                   for g in gates],
+            gates=[replace(g, fired=bool(g.fired), cut=bool(g.cut)) for g in gates],
             multiplier=float(multiplier),
         )
     shape = np.broadcast_shapes(*(v.shape for v in values.values()))

@@ -62,3 +62,8 @@ def test_describe_prints_one_sentence_per_rule(capsys: pytest.CaptureFixture[str
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0] == "Target incentive: 8% of base salary, paid once a year."
     assert lines[3] == "Gate: if Team OKR score is below 100% of target, the total payout is capped at 100%."
+
+
+def test_a_gate_that_fires_without_cutting_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["payout", SEED_000, "--actual", "team_okr=0.5", "--actual", "company_arr=1"]) == 0
+    assert "total capped at 100% (no effect: already below the cap)" in capsys.readouterr().out

@@ -181,3 +181,15 @@ def test_one_million_attainments_come_back_as_one_array() -> None:
     res = payout(plan, {"team_okr": rng.uniform(0, 1.5, 1_000_000), "company_arr": 1.0})
     assert res.total.shape == (1_000_000,)
     assert float(res.total.max()) <= 1.0 + 1e-12  # company at target: nothing above 100%
+
+
+def test_okr_gate_fires_at_50_percent_but_cuts_nothing_because_pay_is_already_below_the_cap() -> None:
+    res = payout(load_plan(SEED_000), {"team_okr": 0.5, "company_arr": 1.0})
+    assert res.total == pytest.approx(0.65)
+    assert (res.gates[0].fired, res.gates[0].cut) == (True, False)
+
+
+def test_gate_cut_is_reported_per_value_for_arrays() -> None:
+    res = payout(load_plan(SEED_000), {"team_okr": np.array([0.5, 0.9, 1.0]), "company_arr": 1.2})
+    assert res.gates[0].fired.tolist() == [True, True, False]
+    assert res.gates[0].cut.tolist() == [False, True, False]
