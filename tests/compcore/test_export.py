@@ -191,3 +191,40 @@ def test_summary_of_a_real_simulation():
     teams = team_costs(sim)
     assert set(teams.team) == {"CS Ops", "Enablement"}
     assert teams["expected cost"].sum() == pytest.approx(sim.expected, rel=1e-9)
+
+
+# --- re-import of downloaded JSON (designer page upload)
+
+def test_downloaded_plan_json_imports_back_as_the_same_plan() -> None:
+    from compcore.export import import_json, plan_json
+    from compcore.plan import load_plan
+
+    plan = load_plan("sample_data/plans/accelerators.json")
+    got = import_json(plan_json(plan).encode(), "accelerators_plan.json")
+    assert (got.kind, got.plan, got.scenario) == ("plan", plan, None)
+
+
+def test_downloaded_scenario_json_imports_back_as_the_same_scenario() -> None:
+    from compcore.export import import_json, scenario_json
+    from compcore.scenario import load_scenario
+
+    scn = load_scenario("sample_data/scenarios/cs_ops_enablement.json")
+    got = import_json(scenario_json(scn))
+    assert got.kind == "scenario" and got.scenario == scn and got.plan == scn.plan
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"\xff\xfe not utf-8", "my.json: not a JSON file"),
+    (b"[1, 2]", "my.json: expected a plan or scenario object, got a JSON list"),
+    (b'{"schema": "compcore.plan/v1", "name": "x"}', "my.json: target_incentive: is required but missing"),
+    (b'{"schema": "compcore.scenario/v1", "plan_file": "plans/x.json", "roster": []}',
+     "my.json: plan_file: an imported scenario must carry its plan inline"),
+    (b"{" + b" " * 1_000_001 + b"}", "my.json: the file is 1,000,003 bytes"),
+])
+def test_a_bad_import_names_the_file_and_the_problem(content: bytes, message: str) -> None:
+    from compcore.errors import PlanError
+    from compcore.export import import_json
+
+    with pytest.raises(PlanError) as err:
+        import_json(content, "my.json")
+    assert message in str(err.value)
