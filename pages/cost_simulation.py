@@ -7,7 +7,7 @@ import streamlit as st
 
 from compcore import explore
 from compcore.distributions import DIST_KINDS
-from ui import charts, state
+from ui import chart_cache, charts, simulation_state, state
 
 state.page_setup()
 scn = state.valid()
@@ -32,10 +32,10 @@ state.show_problems("budget")
 
 trials, seed = int(state.ui("trials")), int(state.ui("seed"))
 progress = None
-if not state.is_drawn(scn, trials, seed):
+if not simulation_state.is_drawn(scn, trials, seed):
     bar = st.progress(0.0, text=f"Simulating {trials:,} {plan.period}s...")
     progress = lambda f: bar.progress(min(float(f), 1.0), text=f"Simulating {trials:,} {plan.period}s...")  # noqa: E731
-sim = state.simulation(progress)
+sim = simulation_state.simulation(progress)
 if progress is not None:
     bar.empty()
 
@@ -56,25 +56,25 @@ with st.container(key="cost_figures"):
 
 quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
 hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
-sk = state.sim_key()
-state.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant, key="cost_hist", cache_key=sk,
-            datasets={"budget": charts.budget_rows(sim.budget)})
+sk = simulation_state.sim_key()
+chart_cache.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant, key="cost_hist",
+                  cache_key=sk, datasets={"budget": charts.budget_rows(sim.budget)})
 
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Cost by team** (expected per {plan.period})")
     teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
-    state.chart(charts.team_chart, teams, key="cost_teams", cache_key=sk)
+    chart_cache.chart(charts.team_chart, teams, key="cost_teams", cache_key=sk)
 with right:
     st.markdown("**Individual payout** (% of target incentive)")
-    state.chart(charts.payout_pct_chart, explore.histogram_frame(sim.payout_pct, 40, lo=0.0), key="cost_payout_pct",
-                cache_key=sk)
+    chart_cache.chart(charts.payout_pct_chart, explore.histogram_frame(sim.payout_pct, 40, lo=0.0),
+                      key="cost_payout_pct", cache_key=sk)
 
 st.markdown("**What drives the cost** (expected cost with one metric at its own P10 or P90, others random)")
-sens = state.sensitivity()
+sens = simulation_state.sensitivity()
 tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
                         "base": sim.expected})
-state.chart(charts.tornado_chart, tornado, key="cost_tornado", cache_key=sk)
+chart_cache.chart(charts.tornado_chart, tornado, key="cost_tornado", cache_key=sk)
 st.caption("Share of cost variance explained: " + ", ".join(
     f"{n} {charts.pct(v)}" for n, v in zip(sens["name"], sens["variance_share"], strict=True)) + ".")
 
@@ -87,17 +87,17 @@ with tab_a:
         a = d["assumptions"].get(m.id) or {}
         cols = st.columns([2.2, 1.3, 3, 2], vertical_alignment="bottom")
         cols[0].markdown(f"**{m.name}**  \ntarget {m.target:g} {m.unit}, {m.scope}")
-        dist = cols[1].selectbox("Distribution", DIST_KINDS, **state.dist_binding(m.id))
+        dist = cols[1].selectbox("Distribution", DIST_KINDS, **simulation_state.dist_binding(m.id))
         pcols = cols[2].columns(max(len(explore.DIST_PARAMS[dist]), 1))
         for pc, param in zip(pcols, explore.DIST_PARAMS[dist], strict=False):
             if param == "values":
-                pc.text_input("values (comma separated)", **state.param_binding(m.id, param))
+                pc.text_input("values (comma separated)", **simulation_state.param_binding(m.id, param))
             else:
-                pc.number_input(param, format="%.4g", **state.param_binding(m.id, param))
+                pc.number_input(param, format="%.4g", **simulation_state.param_binding(m.id, param))
         with cols[3]:
             try:
                 bins = explore.histogram_frame(explore.preview_samples(a, 2000, seed=seed), 24)
-                state.chart(charts.preview_chart, bins, key=f"preview_{m.id}", cache_key=[a, seed])
+                chart_cache.chart(charts.preview_chart, bins, key=f"preview_{m.id}", cache_key=[a, seed])
             except ValueError:  # PlanError: shown below as an inline problem
                 st.caption("No preview until the parameters are valid.")
         state.show_problems(f"assumptions.{m.id}")
@@ -105,7 +105,7 @@ with tab_a:
 with tab_c:
     st.caption("Correlation (rho, -1 to 1) between metrics that move together, e.g. adoption and usage.")
     ids = [m.id for m in plan.metrics]
-    rows, kw = state.bind_correlations()
+    rows, kw = simulation_state.bind_correlations()
     st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch", column_config={
         "metric_a": st.column_config.SelectboxColumn("Metric", options=ids, required=True),
         "metric_b": st.column_config.SelectboxColumn("with metric", options=ids, required=True),
@@ -116,7 +116,7 @@ with tab_c:
 with tab_r:
     st.caption("Groups of people, not names: team, role, headcount, base salary; an incentive here overrides "
                "the plan's target incentive for that row.")
-    rows, kw = state.bind_roster()
+    rows, kw = simulation_state.bind_roster()
     st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch", column_config={
         "team": st.column_config.TextColumn("Team", required=True),
         "role": st.column_config.TextColumn("Role", required=True),
@@ -128,8 +128,8 @@ with tab_r:
     state.show_problems("roster")
     u, dl = st.columns([3, 1], vertical_alignment="bottom")
     u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],
-                    **state.roster_upload_binding())
-    dl.download_button("Download roster CSV", state.roster_csv(), file_name="roster.csv", mime="text/csv",
+                    **simulation_state.roster_upload_binding())
+    dl.download_button("Download roster CSV", simulation_state.roster_csv(), file_name="roster.csv", mime="text/csv",
                        key="roster_download")
 
 rest = state.unshown_problems()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from compcore import explore
-from ui import charts, state
+from ui import chart_cache, charts, state
 
 state.page_setup()
 scn = state.valid()
@@ -14,7 +14,7 @@ plan = scn.plan
 ids = [m.id for m in plan.metrics]
 names = {m.id: m.name for m in plan.metrics}
 labels = [c.name or c.id for c in plan.components]
-pk = state.plan_key()
+pk = chart_cache.plan_key()
 
 st.title("Payout curves")
 if state.problems():
@@ -22,7 +22,8 @@ if state.problems():
 
 st.subheader("Each component")
 st.caption("Attainment of the component's metric -> payout of that component, before weights and gates.")
-state.chart(charts.components_chart, explore.component_curves(plan), labels, key="curves_components", cache_key=pk)
+chart_cache.chart(charts.components_chart, explore.component_curves(plan), labels, key="curves_components",
+                  cache_key=pk)
 
 # ---------------------------------------------------------------- the other metrics held
 with st.sidebar:
@@ -41,8 +42,8 @@ others = ", ".join(f"{names[m]} {held[m]:.0%}" for m in ids if m != metric)
 st.caption(f"Others held at: {others or 'none'} (attainment; change them in the sidebar).")
 sweep = explore.sweep(plan, metric, held)
 series = {"total": "Total payout", **{c.id: f"{c.name or c.id} (weighted)" for c in plan.components}}
-state.chart(charts.sweep_chart, list(series.values()), names[metric], key="curves_sweep",
-            cache_key=[pk, metric], datasets={"sweep": charts.sweep_rows(sweep, series)})
+chart_cache.chart(charts.sweep_chart, list(series.values()), names[metric], key="curves_sweep",
+                  cache_key=[pk, metric], datasets={"sweep": charts.sweep_rows(sweep, series)})
 
 st.subheader("Two metrics at once")
 if len(ids) < 2:
@@ -60,8 +61,8 @@ else:
     st.caption("Colour is the total payout; a sharp colour edge is a gate or a threshold."
                + (f" Gates here: {len(gates)}." if gates else ""))
     rows, domain = charts.heatmap_rows(explore.heatmap(plan, x, y, held, n=41))
-    state.chart(charts.heatmap_chart, names[x], names[y], domain, key="curves_heatmap", cache_key=[pk, x, y],
-                datasets={"heat": rows})
+    chart_cache.chart(charts.heatmap_chart, names[x], names[y], domain, key="curves_heatmap", cache_key=[pk, x, y],
+                      datasets={"heat": rows})
 
 # ---------------------------------------------------------------- calculator
 st.subheader("What would someone earn?")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from compcore import explore
 from compcore.describe import describe, describe_curve
-from ui import charts, state
+from ui import chart_cache, charts, plan_editing, state
 
 state.page_setup()
 d = state.draft()
@@ -27,7 +27,7 @@ options = [*state.sample_plans(), "Blank plan"]
 choice = left.selectbox("Start from a sample plan or a blank one", options,
                         **state.bind("start_from", ("ui", "start_from"),
                                      default=plan_d.get("name") if plan_d.get("name") in options else options[0]))
-right.button("Load", key="load_plan", on_click=state.start_from, args=(choice,), width="stretch",
+right.button("Load", key="load_plan", on_click=plan_editing.start_from, args=(choice,), width="stretch",
              help="Replaces the plan; roster, budget and assumptions of kept metrics stay.")
 
 # ---------------------------------------------------------------- plan settings
@@ -37,7 +37,7 @@ with st.container(border=True):
     c1.text_input("Name", **state.bind("plan_name", state.plan_path("name")))
     c2.selectbox("Paid every", ["month", "quarter", "half", "year"],
                  **state.bind("plan_period", state.plan_path("period"), default="year"))
-    kind_kw, value_kw, is_pct = state.incentive_bindings()
+    kind_kw, value_kw, is_pct = plan_editing.incentive_bindings()
     c3.radio("Target incentive", ["% of base salary", "Fixed amount a year"], **kind_kw)
     c4.number_input("% of base" if is_pct else "Amount a year", min_value=0.0,
                     step=1.0 if is_pct else 500.0, format="%.4g" if is_pct else "%.0f", **value_kw)
@@ -63,11 +63,11 @@ with st.container(border=True):
         cols[4].selectbox("Measured per", ["individual", "team", "company"],
                           **state.bind(f"metric_{i}_scope", (*p, "scope"), default="individual"))
         used = [c["id"] for c in plan_d["components"] if c["metric"] == m["id"]]
-        cols[5].button("✕", key=f"remove_metric_{i}", on_click=state.remove_metric, args=(i,),
+        cols[5].button("✕", key=f"remove_metric_{i}", on_click=plan_editing.remove_metric, args=(i,),
                        disabled=bool(used) or len(metric_ids) == 1,
                        help=f"Used by {', '.join(used)}" if used else "Remove this metric")
         state.show_problems(f"plan.metrics[{i}]")
-    st.button("Add metric", key="add_metric", on_click=state.add_metric)
+    st.button("Add metric", key="add_metric", on_click=plan_editing.add_metric)
 
 # ---------------------------------------------------------------- weights
 with st.container(border=True):
@@ -75,7 +75,7 @@ with st.container(border=True):
     cols = st.columns(max(len(comp_ids), 1))
     for i, cid in enumerate(comp_ids):
         cols[i].slider(f"{comp_names[cid]} weight %", 0.0, 100.0, step=1.0, format="%.0f%%",
-                       **state.weight_binding(i))
+                       **plan_editing.weight_binding(i))
         with cols[i]:
             state.show_problems(f"plan.components[{i}].weight")
     st.toggle("Keep weights at 100% (moving one rescales the others)",
@@ -100,10 +100,10 @@ with st.container(border=True):
         a, b, c = st.columns(3)
         st.session_state[f"comp_{sel}_kind"] = kind
         a.selectbox("Curve", ["linear", "tiers", "steps"], key=f"comp_{sel}_kind",
-                    on_change=state.set_curve_kind, args=(sel, f"comp_{sel}_kind"),
+                    on_change=plan_editing.set_curve_kind, args=(sel, f"comp_{sel}_kind"),
                     format_func={"linear": "Linear points", "tiers": "Rate tiers", "steps": "Steps"}.get)
         b.number_input("Threshold %", **PCT, help="Below this attainment the component pays nothing.",
-                       **state.threshold_binding(f"comp_{sel}_threshold", (*cp, "curve")))
+                       **plan_editing.threshold_binding(f"comp_{sel}_threshold", (*cp, "curve")))
         c.number_input("Cap %", **PCT, placeholder="no cap", help="Most this component can pay. Empty: no cap.",
                        **state.bind(f"comp_{sel}_cap", (*cp, "curve", "cap"), to_widget=state.pct_in,
                                     from_widget=state.pct_out))
@@ -116,10 +116,10 @@ with st.container(border=True):
                          format_func={"marginal": "marginal (each rate pays inside its band)",
                                       "retroactive": "retroactive (reached rate pays all)"}.get,
                          **state.bind(f"comp_{sel}_mode", (*cp, "curve", "mode"), default="marginal"))
-        rows, kw = state.bind_curve_editor(f"comp_{sel}_table", (*cp, "curve"), kind)
+        rows, kw = plan_editing.bind_curve_editor(f"comp_{sel}_table", (*cp, "curve"), kind)
         st.data_editor(rows, num_rows="dynamic", width="stretch", hide_index=True, **kw)
         state.show_problems(f"plan.components[{sel}].curve")
-        st.button("Remove this component", key="remove_component", on_click=state.remove_component, args=(sel,),
+        st.button("Remove this component", key="remove_component", on_click=plan_editing.remove_component, args=(sel,),
                   disabled=len(comp_ids) == 1)
     with chart_col:
         curve = explore.curve_or_none(comp["curve"])
@@ -129,10 +129,10 @@ with st.container(border=True):
         if curve is not None:
             lo, hi = explore.attainment_range([curve])
             st.markdown(f"**{comp_names[comp['id']]}**: payout by attainment")
-            state.chart(charts.curve_chart, explore.curve_frame(curve, lo, hi),
-                        key="designer_curve", cache_key=[curve.model_dump(mode="json")])
+            chart_cache.chart(charts.curve_chart, explore.curve_frame(curve, lo, hi),
+                              key="designer_curve", cache_key=[curve.model_dump(mode="json")])
             st.caption(describe_curve(curve).capitalize() + ".")
-    st.button("Add component", key="add_component", on_click=state.add_component)
+    st.button("Add component", key="add_component", on_click=plan_editing.add_component)
 
 # ---------------------------------------------------------------- gates and modifiers
 with st.container(border=True):
@@ -148,10 +148,10 @@ with st.container(border=True):
         cols[2].number_input("cap at %", **PCT, **state.bind(f"gate_{i}_cap", (*gp, "cap"),
                                                              to_widget=state.pct_in, from_widget=state.pct_out))
         cols[3].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
-                            **state.applies_binding(f"gate_{i}_applies", (*gp, "applies_to")))
-        cols[4].button("✕", key=f"remove_gate_{i}", on_click=state.remove_item, args=("gates", i))
+                            **plan_editing.applies_binding(f"gate_{i}_applies", (*gp, "applies_to")))
+        cols[4].button("✕", key=f"remove_gate_{i}", on_click=plan_editing.remove_item, args=("gates", i))
         state.show_problems(f"plan.gates[{i}]")
-    st.button("Add gate", key="add_gate", on_click=state.add_gate)
+    st.button("Add gate", key="add_gate", on_click=plan_editing.add_gate)
 
 with st.container(border=True):
     st.subheader("Modifiers")
@@ -164,14 +164,14 @@ with st.container(border=True):
         mkind = mod["curve"].get("kind", "steps")
         st.session_state[f"mod_{i}_kind"] = mkind
         cols[1].selectbox("Factor curve", ["steps", "linear"], key=f"mod_{i}_kind",
-                          on_change=state.set_curve_kind, args=(i, f"mod_{i}_kind", "modifiers"))
+                          on_change=plan_editing.set_curve_kind, args=(i, f"mod_{i}_kind", "modifiers"))
         cols[2].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
-                            **state.applies_binding(f"mod_{i}_applies", (*mp, "applies_to")))
-        cols[3].button("✕", key=f"remove_mod_{i}", on_click=state.remove_item, args=("modifiers", i))
-        rows, kw = state.bind_curve_editor(f"mod_{i}_table", (*mp, "curve"), mkind)
+                            **plan_editing.applies_binding(f"mod_{i}_applies", (*mp, "applies_to")))
+        cols[3].button("✕", key=f"remove_mod_{i}", on_click=plan_editing.remove_item, args=("modifiers", i))
+        rows, kw = plan_editing.bind_curve_editor(f"mod_{i}_table", (*mp, "curve"), mkind)
         st.data_editor(rows, num_rows="dynamic", hide_index=True, **kw)
         state.show_problems(f"plan.modifiers[{i}]")
-    st.button("Add modifier", key="add_modifier", on_click=state.add_modifier)
+    st.button("Add modifier", key="add_modifier", on_click=plan_editing.add_modifier)
 
 # ---------------------------------------------------------------- description and warnings
 st.subheader("In plain English")

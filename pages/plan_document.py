@@ -14,7 +14,7 @@ import streamlit as st
 
 from compcore import document, explore, export
 from compcore.describe import describe
-from ui import charts, saved, state
+from ui import charts, saved, simulation_state, state
 
 hr = saved.is_hr_view()
 if hr:
@@ -65,7 +65,7 @@ st.altair_chart(charts.components_chart(explore.component_curves(plan), [c.name 
 
 st.subheader("What it costs")
 with st.spinner("Simulating the cost…"):
-    sim = state.simulation()
+    sim = simulation_state.simulation()
 summary = document.cost_summary(sim, scn.budget)
 teams = document.team_costs(sim)
 st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "

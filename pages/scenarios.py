@@ -21,10 +21,6 @@ st.caption("Save what you are designing, come back to it, and put 2-4 scenarios 
            "Every save keeps the earlier versions.")
 
 
-def _notice(msg: str) -> None:
-    st.session_state[state.K_NOTICE] = msg
-
-
 def _on_save() -> None:
     name = (st.session_state.get("save_name") or "").strip()
     try:

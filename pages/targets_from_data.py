@@ -11,14 +11,14 @@ from compcore.errors import PlanError
 from compcore.metrics import ACTIVITY_KINDS, fit_assumption, target_from_history
 from compcore.metrics_fit import FIT_KINDS
 from compcore.targets import LABELS, describe_spec, scope_by
-from ui import charts, state
+from ui import chart_cache, charts, state, targets_state
 
 state.page_setup()
 scn = state.valid()
 plan = scn.plan
 ids = [m.id for m in plan.metrics]
 names = {m.id: m.name for m in plan.metrics}
-t = state.tfd_path
+t = targets_state.tfd_path
 
 
 def fmt(v: float, share: bool) -> str:
@@ -39,14 +39,14 @@ with st.container(border=True):
                       **state.bind("tfd_source", t("source"), default="sample"))
     if source == "upload":
         st.file_uploader("clients.csv (required), usage_weekly.csv, activities.csv, people.csv", type="csv",
-                         accept_multiple_files=True, **state.cs_upload_binding())
-        files = state.tfd("files")
+                         accept_multiple_files=True, **targets_state.cs_upload_binding())
+        files = targets_state.tfd("files")
         if not files:
             st.info("Upload at least clients.csv. Columns and formats: docs/metrics.md.", icon=":material/upload:")
             st.stop()
         st.caption("Using: " + ", ".join(sorted(files)))
     try:
-        data = state.cs_data()
+        data = targets_state.cs_data()
     except PlanError as e:
         st.error(f"These records cannot be used yet. {e}", icon=":material/error:")
         st.stop()
@@ -95,8 +95,8 @@ with st.container(border=True):
     st.caption(f"**Definition:** {describe_spec(spec)}.")
 
 try:
-    history = state.tfd_compute("metric_history", spec, period=period, by=by)
-    year = state.tfd_compute("last_year", spec, by)
+    history = targets_state.tfd_compute("metric_history", spec, period=period, by=by)
+    year = targets_state.tfd_compute("last_year", spec, by)
 except PlanError as e:
     st.error(f"This metric cannot be computed from these records. {e}", icon=":material/error:")
     st.stop()
@@ -116,10 +116,10 @@ with st.container(key="tfd_headline"):
                            delta_color="off", delta_arrow="off")
 
 st.subheader(f"History by {period} and {by}")
-mapped = [mid for mid, s in state.tfd_mapping().items() if s.get("metric") == metric and mid in ids]
+mapped = [mid for mid, s in targets_state.tfd_mapping().items() if s.get("metric") == metric and mid in ids]
 target_line = plan.metric(mapped[0]).target if mapped and period == plan.period else None
-state.chart(charts.history_chart, history[["period", by, "value", "n", "complete"]], by, share, target_line,
-            key="tfd_history_chart")
+chart_cache.chart(charts.history_chart, history[["period", by, "value", "n", "complete"]], by, share, target_line,
+                  key="tfd_history_chart")
 shown = history.assign(cell=[f"{fmt(v, share)} (n={int(n)})" if n else "no cohort"
                              for v, n in zip(history["value"], history["n"], strict=True)])
 table = shown.pivot(index="period", columns=by, values="cell")
@@ -146,7 +146,7 @@ with st.container(border=True):
     m = plan.metric(mid)
     st.caption(f"{m.name} is a **{m.scope}** metric paid every **{plan.period}**: targets and fits use "
                f"{plan.period}ly values by **{scope_by(m.scope)}**, complete periods only.")
-    plan_hist = state.tfd_compute("metric_history", spec, period=plan.period, by=scope_by(m.scope))
+    plan_hist = targets_state.tfd_compute("metric_history", spec, period=plan.period, by=scope_by(m.scope))
     left, right = st.columns(2)
     with left, st.container(key="tfd_target"):
         pct = st.slider("Set the target at this percentile of history", 0, 100, step=5,
@@ -160,7 +160,7 @@ with st.container(border=True):
             st.caption(f"Current target {fmt(m.target, share)}. P{pct}: about {100 - pct}% of past "
                        f"{scope_by(m.scope)}-{plan.period}s did better.")
             st.button(f"Set target to {fmt(target, share)}", key="tfd_set_target", type="primary",
-                      on_click=state.set_metric_target, args=(mid, target, spec), disabled=target <= 0,
+                      on_click=targets_state.set_metric_target, args=(mid, target, spec), disabled=target <= 0,
                       help="Writes the plan's target; the back-test below also measures the metric this way.")
     with right, st.container(key="tfd_fit"):
         kind = st.radio("Fit an assumption", FIT_KINDS, horizontal=True,
@@ -175,13 +175,13 @@ with st.container(border=True):
             now = scn.assumptions.get(mid)
             st.caption("In the scenario now: " + (f"`{now.model_dump(exclude_none=True)}`" if now else "none"))
             st.button("Use as the assumption for Cost simulation", key="tfd_set_fit",
-                      on_click=state.set_assumption, args=(mid, fit, spec))
+                      on_click=targets_state.set_assumption, args=(mid, fit, spec))
     state.show_problems(f"assumptions.{mid}")
 
 # ---------------------------------------------------------------- 4. back-test
 with st.container(border=True):
     st.subheader("4. Back-test: what the current plan would have paid")
-    mapping = state.tfd_mapping()
+    mapping = targets_state.tfd_mapping()
 
     def is_share(i: str) -> bool:
         return mapping[i]["metric"] != "activities" if i in mapping else plan.metric(i).target <= 1.0
@@ -190,15 +190,15 @@ with st.container(border=True):
              else "no history: held at target", "Target": fmt(plan.metric(i).target, is_share(i))} for i in ids]
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="tfd_mapping")
     b1, b2, b3 = st.columns([1.2, 1, 1.4])
-    b1.button("Back-test it with the definition above", key="tfd_map", on_click=state.map_metric,
+    b1.button("Back-test it with the definition above", key="tfd_map", on_click=targets_state.map_metric,
               args=(mid, spec), help=f"{names[mid]} will be measured as: {describe_spec(spec)}.")
-    b2.button("Hold it at target", key="tfd_unmap", on_click=state.map_metric, args=(mid, None),
+    b2.button("Hold it at target", key="tfd_unmap", on_click=targets_state.map_metric, args=(mid, None),
               help=f"{names[mid]} is then held at its target in every period.")
     fill = b3.toggle("Hold missing values at target", help="Off: a team-period without a value is reported as "
                      "missing and not priced. On: the value is held at target and flagged.",
                      **state.bind("tfd_fill", t("fill_missing"), default=False))
     try:
-        bt = state.tfd_backtest("target" if fill else "none")
+        bt = targets_state.tfd_backtest("target" if fill else "none")
     except PlanError as e:
         st.error(f"The back-test cannot run. {e}", icon=":material/error:")
         st.stop()
@@ -216,11 +216,11 @@ with st.container(border=True):
                                                                       - done["missing_target_cost"].sum(), 1e-9)))
     k[3].metric("Team-periods missing", f"{int(cost['teams_missing'].sum())} of {len(bt.teams)}")
     teams = bt.teams.assign(label=[fmt(v, True) for v in bt.teams["payout"]])
-    state.chart(charts.backtest_cost_chart, teams[["period", "team", "money"]],
-                cost[["period", "target_cost"]], key="tfd_cost_chart")
+    chart_cache.chart(charts.backtest_cost_chart, teams[["period", "team", "money"]],
+                      cost[["period", "target_cost"]], key="tfd_cost_chart")
     st.caption("Bars: what each team would have been paid; orange tick: on-target cost of the whole roster.")
-    state.chart(charts.backtest_payout_chart, teams[["period", "team", "payout", "label", "money"]],
-                key="tfd_payout_chart")
+    chart_cache.chart(charts.backtest_payout_chart, teams[["period", "team", "payout", "label", "money"]],
+                      key="tfd_payout_chart")
     for note in bt.notes:
         st.caption(note)
     out = pd.DataFrame({"Period": bt.teams["period"], "Team": bt.teams["team"]})

@@ -1,5 +1,8 @@
 """The Streamlit side of compcore: session state (the one bridge to compcore) and Altair charts.
 
 ``ui.state`` owns every session-state key; pages read and write the scenario
-only through it. ``ui.charts`` builds charts from DataFrames compcore made.
+only through it and the modules split from it by concept (``ui.plan_editing``,
+``ui.simulation_state``, ``ui.targets_state``, ``ui.share_link``, ``ui.saved``;
+``ui.chart_cache`` draws charts with cached specs, ``ui.lru`` holds the shared
+caches). ``ui.charts`` builds charts from DataFrames compcore made.
 """

@@ -79,11 +79,11 @@ def apply_saved_link() -> None:
     try:
         load(sid)
     except ScenarioNotFoundError:
-        ss[state.K_NOTICE] = (f"No saved scenario has the id {sid!r}: it may have been deleted, or the link was "
-                              "cut short. The sample scenario is shown instead.")
+        state.set_notice(f"No saved scenario has the id {sid!r}: it may have been deleted, or the link was "
+                         "cut short. The sample scenario is shown instead.")
         state.set_scenario(state.default_scenario())
     except PlanError as e:
-        ss[state.K_NOTICE] = f"The saved scenario {sid!r} could not be opened: {e}"
+        state.set_notice(f"The saved scenario {sid!r} could not be opened: {e}")
 
 
 def save_current(name: str, author: str | None) -> SavedScenario:

@@ -103,16 +103,16 @@ def test_load_blank_then_sample(at):
 
 
 def test_curve_table_codec_sorts_and_keeps_bad_cells():
-    from ui import state
+    from ui import plan_editing, state
 
-    field, to_rows, from_rows = state.curve_table("steps")
+    field, to_rows, from_rows = plan_editing.curve_table("steps")
     steps = [[0.8, 0.5], [0.9, 0.75], [1.0, 1.0]]
     rows = to_rows(steps)
     assert field == "steps" and rows[0] == {"From attainment %": 80.0, "Payout %": 50.0}
     delta = {"edited_rows": {2: {"Payout %": 110.0}}, "deleted_rows": [1],
              "added_rows": [{"From attainment %": 85.0, "Payout %": 60.0}, {"Payout %": 5.0}]}
     assert from_rows(state.apply_delta(rows, delta)) == [[0.8, 0.5], [0.85, 0.6], [1.0, 1.1], [None, 0.05]]
-    field, to_rows, from_rows = state.curve_table("tiers")
+    field, to_rows, from_rows = plan_editing.curve_table("tiers")
     bands = [{"from": 0.0, "rate": 1.0}, {"from": 1.0, "rate": 1.4}]
     assert field == "bands" and from_rows(to_rows(bands)) == bands
 

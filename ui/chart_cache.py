@@ -1,0 +1,78 @@
+"""Drawing Altair charts with their Vega-Lite specs cached across reruns and sessions.
+
+Pages call :func:`chart` with a builder of :mod:`ui.charts` and a cheap
+``cache_key`` (:func:`plan_key`, :func:`ui.simulation_state.sim_key`, ...);
+a rerun that draws the same data reuses the spec instead of rebuilding it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from compcore.plan import dump_plan
+from ui.lru import shared_caches
+from ui.state import valid
+
+
+def _inline(node: Any, datasets: dict[str, Any]) -> Any:
+    """A copy of a Vega-Lite spec with ``{"name": d}`` data replaced by the dataset's values.
+
+    Inline values go to the browser as JSON with the spec; named datasets would be
+    converted to Arrow by Streamlit on every rerun (a few ms each).
+    """
+    if isinstance(node, dict):
+        data = node.get("data")
+        out = {k: _inline(v, datasets) for k, v in node.items() if k not in ("data", "datasets")}
+        if isinstance(data, dict) and data.get("name") in datasets:
+            out["data"] = {"values": datasets[data["name"]]}
+        elif data is not None:
+            out["data"] = data
+        return out
+    if isinstance(node, list) and node and isinstance(node[0], dict) and ("mark" in node[0] or "layer" in node[0]):
+        return [_inline(v, datasets) for v in node]
+    return node
+
+
+def _build_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    from ui import charts
+
+    # the builders are validated against the Vega-Lite schema in tests/app/test_charts.py
+    spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    return _inline(spec, spec.get("datasets", {}))
+
+
+def chart(builder: Callable[..., Any], *args: Any, key: str, cache_key: Any = None,
+          datasets: dict[str, Any] | None = None, **kwargs: Any) -> None:
+    """Draw ``builder(*args, **kwargs)`` (a function of ``ui.charts``), its Vega-Lite spec cached.
+
+    Building and validating an Altair chart takes 20-40 ms, so specs are cached
+    under ``cache_key`` (a cheap string saying what the inputs are, e.g. the
+    priced simulation's key; default: the builder's arguments, hashed) and a
+    rerun that draws the same data reuses the spec. ``datasets`` fills named
+    datasets (e.g. the budget line), so a small change does not rebuild a chart.
+    """
+    store = shared_caches()["specs"]
+    ck = json.dumps([builder.__name__, cache_key], default=str) if cache_key is not None else None
+    spec = store.get(ck) if ck else None
+    if spec is None:
+        spec = _build_spec(builder.__name__, args, kwargs) if ck else _hashed_spec(builder.__name__, args, kwargs)
+        if ck:
+            store.put(ck, spec)
+    if datasets:
+        spec = _inline(spec, datasets)
+    with st.container(key=key):  # gives the chart the CSS class st-key-<key> that browser tests locate
+        st.vega_lite_chart(spec, width="stretch")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _hashed_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    return _build_spec(builder, args, kwargs)
+
+
+def plan_key() -> str:
+    """The valid plan as canonical JSON (a cache key for charts drawn from the plan alone)."""
+    return json.dumps(dump_plan(valid().plan), sort_keys=True)

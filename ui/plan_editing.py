@@ -1,0 +1,246 @@
+"""The Plan designer's bindings and button callbacks: structure, weights, curves, thresholds, incentive.
+
+Structural edits (add / remove a metric, component, gate or modifier; change a
+curve's kind; start from a sample plan) change the draft plan in a button
+callback and then call :func:`ui.state.commit_plan_change`, which keeps the
+assumptions in step with the metrics and resets the data editors.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import streamlit as st
+
+from compcore import explore
+from ui.state import (
+    BLANK_PLAN,
+    bind,
+    bind_editor,
+    bump_editors,
+    commit_plan_change,
+    draft,
+    draft_plan,
+    pct_in,
+    pct_out,
+    plan_path,
+    revalidate,
+    sample_plans,
+    set_scenario,
+    set_ui,
+    set_value_at,
+    ui,
+    value_at,
+)
+
+# ---------------------------------------------------------------- weights
+
+
+def rebalance(changed: int | None = None) -> None:
+    """Scale the other weights so that all sum to exactly 100% (when the rebalance toggle is on)."""
+    comps = draft_plan()["components"]
+    if not ui("rebalance") or not comps:
+        return
+    weights = [float(c.get("weight") or 0) for c in comps]
+    fixed = weights[changed] if changed is not None else 0.0
+    others = [i for i in range(len(comps)) if i != changed]
+    if not others:
+        comps[0]["weight"] = 1.0
+        return
+    rest = max(0.0, 1.0 - min(fixed, 1.0))
+    base = sum(weights[i] for i in others)
+    for i in others:
+        comps[i]["weight"] = round(weights[i] * rest / base if base > 0 else rest / len(others), 4)
+    largest = max(others, key=lambda i: comps[i]["weight"])
+    comps[largest]["weight"] = round(1.0 - sum(comps[i]["weight"] for i in range(len(comps)) if i != largest), 10)
+
+
+def weight_binding(i: int) -> dict[str, Any]:
+    """Kwargs for component ``i``'s weight widget (percent), rebalancing the others on change."""
+    return bind(f"weight_{i}", plan_path("components", i, "weight"), to_widget=pct_in, from_widget=pct_out,
+                after=lambda: rebalance(i))
+
+
+# ---------------------------------------------------------------- metrics, components, gates, modifiers
+
+
+def _unique(prefix: str, taken: list[str]) -> str:
+    n = 1
+    while f"{prefix}_{n}" in taken:
+        n += 1
+    return f"{prefix}_{n}"
+
+
+def add_metric() -> None:
+    metrics = draft_plan()["metrics"]
+    mid = _unique("metric", [m["id"] for m in metrics])
+    metrics.append({"id": mid, "name": mid.replace("_", " ").capitalize(), "target": 1.0})
+    commit_plan_change()
+
+
+def remove_metric(i: int) -> None:
+    del draft_plan()["metrics"][i]
+    commit_plan_change()
+
+
+def add_component() -> None:
+    plan = draft_plan()
+    comps = plan["components"]
+    cid = _unique("component", [c["id"] for c in comps])
+    n = len(comps)
+    comps.append({"id": cid, "name": cid.replace("_", " ").capitalize(), "metric": plan["metrics"][0]["id"],
+                  "weight": round(1.0 / (n + 1), 4), "curve": {"kind": "linear", "points": [[0.0, 0.0], [1.0, 1.0]]}})
+    rebalance(n)
+    set_ui("component", n)
+    commit_plan_change()
+
+
+def remove_component(i: int) -> None:
+    plan = draft_plan()
+    cid = plan["components"][i]["id"]
+    del plan["components"][i]
+    for item in plan.get("gates", []) + plan.get("modifiers", []):
+        if isinstance(item.get("applies_to"), list) and cid in item["applies_to"]:
+            item["applies_to"].remove(cid)
+            item["applies_to"] = item["applies_to"] or "all"
+    rebalance(None)
+    set_ui("component", 0)
+    commit_plan_change()
+
+
+def add_gate() -> None:
+    draft_plan().setdefault("gates", []).append({"metric": draft_plan()["metrics"][0]["id"], "below": 0.8, "cap": 1.0,
+                                            "applies_to": "all"})
+    commit_plan_change()
+
+
+def add_modifier() -> None:
+    draft_plan().setdefault("modifiers", []).append({
+        "metric": draft_plan()["metrics"][0]["id"], "applies_to": "all",
+        "curve": {"kind": "steps", "steps": [[0.0, 0.9], [1.0, 1.0], [1.1, 1.1]]}})
+    commit_plan_change()
+
+
+def remove_item(kind: str, i: int) -> None:
+    del draft_plan()[kind][i]
+    commit_plan_change()
+
+
+# ---------------------------------------------------------------- curve kind, starting plan
+
+
+def set_curve_kind(i: int, key: str, where: str = "components") -> None:
+    curve = draft_plan()[where][i]["curve"]
+    draft_plan()[where][i]["curve"] = explore.convert_curve(curve, st.session_state[key])
+    commit_plan_change()
+
+
+def start_from(choice: str) -> None:
+    """Replace the plan with a sample plan (by name) or the blank plan, keeping roster and budget."""
+    plans = sample_plans()
+    plan = json.loads(plans[choice].read_text()) if choice in plans else copy.deepcopy(BLANK_PLAN)
+    data = dict(draft(), plan=plan)
+    set_scenario(explore.reconcile_scenario(data))
+
+
+# ---------------------------------------------------------------- target incentive and applies-to
+
+
+def _on_incentive(key_kind: str, key_value: str) -> None:
+    kind, value = st.session_state[key_kind], st.session_state[key_value]
+    plan = draft_plan()
+    if kind == "% of base salary":
+        plan["target_incentive"] = {"percent_of_base": pct_out(value if value is not None and value <= 100 else 10)}
+    else:
+        plan["target_incentive"] = {"amount": float(value if value is not None and value > 100 else 10_000)}
+    revalidate()
+
+
+def _on_incentive_value(key_kind: str, key_value: str) -> None:
+    value = st.session_state[key_value]
+    if st.session_state[key_kind] == "% of base salary":
+        draft_plan()["target_incentive"] = {"percent_of_base": pct_out(value)}
+    else:
+        draft_plan()["target_incentive"] = {"amount": value}
+    revalidate()
+
+
+def incentive_bindings() -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """Kwargs for the target-incentive kind radio and value input; True when it is a % of base."""
+    ti = draft_plan().get("target_incentive") or {}
+    is_pct = "amount" not in ti
+    st.session_state["ti_kind"] = "% of base salary" if is_pct else "Fixed amount a year"
+    st.session_state["ti_value"] = pct_in(ti.get("percent_of_base")) if is_pct else ti.get("amount")
+    args = ("ti_kind", "ti_value")
+    return ({"key": "ti_kind", "on_change": _on_incentive, "args": args},
+            {"key": "ti_value", "on_change": _on_incentive_value, "args": args}, is_pct)
+
+
+def applies_binding(key: str, path: tuple[Hashable, ...]) -> dict[str, Any]:
+    """Kwargs for an 'applies to' multiselect of component ids: empty means the plan total ("all")."""
+    return bind(key, path, default="all", to_widget=lambda v: [] if v in (None, "all") else list(v),
+                from_widget=lambda v: list(v) if v else "all")
+
+
+# ---------------------------------------------------------------- curve tables and thresholds
+
+
+_TABLES: dict[str, tuple[str, ...]] = {
+    "linear": ("points", "Attainment %", "Payout %"),
+    "steps": ("steps", "From attainment %", "Payout %"),
+}
+
+
+def _num_or_none(v: Any, scale: float = 100.0) -> Any:
+    try:
+        return None if v is None or v == "" else float(v) / scale
+    except (TypeError, ValueError):
+        return None
+
+
+def curve_table(kind: str) -> tuple[str, Callable[[Any], list[dict[str, Any]]], Callable[[list[dict[str, Any]]], Any]]:
+    """(field, to_rows, from_rows) turning a curve's points / steps / bands into editor rows in % and back.
+
+    Rows are sorted by attainment when written back, so a point typed at the bottom lands in its place.
+    """
+    if kind == "tiers":
+        def to_rows(bands: Any) -> list[dict[str, Any]]:
+            return [{"From attainment %": pct_in(b.get("from")), "Rate (x)": b.get("rate")} for b in bands or []]
+
+        def from_rows(rows: list[dict[str, Any]]) -> Any:
+            out = [{"from": _num_or_none(r.get("From attainment %")), "rate": _num_or_none(r.get("Rate (x)"), 1.0)}
+                   for r in rows]
+            return sorted(out, key=lambda b: (b["from"] is None, b["from"] or 0))
+        return "bands", to_rows, from_rows
+    field, xcol, ycol = _TABLES[kind]
+
+    def to_rows_xy(points: Any) -> list[dict[str, Any]]:
+        return [{xcol: pct_in(p[0]), ycol: pct_in(p[1])} for p in points or []]
+
+    def from_rows_xy(rows: list[dict[str, Any]]) -> Any:
+        out = [[_num_or_none(r.get(xcol)), _num_or_none(r.get(ycol))] for r in rows]
+        return sorted(out, key=lambda p: (p[0] is None, p[0] or 0))
+    return field, to_rows_xy, from_rows_xy
+
+
+def bind_curve_editor(name: str, path: tuple[Hashable, ...], kind: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and kwargs for the data editor of the curve at ``path`` (a component's or modifier's)."""
+    field, to_rows, from_rows = curve_table(kind)
+    return bind_editor(f"{name}_{kind}", (*path, field), to_rows, from_rows)
+
+
+def threshold_binding(key: str, path: tuple[Hashable, ...]) -> dict[str, Any]:
+    """Kwargs for a threshold input (%) of the curve at ``path``."""
+    curve = value_at(path, {}) or {}
+    st.session_state[key] = pct_in(explore.threshold_of(curve))
+    return {"key": key, "on_change": _on_threshold, "args": (key, path)}
+
+
+def _on_threshold(key: str, path: tuple[Hashable, ...]) -> None:
+    set_value_at(path, explore.with_threshold(value_at(path, {}), pct_out(st.session_state[key] or 0.0)))
+    bump_editors()
+    revalidate()
+

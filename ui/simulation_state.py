@@ -1,0 +1,218 @@
+"""The Monte Carlo side of the app: cached draws, the priced simulation, the Cost simulation page's inputs.
+
+Metric draws are cached on (assumptions, correlations, roster, metric scopes,
+trials, seed) only, so a plan edit re-prices the cached draws instead of
+drawing again. The inputs here are the distribution and parameter widgets, the
+roster and correlations data editors and the roster CSV upload / download.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from compcore import explore
+from compcore.errors import PlanError
+from compcore.plan import dump_plan
+from compcore.scenario import Scenario, dump_scenario
+from ui.lru import shared_caches
+from ui.state import (
+    K_SCENARIO,
+    bind,
+    bind_editor,
+    bump_editor,
+    draft,
+    draft_plan,
+    pct_in,
+    pct_out,
+    revalidate,
+    set_notice,
+    ui,
+    valid,
+)
+
+# ---------------------------------------------------------------- draws and the priced simulation
+
+
+def draws_key(scn: Scenario, trials: int, seed: int) -> str:
+    """What the draws depend on: assumptions, correlations, roster, metric scopes, trials, seed (not the plan)."""
+    data = dump_scenario(scn)
+    return json.dumps({"assumptions": data["assumptions"], "correlations": data.get("correlations", []),
+                       "roster": data["roster"], "scopes": {m.id: m.scope for m in scn.plan.metrics},
+                       "trials": trials, "seed": seed}, sort_keys=True)
+
+
+def cached_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[float], None] | None = None) -> Any:
+    """Metric draws for the scenario, from the cache when its draw inputs are unchanged."""
+    from compcore.draws import draw_metrics
+
+    key = draws_key(scn, trials, seed)
+    hit = shared_caches()["draws"].get(key)
+    if hit is None:
+        hit = draw_metrics(scn, trials=trials, seed=seed, progress=progress)
+        shared_caches()["draws"].put(key, hit)
+    return hit
+
+
+def is_drawn(scn: Scenario, trials: int, seed: int) -> bool:
+    return shared_caches()["draws"].get(draws_key(scn, trials, seed)) is not None
+
+
+def _priced_key(scn: Scenario, trials: int, seed: int) -> str:
+    # the budget only changes P(over budget), computed from the cost array without re-pricing
+    return draws_key(scn, trials, seed) + json.dumps(dump_plan(scn.plan), sort_keys=True)
+
+
+def simulation(progress: Callable[[float], None] | None = None) -> Any:
+    """The priced simulation of the valid scenario: cached draws re-priced with the current plan."""
+    from compcore.simulate import price
+
+    scn = valid()
+    trials, seed = int(ui("trials")), int(ui("seed"))
+    key = _priced_key(scn, trials, seed)
+    hit = shared_caches()["priced"].get(key)
+    if hit is None:
+        draws = cached_draws(scn, trials, seed, progress)
+        hit = price(scn.plan, draws, scn.roster, None)
+        shared_caches()["priced"].put(key, hit)
+    if scn.budget is None:
+        return hit
+    return dataclasses.replace(hit, budget=scn.budget, p_over_budget=float(np.mean(hit.cost > scn.budget)))
+
+
+SENSITIVITY_TRIALS = 2_000
+
+
+def sensitivity() -> Any:
+    """Sensitivity ranking of the current simulation (first 2,000 trials re-priced; cached)."""
+    from compcore.sensitivity import sensitivity as rank
+
+    scn = valid()
+    trials, seed = int(ui("trials")), int(ui("seed"))
+    key = "sens" + _priced_key(scn, trials, seed)
+    hit = shared_caches()["priced"].get(key)
+    if hit is None:
+        hit = rank(scn.plan, cached_draws(scn, trials, seed), scn.roster, max_trials=SENSITIVITY_TRIALS)
+        shared_caches()["priced"].put(key, hit)
+    return hit
+
+
+def sim_key() -> str:
+    """What the current simulation's numbers depend on (draw inputs + plan), for chart caching."""
+    return _priced_key(valid(), int(ui("trials")), int(ui("seed")))
+
+
+# ---------------------------------------------------------------- cost page inputs
+
+
+def _on_dist(mid: str, key: str) -> None:
+    metric = next(m for m in draft_plan()["metrics"] if m["id"] == mid)
+    draft()["assumptions"][mid] = explore.default_assumption(metric, st.session_state[key])
+    revalidate()
+
+
+def dist_binding(mid: str) -> dict[str, Any]:
+    """Kwargs for a metric's distribution selectbox; a new kind starts from defaults around the target."""
+    key = f"dist_{mid}"
+    st.session_state[key] = (draft()["assumptions"].get(mid) or {}).get("dist", "normal")
+    return {"key": key, "on_change": _on_dist, "args": (mid, key)}
+
+
+def _values_out(text: str) -> Any:
+    parts = [x.strip() for x in str(text or "").replace(";", ",").split(",") if x.strip()]
+    out: list[Any] = []
+    for x in parts:
+        try:
+            out.append(float(x))
+        except ValueError:
+            out.append(x)  # kept as typed; validation names it
+    return out
+
+
+def param_binding(mid: str, param: str) -> dict[str, Any]:
+    """Kwargs for one distribution parameter input (``values`` is a comma-separated text)."""
+    path = (K_SCENARIO, "assumptions", mid, param)
+    if param == "values":
+        return bind(f"param_{mid}_{param}", path, to_widget=lambda v: ", ".join(f"{x:g}" if isinstance(x, float | int)
+                                                                                  else str(x) for x in v or []),
+                    from_widget=_values_out)
+    return bind(f"param_{mid}_{param}", path)
+
+
+def _roster_rows(roster: Any) -> list[dict[str, Any]]:
+    rows = []
+    for r in roster or []:
+        ti = r.get("target_incentive") or {}
+        rows.append({"team": r.get("team"), "role": r.get("role"), "headcount": r.get("headcount"),
+                     "base_salary": r.get("base_salary"), "incentive_amount": ti.get("amount"),
+                     "incentive_pct": pct_in(ti.get("percent_of_base"))})
+    return rows
+
+
+def _roster_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for r in rows:
+        row = {k: r.get(k) for k in ("team", "role", "headcount", "base_salary")}
+        row = {k: v for k, v in row.items() if v is not None}
+        if r.get("incentive_amount") is not None:
+            row["target_incentive"] = {"amount": r["incentive_amount"]}
+        elif r.get("incentive_pct") is not None:
+            row["target_incentive"] = {"percent_of_base": pct_out(r["incentive_pct"])}
+        out.append(row)
+    return out
+
+
+def bind_roster() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and kwargs for the roster data editor."""
+    return bind_editor("roster", (K_SCENARIO, "roster"), _roster_rows, _roster_from_rows)
+
+
+def _corr_rows(corrs: Any) -> list[dict[str, Any]]:
+    return [{"metric_a": (c.get("between") or [None, None])[0], "metric_b": (c.get("between") or [None, None])[1],
+             "rho": c.get("rho")} for c in corrs or []]
+
+
+def _corr_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"between": [r.get("metric_a"), r.get("metric_b")], "rho": r.get("rho")} for r in rows]
+
+
+def bind_correlations() -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and kwargs for the correlations data editor."""
+    return bind_editor("correlations", (K_SCENARIO, "correlations"), _corr_rows, _corr_from_rows)
+
+
+def _on_roster_upload(key: str) -> None:
+    from compcore.scenario import roster_from_csv
+
+    upload = st.session_state.get(key)
+    if upload is None:
+        return
+    try:
+        text = upload.getvalue().decode("utf-8-sig")
+        rows = roster_from_csv(text if "\n" in text else text + "\n")
+    except UnicodeDecodeError:
+        set_notice("The roster file is not UTF-8 text; save it as CSV (UTF-8) and try again.")
+        return
+    except PlanError as e:
+        set_notice(f"The roster file was not loaded: {e}")
+        return
+    draft()["roster"] = [r.model_dump(mode="json", exclude_none=True) for r in rows]
+    bump_editor("roster")
+    revalidate()
+
+
+def roster_upload_binding() -> dict[str, Any]:
+    return {"key": "roster_upload", "on_change": _on_roster_upload, "args": ("roster_upload",)}
+
+
+def roster_csv() -> str:
+    """The valid roster as CSV text (formula injection neutralised by compcore)."""
+    from compcore.scenario import roster_to_csv
+
+    return roster_to_csv(valid().roster)
+

@@ -1,0 +1,148 @@
+"""State of the "Targets from data" page (issue 6): its settings, the CS records, cached results.
+
+Settings of the page are view settings under ``ui["tfd"]``: "source" (sample | upload),
+"files" ({file name: bytes} of the last upload), "spec" (the metric definition being explored), "period",
+"by", "plan_metric", "percentile", "fit_kind", "fill_missing" and "mapping" ({plan metric id: spec}, the
+definitions the back-test uses; first guessed from the plan's metric names). Results are cached on the data
+(a hash of the files) and the inputs; writing a target or an assumption goes into the canonical scenario.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Hashable
+from typing import Any
+
+import streamlit as st
+
+from compcore.scenario import dump_scenario
+from ui.lru import Lru
+from ui.state import (
+    K_UI,
+    ROOT,
+    commit_plan_change,
+    draft,
+    draft_plan,
+    revalidate,
+    set_value_at,
+    valid,
+    value_at,
+)
+
+
+def tfd_path(*parts: Hashable) -> tuple[Hashable, ...]:
+    """Path of a "Targets from data" setting, for :func:`bind`."""
+    return (K_UI, "tfd", *parts)
+
+
+def tfd(name: str, default: Any = None) -> Any:
+    """A "Targets from data" setting."""
+    return value_at(tfd_path(name), default)
+
+
+def _tfd_token() -> str:
+    import hashlib
+
+    files = tfd("files") if tfd("source") == "upload" else None
+    if not files:
+        return "sample"
+    h = hashlib.sha256()
+    for name in sorted(files):
+        h.update(name.encode() + b"\0" + files[name] + b"\0")
+    return h.hexdigest()
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _cs_data(token: str, _files: dict[str, bytes] | None) -> Any:
+    from compcore.metrics import load_cs_data
+    from compcore.targets import files_to_frames
+
+    return load_cs_data(ROOT / "sample_data" if _files is None else files_to_frames(_files))
+
+
+def cs_data() -> Any:
+    """The CS records in use (sample folder or the upload); raises PlanError naming file, column and rows."""
+    token = _tfd_token()
+    return _cs_data(token, None if token == "sample" else tfd("files"))
+
+
+def _on_cs_upload(key: str) -> None:
+    uploads = st.session_state.get(key) or []
+    set_value_at(tfd_path("files"), {u.name: u.getvalue() for u in uploads} or None)
+
+
+def cs_upload_binding() -> dict[str, Any]:
+    """Kwargs for the multi-file CSV uploader; files are kept under ui["tfd"]["files"] across pages."""
+    return {"key": "tfd_upload", "on_change": _on_cs_upload, "args": ("tfd_upload",)}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _tfd_call(token: str, fn: str, args_json: str, _data: Any) -> Any:
+    from compcore import targets
+
+    args, kwargs = json.loads(args_json)
+    return getattr(targets, fn)(_data, *args, **kwargs)
+
+
+def tfd_compute(fn: str, *args: Any, **kwargs: Any) -> Any:
+    """``compcore.targets.<fn>(cs_data(), *args, **kwargs)`` cached on the data and the (JSON) arguments."""
+    return _tfd_call(_tfd_token(), fn, json.dumps([args, kwargs], sort_keys=True), cs_data())
+
+
+def tfd_mapping() -> dict[str, dict[str, Any]]:
+    """Plan metric id -> metric spec used by the back-test (guessed from the plan the first time)."""
+    from compcore.targets import suggest_mapping
+
+    if tfd("mapping") is None:
+        set_value_at(tfd_path("mapping"), suggest_mapping(valid().plan))
+    return tfd("mapping")
+
+
+def tfd_backtest(fill_missing: str) -> Any:
+    """The back-test of the valid scenario's plan and roster on the mapped histories (cached)."""
+    from compcore.backtest import backtest
+    from compcore.targets import backtest_histories
+
+    scn = valid()
+    key = json.dumps({"data": _tfd_token(), "mapping": tfd_mapping(), "fill": fill_missing,
+                      "plan": dump_scenario(scn)}, sort_keys=True, default=str)
+    hit = _tfd_cache().get(key)
+    if hit is None:
+        hit = backtest(scn.plan, backtest_histories(cs_data(), tfd_mapping(), scn.plan), scn.roster,
+                       fill_missing=fill_missing)
+        _tfd_cache().put(key, hit)
+    return hit
+
+
+@st.cache_resource(show_spinner=False)
+def _tfd_cache() -> Lru:
+    return Lru(8)  # back-tests, apart from the simulation caches so they never evict a priced simulation
+
+
+def map_metric(metric_id: str, spec: dict[str, Any] | None) -> None:
+    """Measure a plan metric with ``spec`` in the back-test (None: hold it at target)."""
+    mapping = dict(tfd_mapping())
+    if spec is None:
+        mapping.pop(metric_id, None)
+    else:
+        mapping[metric_id] = dict(spec)
+    set_value_at(tfd_path("mapping"), mapping)
+
+
+def set_metric_target(metric_id: str, target: float, spec: dict[str, Any] | None = None) -> None:
+    """Button callback: write a plan metric's target into the canonical scenario (and map ``spec`` to it)."""
+    for m in draft_plan()["metrics"]:
+        if m["id"] == metric_id:
+            m["target"] = round(float(target), 6)
+    if spec is not None:
+        map_metric(metric_id, spec)
+    commit_plan_change()
+
+
+def set_assumption(metric_id: str, assumption: dict[str, Any], spec: dict[str, Any] | None = None) -> None:
+    """Button callback: write a metric's assumption into the canonical scenario (used by Cost simulation)."""
+    draft().setdefault("assumptions", {})[metric_id] = copy.deepcopy(assumption)
+    if spec is not None:
+        map_metric(metric_id, spec)
+    revalidate()
