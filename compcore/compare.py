@@ -43,7 +43,7 @@ def flatten(data: Any, prefix: str = "") -> dict[str, Any]:
     Examples
     --------
     >>> flatten({"plan": {"components": [{"id": "okr", "weight": 0.7}]}})
-    {'plan.components[okr].weight': 0.7}
+    {'plan.components[okr].id': 'okr', 'plan.components[okr].weight': 0.7}
     """
     out: dict[str, Any] = {}
     if isinstance(data, dict):

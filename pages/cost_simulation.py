@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from compcore import explore
+from compcore import assumptions, explore
 from compcore.distributions import DIST_KINDS
 from ui import chart_cache, charts, simulation_state, state
 
@@ -88,15 +88,15 @@ with tab_a:
         cols = st.columns([2.2, 1.3, 3, 2], vertical_alignment="bottom")
         cols[0].markdown(f"**{m.name}**  \ntarget {m.target:g} {m.unit}, {m.scope}")
         dist = cols[1].selectbox("Distribution", DIST_KINDS, **simulation_state.dist_binding(m.id))
-        pcols = cols[2].columns(max(len(explore.DIST_PARAMS[dist]), 1))
-        for pc, param in zip(pcols, explore.DIST_PARAMS[dist], strict=False):
+        pcols = cols[2].columns(max(len(assumptions.DIST_PARAMS[dist]), 1))
+        for pc, param in zip(pcols, assumptions.DIST_PARAMS[dist], strict=False):
             if param == "values":
                 pc.text_input("values (comma separated)", **simulation_state.param_binding(m.id, param))
             else:
                 pc.number_input(param, format="%.4g", **simulation_state.param_binding(m.id, param))
         with cols[3]:
             try:
-                bins = explore.histogram_frame(explore.preview_samples(a, 2000, seed=seed), 24)
+                bins = explore.histogram_frame(assumptions.preview_samples(a, 2000, seed=seed), 24)
                 chart_cache.chart(charts.preview_chart, bins, key=f"preview_{m.id}", cache_key=[a, seed])
             except ValueError:  # PlanError: shown below as an inline problem
                 st.caption("No preview until the parameters are valid.")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from compcore import explore
+from compcore import curve_edit, explore
 from compcore.describe import describe, describe_curve
+from compcore.guardrails import guardrails
 from ui import chart_cache, charts, plan_editing, state
 
 state.page_setup()
@@ -122,7 +123,7 @@ with st.container(border=True):
         st.button("Remove this component", key="remove_component", on_click=plan_editing.remove_component, args=(sel,),
                   disabled=len(comp_ids) == 1)
     with chart_col:
-        curve = explore.curve_or_none(comp["curve"])
+        curve = curve_edit.curve_or_none(comp["curve"])
         if curve is None and sel < len(plan.components):
             curve = plan.components[sel].curve
             st.caption("Showing the last valid curve until the table is fixed.")
@@ -176,7 +177,7 @@ with st.container(border=True):
 # ---------------------------------------------------------------- description and warnings
 st.subheader("In plain English")
 st.markdown("\n".join(f"- {line}" for line in describe(plan)))
-for g in explore.guardrails(plan_d):
+for g in guardrails(plan_d):
     st.warning(g.message, icon=":material/lightbulb:")
 
 with banner:

@@ -15,7 +15,8 @@ from typing import Any
 
 import streamlit as st
 
-from compcore import explore
+from compcore import curve_edit
+from compcore.assumptions import reconcile_scenario
 from ui.state import (
     BLANK_PLAN,
     bind,
@@ -134,7 +135,7 @@ def remove_item(kind: str, i: int) -> None:
 
 def set_curve_kind(i: int, key: str, where: str = "components") -> None:
     curve = draft_plan()[where][i]["curve"]
-    draft_plan()[where][i]["curve"] = explore.convert_curve(curve, st.session_state[key])
+    draft_plan()[where][i]["curve"] = curve_edit.convert_curve(curve, st.session_state[key])
     commit_plan_change()
 
 
@@ -143,7 +144,7 @@ def start_from(choice: str) -> None:
     plans = sample_plans()
     plan = json.loads(plans[choice].read_text()) if choice in plans else copy.deepcopy(BLANK_PLAN)
     data = dict(draft(), plan=plan)
-    set_scenario(explore.reconcile_scenario(data))
+    set_scenario(reconcile_scenario(data))
 
 
 # ---------------------------------------------------------------- target incentive and applies-to
@@ -235,12 +236,12 @@ def bind_curve_editor(name: str, path: tuple[Hashable, ...], kind: str) -> tuple
 def threshold_binding(key: str, path: tuple[Hashable, ...]) -> dict[str, Any]:
     """Kwargs for a threshold input (%) of the curve at ``path``."""
     curve = value_at(path, {}) or {}
-    st.session_state[key] = pct_in(explore.threshold_of(curve))
+    st.session_state[key] = pct_in(curve_edit.threshold_of(curve))
     return {"key": key, "on_change": _on_threshold, "args": (key, path)}
 
 
 def _on_threshold(key: str, path: tuple[Hashable, ...]) -> None:
-    set_value_at(path, explore.with_threshold(value_at(path, {}), pct_out(st.session_state[key] or 0.0)))
+    set_value_at(path, curve_edit.with_threshold(value_at(path, {}), pct_out(st.session_state[key] or 0.0)))
     bump_editors()
     revalidate()
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from compcore import explore
+from compcore.assumptions import default_assumption
 from compcore.errors import PlanError
 from compcore.plan import dump_plan
 from compcore.scenario import Scenario, dump_scenario
@@ -112,7 +112,7 @@ def sim_key() -> str:
 
 def _on_dist(mid: str, key: str) -> None:
     metric = next(m for m in draft_plan()["metrics"] if m["id"] == mid)
-    draft()["assumptions"][mid] = explore.default_assumption(metric, st.session_state[key])
+    draft()["assumptions"][mid] = default_assumption(metric, st.session_state[key])
     revalidate()
 
 

@@ -37,7 +37,7 @@ from typing import Any
 
 import streamlit as st
 
-from compcore import explore
+from compcore.assumptions import reconcile_scenario
 from compcore.errors import PlanError
 from compcore.plan import load_plan
 from compcore.scenario import Scenario, dump_scenario, load_scenario
@@ -104,7 +104,7 @@ def _default_scenario_data() -> dict[str, Any]:
     plan = json.loads((SAMPLE_PLANS / f"{DEFAULT_SCENARIO}.json").read_text())
     data = {"schema": "compcore.scenario/v1", "name": "CS org quarterly (sample)", "plan": plan,
             "roster": DEFAULT_ROSTER, "budget": 125_000}
-    return dump_scenario(load_scenario(explore.reconcile_scenario(data)))
+    return dump_scenario(load_scenario(reconcile_scenario(data)))
 
 
 def default_scenario() -> dict[str, Any]:
@@ -325,7 +325,7 @@ def draft_plan() -> dict[str, Any]:
 
 def commit_plan_change() -> None:
     """After a structural plan edit: match assumptions to the metrics, reset the editors, revalidate."""
-    st.session_state[K_SCENARIO] = explore.reconcile_scenario(st.session_state[K_SCENARIO])
+    st.session_state[K_SCENARIO] = reconcile_scenario(st.session_state[K_SCENARIO])
     bump_editors()
     revalidate()
 
