@@ -114,6 +114,7 @@ def default_scenario() -> dict[str, Any]:
 
 def init() -> None:
     """Set up session state once, applying a share link in the URL if there is one. Call on every page."""
+    _route_through_app()
     ss = st.session_state
     if K_SCENARIO not in ss:
         ss[K_SCENARIO] = default_scenario()
@@ -131,6 +132,25 @@ def init() -> None:
 
     apply_share_link()
     apply_saved_link()
+
+
+def _route_through_app() -> None:
+    """Rerun through ``app.py`` when Streamlit ran this page file on its own.
+
+    A fresh server first hit on a page URL (``/scenarios``) runs in Streamlit's
+    legacy "pages/ directory" mode until some run calls ``st.navigation``: it
+    runs ``pages/<x>.py`` without ``app.py``, so the sidebar lists file names
+    (including "app") and the wide layout is lost. Leaving that mode and
+    rerunning makes ``app.py`` the router again. The flag is internal, hence
+    the guard for Streamlit versions without it.
+    """
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:
+        return
+    if getattr(PagesManager, "uses_pages_directory", False):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def set_scenario(data: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ Streamlit gives each keyed element the CSS class ``st-key-<key>``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -38,12 +39,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(base URL, database URL) of a fresh ``streamlit run app.py`` with its own SQLite store in a temp folder."""
+@contextlib.contextmanager
+def running_app(db_url: str) -> Iterator[str]:
+    """A fresh ``streamlit run app.py`` on a free port using the store at ``db_url``; yields its base URL."""
     port = _free_port()
-    db = f"sqlite:///{tmp_path_factory.mktemp('e2e_app') / 'store.db'}"
-    env = dict(os.environ, COMPCORE_DB_URL=db, PYTHONPATH=str(ROOT))
+    env = dict(os.environ, COMPCORE_DB_URL=db_url, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
@@ -61,13 +61,21 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
                 time.sleep(0.25)
         else:
             raise RuntimeError("streamlit did not become healthy within 60 s")
-        yield base, db
+        yield base
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(base URL, database URL) of a fresh ``streamlit run app.py`` with its own SQLite store in a temp folder."""
+    db = f"sqlite:///{tmp_path_factory.mktemp('e2e_app') / 'store.db'}"
+    with running_app(db) as base:
+        yield base, db
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-"""Browser flows: load the sample -> change a weight -> curve and cost update; share link -> same numbers.
+"""Browser flows: load the sample -> change a weight -> curve and cost update; share link -> same numbers;
+a fresh server first hit on a page URL still runs app.py as the router (titled pages, wide layout).
 
 Also times how long the browser takes to show the new chart after a widget
 change (DESIGN.md: within 1 s) and, with ``COMPCORE_SCREENSHOTS=<folder>``,
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import key, metric_value, settle
+from tests.e2e.conftest import key, metric_value, running_app, settle
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("COMPCORE_SCREENSHOTS")
@@ -134,6 +135,28 @@ def test_bad_link_shows_friendly_error(browser, app_url):
     assert "could not be opened" in text and "Traceback" not in text
     assert "30% on Go-lives due this quarter" in text  # the default scenario
     ctx.close()
+
+
+def test_first_hit_on_a_page_url_runs_app_as_router(browser, tmp_path):
+    # its own fresh server, so that /scenarios is the very first request (Streamlit's legacy pages/ mode)
+    with running_app(f"sqlite:///{tmp_path / 'store.db'}") as base:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        try:
+            page = ctx.new_page()
+            page.goto(f"{base}/scenarios")
+            nav = page.locator("[data-testid='stSidebarNav']")
+            nav.get_by_text("Plan designer", exact=True).wait_for(timeout=60_000)
+            settle(page)
+            items = [x.strip() for x in nav.inner_text().splitlines() if x.strip()]
+            assert {"Plan designer", "Payout curves", "Cost simulation", "Scenarios", "Plan document",
+                    "Targets from data"} <= set(items)
+            assert "app" not in items and "scenarios" not in items
+            assert page.locator("h1").first.inner_text() == "Scenarios"
+            width = page.evaluate("() => getComputedStyle("
+                                  "document.querySelector('[data-testid=\"stMainBlockContainer\"]')).maxWidth")
+            assert width == "none"  # app.py's wide layout
+        finally:
+            ctx.close()
 
 
 @pytest.mark.skipif(not SHOTS, reason="set COMPCORE_SCREENSHOTS=<folder> to write page screenshots")
