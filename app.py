@@ -1,4 +1,4 @@
-"""compcore app: page config and navigation only; pages live in pages/, state in ui/state.py.
+"""compcore app: page config, the optional password gate, navigation; pages live in pages/, state in ui/state.py.
 
 Every file in ``pages/`` is registered: the known ones in a fixed order with a
 title and icon, any other (a page a colleague adds) after them, titled from
@@ -8,6 +8,8 @@ its file name.
 from pathlib import Path
 
 import streamlit as st
+
+from ui.gate import require_password
 
 HERE = Path(__file__).parent
 KNOWN = {
@@ -20,6 +22,7 @@ KNOWN = {
 }
 
 st.set_page_config(page_title="compcore: variable pay sandbox", page_icon=":material/payments:", layout="wide")
+require_password()  # optional shared password (COMPCORE_PASSWORD); a no-op when none is configured
 files = [f for f in KNOWN if (HERE / "pages" / f).exists()]
 files += sorted(p.name for p in (HERE / "pages").glob("*.py") if p.name not in KNOWN and not p.name.startswith("_"))
 if st.query_params.get("view") == "hr":  # read-only HR mode (issue 7): the plan document only, no other pages
