@@ -4,5 +4,6 @@
 only through it and the modules split from it by concept (``ui.plan_editing``,
 ``ui.simulation_state``, ``ui.targets_state``, ``ui.share_link``, ``ui.saved``;
 ``ui.chart_cache`` draws charts with cached specs, ``ui.lru`` holds the shared
-caches). ``ui.charts`` builds charts from DataFrames compcore made.
+caches, ``ui.settings`` reads deployment settings, ``ui.gate`` the optional
+password). ``ui.charts`` builds charts from DataFrames compcore made.
 """

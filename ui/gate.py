@@ -14,19 +14,16 @@ Hook (app.py, before ``st.navigation``)::
 from __future__ import annotations
 
 import hmac
-import os
 
 import streamlit as st
+
+from ui.settings import setting
 
 K_GATE = "gate_ok"  # bool: this session typed the shared password
 
 
 def _secret() -> str | None:
-    try:
-        value = st.secrets.get("COMPCORE_PASSWORD")
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        value = None
-    return str(value) if value else os.environ.get("COMPCORE_PASSWORD") or None
+    return setting("COMPCORE_PASSWORD")
 
 
 def _check() -> None:

@@ -11,7 +11,6 @@ variable, else the SQLite default of :func:`compcore.store.default_url`.
 from __future__ import annotations
 
 import json
-import os
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -21,6 +20,7 @@ from compcore.errors import PlanError
 from compcore.scenario import Scenario, dump_scenario, load_scenario
 from compcore.store import SavedScenario, ScenarioNotFoundError, ScenarioStore
 from ui import state
+from ui.settings import setting
 
 #: query parameter values
 HR_VIEW = "hr"
@@ -29,11 +29,7 @@ SCENARIO_PARAM = "scenario"
 
 def db_url() -> str | None:
     """``COMPCORE_DB_URL`` from Streamlit secrets or the environment (None: the SQLite default)."""
-    try:
-        url = st.secrets.get("COMPCORE_DB_URL")
-    except (FileNotFoundError, KeyError, st.errors.StreamlitSecretNotFoundError):
-        url = None
-    return str(url) if url else os.environ.get("COMPCORE_DB_URL") or None
+    return setting("COMPCORE_DB_URL")
 
 
 @st.cache_resource(show_spinner=False)
