@@ -22,9 +22,9 @@ import pandas as pd
 
 from compcore.curve_edit import breakpoints
 from compcore.curves import evaluate_curve
-from compcore.describe import pct
+from compcore.describe import explain_gates
 from compcore.payout import actual_for, payout
-from compcore.plan import PERIODS_PER_YEAR, Plan, TargetIncentive
+from compcore.plan import Plan, TargetIncentive
 
 __all__ = [
     "Earnings",
@@ -201,7 +201,7 @@ def earnings(plan: Plan, actuals: Mapping[str, float], base_salary: float,
     if target_incentive is not None:
         ti = target_incentive if isinstance(target_incentive, TargetIncentive) \
             else TargetIncentive.model_validate(dict(target_incentive))
-    per_period = float(ti.annual(base_salary)) / PERIODS_PER_YEAR[plan.period]
+    per_period = float(plan.period_target_incentive(base_salary, ti))
     res = payout(plan, {k: float(v) for k, v in actuals.items()})
     rows = pd.DataFrame([
         {"component": c.name or c.id, "metric": plan.metric(c.metric).name,
@@ -210,18 +210,9 @@ def earnings(plan: Plan, actuals: Mapping[str, float], base_salary: float,
          "money": res.components[c.id] * per_period}
         for c in plan.components
     ])
-    fired = []
-    for g in res.gates:
-        if not g.fired:
-            continue
-        name = plan.metric(g.metric).name
-        by_id = {c.id: c.name or c.id for c in plan.components}
-        where = "the total" if g.applies_to == "all" else " and ".join(by_id.get(x, x) for x in g.applies_to)
-        what = "pays nothing (circuit breaker)" if g.cap == 0 else f"is capped at {pct(g.cap)}"
-        fired.append(f"{name} at {pct(res.attainments[g.metric])} is below {pct(g.below)}: {where} {what}")
     return Earnings(rows=rows, total=float(res.total), target_per_period=per_period,
-                    money=float(res.total) * per_period, gates_fired=fired, multiplier=float(res.multiplier))
-
+                    money=float(res.total) * per_period, gates_fired=explain_gates(plan, res),
+                    multiplier=float(res.multiplier))
 
 
 def histogram_frame(values: Any, bins: int = 40, lo: float | None = None, hi: float | None = None) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def _inline(node: Any, datasets: dict[str, Any]) -> Any:
 def _build_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     from ui import charts
 
-    # the builders are validated against the Vega-Lite schema in tests/app/test_charts.py
+    # the targets-page builders are validated against the Vega-Lite schema in tests/app/test_targets_page.py
     spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
     return _inline(spec, spec.get("datasets", {}))
 
