@@ -30,6 +30,10 @@ choice = left.selectbox("Start from a sample plan or a blank one", options,
                                      default=plan_d.get("name") if plan_d.get("name") in options else options[0]))
 right.button("Load", key="load_plan", on_click=plan_editing.start_from, args=(choice,), width="stretch",
              help="Replaces the plan; roster, budget and assumptions of kept metrics stay.")
+st.file_uploader("Or open a plan or scenario JSON (as downloaded from the Plan document page)", type=["json"],
+                 key="import_json", on_change=plan_editing.import_upload, args=("import_json",))
+if result := state.ui("import_result"):
+    (st.success if result[0] else st.error)(result[1])
 
 # ---------------------------------------------------------------- plan settings
 with st.container(border=True):

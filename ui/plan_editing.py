@@ -17,6 +17,10 @@ import streamlit as st
 
 from compcore import curve_edit
 from compcore.assumptions import reconcile_scenario
+from compcore.errors import PlanError
+from compcore.export import import_json
+from compcore.plan import dump_plan
+from compcore.scenario import dump_scenario
 from ui.state import (
     BLANK_PLAN,
     bind,
@@ -137,6 +141,26 @@ def set_curve_kind(i: int, key: str, where: str = "components") -> None:
     curve = draft_plan()[where][i]["curve"]
     draft_plan()[where][i]["curve"] = curve_edit.convert_curve(curve, st.session_state[key])
     commit_plan_change()
+
+
+def import_upload(key: str) -> None:
+    """Load a downloaded plan or scenario JSON (designer upload): a plan replaces the plan, a scenario everything.
+
+    A bad file changes nothing and its message (file name, field path) is kept for the page to show.
+    """
+    upload = st.session_state.get(key)
+    if upload is None:
+        return
+    try:
+        got = import_json(upload.getvalue(), upload.name)
+    except PlanError as e:
+        set_ui("import_result", (False, str(e)))
+        return
+    if got.scenario is not None:
+        set_scenario(dump_scenario(got.scenario))
+    else:
+        set_scenario(reconcile_scenario(dict(draft(), plan=dump_plan(got.plan))))
+    set_ui("import_result", (True, f"Imported the {got.kind} “{got.plan.name}” from {upload.name}."))
 
 
 def start_from(choice: str) -> None:

@@ -64,6 +64,7 @@ TRIAL_CHOICES = (1_000, 10_000, 50_000, 100_000)
 UI_DEFAULTS: dict[str, Any] = {
     "trials": 10_000, "seed": 0, "rebalance": True, "component": 0, "held": {}, "actuals": {},
     "salary": None, "sweep_metric": None, "heat_x": None, "heat_y": None, "start_from": None,
+    "import_result": None,  # (ok, message) of the last JSON import on the designer
 }
 
 

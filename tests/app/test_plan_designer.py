@@ -126,3 +126,40 @@ def test_bad_curve_point_is_shown_inline_and_chart_keeps_last_valid(at):
     assert any("steps" in e.value for e in at.error)
     assert any("last valid curve" in c.value for c in at.caption)
     assert at.session_state["scenario_valid"].plan.components[0].name == "Go-lives on time"
+
+
+def _upload(at: AppTest, name: str, content: bytes) -> None:
+    uploader = next(w for w in at.get("file_uploader") if w.key == "import_json")
+    uploader.set_value((name, content, "application/json")).run()
+    assert not at.exception
+
+
+def test_uploading_a_downloaded_plan_json_replaces_the_plan_and_keeps_the_roster(at):
+    from compcore.export import plan_json
+    from compcore.plan import load_plan
+
+    roster = at.session_state["scenario"]["roster"]
+    _upload(at, "retention_plan.json", plan_json(load_plan("sample_data/plans/accelerators.json")).encode())
+    assert _plan(at)["name"] == "Retention with accelerators"
+    assert at.session_state["scenario_valid"].plan.name == "Retention with accelerators"
+    assert at.session_state["scenario"]["roster"] == roster
+    assert set(at.session_state["scenario"]["assumptions"]) == {"nrr", "gross_churn"}
+    assert any("Imported the plan" in s.value for s in at.success)
+
+
+def test_uploading_a_scenario_json_replaces_everything(at):
+    from compcore.export import scenario_json
+    from compcore.scenario import load_scenario
+
+    scn = load_scenario("sample_data/scenarios/cs_ops_enablement.json")
+    _upload(at, "fy27.json", scenario_json(scn).encode())
+    assert at.session_state["scenario_valid"] == scn
+
+
+def test_a_bad_upload_says_which_file_and_field_and_changes_nothing(at):
+    before = at.session_state["scenario"]
+    _upload(at, "broken.json", b'{"schema": "compcore.plan/v1", "name": "x", "target_incentive": {"amount": 1}, '
+                               b'"metrics": [{"id": "m", "name": "M", "target": 1}], "components": [{"id": "c", '
+                               b'"metric": "nps", "weight": 1, "curve": {"kind": "steps", "steps": [[1, 1]]}}]}')
+    assert at.session_state["scenario"] == before
+    assert any('broken.json: components[0].metric: unknown metric "nps"' in e.value for e in at.error)
