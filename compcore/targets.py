@@ -19,6 +19,7 @@ import pandas as pd
 from compcore.errors import PlanError
 from compcore.metrics import (
     ACTIVITY_KINDS,
+    DEFAULT_ADOPTION_RULE,
     METRICS,
     AdoptionRule,
     CSData,
@@ -90,7 +91,7 @@ def describe_spec(spec: Mapping[str, Any]) -> str:
     metric = _check(spec)
     opts = metric_options(spec)
     rule = opts.get("rule")
-    rule_text = (rule or AdoptionRule(min_seat_share=0.4)).describe()
+    rule_text = (rule or DEFAULT_ADOPTION_RULE).describe()
     if metric == "adoption_within":
         return f"Adopted within {opts.get('days', 90)} days ({rule_text})"
     if metric == "continued_adoption":
