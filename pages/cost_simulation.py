@@ -76,7 +76,8 @@ tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "hig
                         "base": sim.expected})
 chart_cache.chart(charts.tornado_chart, tornado, key="cost_tornado", cache_key=sk)
 st.caption("Share of cost variance explained: " + ", ".join(
-    f"{n} {charts.pct(v)}" for n, v in zip(sens["name"], sens["variance_share"], strict=True)) + ".")
+    f"{n} {charts.pct(v)}" for n, v in zip(sens["name"], sens["variance_share"], strict=True))
+    + " (each metric on its own; gates, caps and correlations make them overlap, so these need not add to 100%).")
 
 # ---------------------------------------------------------------- inputs
 st.divider()
