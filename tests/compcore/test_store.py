@@ -142,10 +142,7 @@ def test_plan_file_is_inlined(store):
     scn = sample_scenario()
     del scn["plan"]
     scn["plan_file"] = str(ROOT / "sample_data/plans/cs_ops_enablement.json")
-    try:
-        saved = store.save("From file", scn)
-    except PlanError:
-        pytest.skip("compcore.scenario not available to resolve plan_file yet")
+    saved = store.save("From file", scn)
     assert "plan" in saved.data and "plan_file" not in saved.data
 
 
