@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from compcore.payout import payout
+from compcore.payout import actual_for, payout
 from compcore.plan import Plan
 from compcore.scenario import Scenario, dump_scenario
 
@@ -153,7 +153,7 @@ def combined_curves(plans: Mapping[str, Plan], lo: float = 0.0, hi: float = 1.5,
     a = np.linspace(lo, hi, n)
     frames = []
     for label, plan in plans.items():
-        actuals = {m.id: a * m.target if m.direction == "higher" else (2.0 - a) * m.target for m in plan.metrics}
+        actuals = {m.id: actual_for(m, a) for m in plan.metrics}
         total = np.asarray(payout(plan, actuals).total, dtype=float)
         frames.append(pd.DataFrame({"scenario": label, "attainment": a, "payout": total}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
