@@ -14,6 +14,9 @@ from compcore.plan import TOLERANCE, LinearCurve, StepsCurve, TiersCurve
 
 __all__ = ["evaluate_curve", "linear", "steps", "tiers"]
 
+#: how far past its last point an ``above="extend"`` line is drawn (attainment 1e6 = 100,000,000%)
+_FAR = 1e6
+
 
 def linear(curve: LinearCurve, attainment: np.ndarray) -> np.ndarray:
     """Piecewise-linear payout; 0 below the first point (the threshold).
@@ -32,10 +35,12 @@ def linear(curve: LinearCurve, attainment: np.ndarray) -> np.ndarray:
     xs = np.array([p[0] for p in curve.points], dtype=float)
     ys = np.array([p[1] for p in curve.points], dtype=float)
     a = np.asarray(attainment, dtype=float)
-    out = np.interp(a, xs, ys)
     if curve.above == "extend":
+        # continue the last segment to a far point so one interp pass does it all (no extra where)
         slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
-        out = np.where(a > xs[-1], ys[-1] + slope * (a - xs[-1]), out)
+        xs = np.append(xs, xs[-1] + _FAR)
+        ys = np.append(ys, ys[-1] + slope * _FAR)
+    out = np.interp(a, xs, ys)
     if ys[0] == 0.0:
         return out  # interp already pays ys[0] = 0 below the first point: skip a pass
     return np.where(a >= xs[0] - TOLERANCE, out, 0.0)
