@@ -23,7 +23,7 @@ import pandas as pd
 from compcore.errors import PlanError
 from compcore.payout import attainment, payout
 from compcore.plan import Plan, load_plan
-from compcore.scenario import RosterRow
+from compcore.scenario import RosterRow, roster_rows
 
 __all__ = ["BacktestResult", "backtest", "period_kind", "team_target_incentive"]
 
@@ -156,7 +156,7 @@ def backtest(plan: Plan | dict[str, Any] | str, histories: Mapping[str, pd.DataF
     plan = load_plan(plan)
     if fill_missing not in ("none", "target"):
         raise PlanError("fill_missing: must be 'none' or 'target'")
-    rows = [r if isinstance(r, RosterRow) else RosterRow.model_validate(r) for r in roster]
+    rows = roster_rows(roster)
     if not rows:
         raise PlanError("roster: needs at least one row")
     unknown = sorted(set(histories) - {m.id for m in plan.metrics})

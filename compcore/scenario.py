@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -30,6 +31,7 @@ __all__ = [
     "dump_scenario",
     "load_scenario",
     "roster_from_csv",
+    "roster_rows",
     "roster_to_csv",
 ]
 
@@ -314,9 +316,23 @@ def roster_from_csv(source: str | Path) -> list[RosterRow]:
         rows.append(row)
     if not rows:
         raise PlanError("roster CSV has no rows", problems=[("roster", "has no rows")])
+    return roster_rows(rows)
+
+
+def roster_rows(rows: Sequence[RosterRow | Mapping[str, Any]]) -> list[RosterRow]:
+    """Validated roster rows from RosterRows or dicts.
+
+    Raises
+    ------
+    PlanError
+        naming each bad field, e.g. ``roster[0].headcount: must not be negative (>= 0), got -1``.
+    """
     out = []
     problems: list[tuple[str, str]] = []
     for i, row in enumerate(rows):
+        if isinstance(row, RosterRow):
+            out.append(row)
+            continue
         try:
             out.append(RosterRow.model_validate(row))
         except ValidationError as e:

@@ -22,8 +22,8 @@ import pandas as pd
 
 from compcore.draws import MetricDraws
 from compcore.plan import Plan, load_plan
-from compcore.scenario import RosterRow
-from compcore.simulate import _context, _cost_chunk, _roster_rows
+from compcore.scenario import RosterRow, roster_rows
+from compcore.simulate import _context, _cost_chunk
 
 __all__ = ["sensitivity"]
 
@@ -58,7 +58,7 @@ def sensitivity(plan: Plan | dict[str, Any] | str, draws: MetricDraws,
     0 for every metric when the cost does not vary.
     """
     plan = load_plan(plan)
-    rows = _roster_rows(roster)
+    rows = roster_rows(roster)
     draws = draws.head(max_trials)
     ctx = _context(plan, rows, draws.team_index)
     base = _cost(ctx, draws, {})

@@ -37,7 +37,7 @@ from compcore.draws import (
 from compcore.errors import PlanError
 from compcore.payout import payout
 from compcore.plan import TOLERANCE, Plan, load_plan
-from compcore.scenario import RosterRow, Scenario, load_scenario, row_period_targets
+from compcore.scenario import RosterRow, Scenario, load_scenario, roster_rows, row_period_targets
 
 __all__ = ["PAYOUT_SAMPLE", "SENSITIVITY_TRIALS", "SimulationResult", "price", "simulate"]
 
@@ -81,13 +81,6 @@ class _ChunkStats:
     n_above: float              # employee-periods paid above 100%
     n_zero: float               # employee-periods paid nothing
     sample: np.ndarray          # individual payout fractions of the chunk's first rows
-
-
-def _roster_rows(roster: Sequence[RosterRow | dict[str, Any]]) -> list[RosterRow]:
-    try:
-        return [r if isinstance(r, RosterRow) else RosterRow.model_validate(r) for r in roster]
-    except Exception as e:  # pydantic's ValidationError: report as a roster problem
-        raise PlanError(f"roster: {e}") from None
 
 
 def _context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray) -> _PriceCtx:
@@ -338,7 +331,7 @@ def price(plan: Plan | dict[str, Any] | str, draws: MetricDraws, roster: Sequenc
     >>> price(edited_plan, draws, scn.roster, scn.budget).expected  # doctest: +SKIP
     """
     plan = load_plan(plan)
-    rows = _roster_rows(roster)
+    rows = roster_rows(roster)
     for m in plan.metrics:
         if m.id not in draws.values:
             raise PlanError(f'metrics: no draws for metric "{m.id}"; draw the metrics again for this plan',

@@ -166,6 +166,12 @@ def test_other_input_errors() -> None:
         backtest(GO_LIVE_PLAN, {"go_live": go_lives()}, ROSTER, fill_missing="zero")  # type: ignore[arg-type]
 
 
+def test_an_invalid_roster_row_is_a_plan_error_naming_the_row_and_field() -> None:
+    bad = [{"team": "PMO", "role": "PM", "headcount": -1, "base_salary": 100_000}]
+    with pytest.raises(PlanError, match=r"roster\[0\]\.headcount: must not be negative"):
+        backtest(GO_LIVE_PLAN, {"go_live": go_lives()}, bad)
+
+
 def test_no_histories_gives_empty_tables_and_says_everything_is_held() -> None:
     r = backtest(GO_LIVE_PLAN, {}, ROSTER)
     assert r.teams.empty and r.cost.empty and r.held == ("go_live",)

@@ -234,6 +234,9 @@ def test_pricing_draws_of_another_scope_or_roster_is_refused() -> None:
         price(data, draws, scn.roster)
     with pytest.raises(PlanError, match="roster"):
         price(scn.plan, draws, scn.roster[:2])
+    bad = [dict(r.model_dump(mode="json"), base_salary=-1) for r in scn.roster]
+    with pytest.raises(PlanError, match=r"roster\[0\]\.base_salary: must not be negative"):
+        price(scn.plan, draws, bad)
 
 
 # --- scopes --------------------------------------------------------------------------------------
