@@ -56,6 +56,19 @@ class BacktestResult:
     held: tuple[str, ...]
     notes: tuple[str, ...]
 
+    @property
+    def average_cost(self) -> float | None:
+        """Mean cost per complete period with any team priced; None when there is none."""
+        cost = self.cost.loc[self.cost["complete"], "cost"].dropna()
+        return float(cost.mean()) if len(cost) else None
+
+    @property
+    def average_payout(self) -> float | None:
+        """Cost over on-target cost of the teams priced, complete periods; None when nothing was priced."""
+        done = self.cost[self.cost["complete"]]
+        priced_target = float((done["target_cost"] - done["missing_target_cost"]).sum())
+        return float(done["cost"].sum()) / priced_target if priced_target > 0 else None
+
 
 def period_kind(history: pd.DataFrame) -> str:
     """month / quarter / half / year of a history table, from its period lengths."""

@@ -206,14 +206,12 @@ with st.container(border=True):
         st.info("Map at least one plan metric to a definition to back-test the plan.")
         st.stop()
     cost = bt.cost
-    done = cost[cost["complete"]]
     k = st.columns(4, border=True)
-    avg = charts.money(done["cost"].mean()) if done["cost"].notna().any() else "n/a"
-    k[0].metric(f"Average cost per {plan.period}", avg,
+    k[0].metric(f"Average cost per {plan.period}", "n/a" if bt.average_cost is None else charts.money(bt.average_cost),
                 help="Complete periods; teams with a missing value are not priced.")
     k[1].metric("On-target cost", charts.money(cost["target_cost"].iloc[-1]), help="Whole roster, per period.")
-    k[2].metric("Average payout", charts.pct(done["cost"].sum() / max(done["target_cost"].sum()
-                                                                      - done["missing_target_cost"].sum(), 1e-9)))
+    k[2].metric("Average payout", "n/a" if bt.average_payout is None else charts.pct(bt.average_payout),
+                help="Cost over on-target cost of the teams priced, complete periods.")
     k[3].metric("Team-periods missing", f"{int(cost['teams_missing'].sum())} of {len(bt.teams)}")
     teams = bt.teams.assign(label=[fmt(v, True) for v in bt.teams["payout"]])
     chart_cache.chart(charts.backtest_cost_chart, teams[["period", "team", "money"]],

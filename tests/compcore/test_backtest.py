@@ -100,6 +100,19 @@ def test_a_period_where_nobody_has_a_value_costs_nan() -> None:
     assert np.isnan(cost["cost"]) and cost["teams_paid"] == 0 and cost["teams_missing"] == 2
 
 
+def test_averages_over_complete_periods_price_only_teams_with_values() -> None:
+    r = backtest(GO_LIVE_PLAN, {"go_live": go_lives()}, ROSTER)
+    assert r.average_cost == pytest.approx((4_000 + 10_000) / 2)
+    # Q2 pays 4,000 of 14,000; Q3 pays 10,000 of the 10,000 priced (Implementation has no value)
+    assert r.average_payout == pytest.approx(14_000 / 24_000)
+
+
+def test_with_nothing_priced_the_averages_are_unknown_not_zero() -> None:
+    h = go_lives().assign(value=np.nan)
+    r = backtest(GO_LIVE_PLAN, {"go_live": h}, ROSTER)
+    assert r.average_cost is None and r.average_payout is None
+
+
 def test_unmapped_metric_is_held_at_target_and_said_so() -> None:
     p = plan([{"id": "go_live", "name": "Go-live", "target": 1.0, "scope": "team"},
               {"id": "ebrs", "name": "EBRs", "target": 6.0}],
