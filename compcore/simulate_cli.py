@@ -15,15 +15,11 @@ import sys
 from typing import Any
 
 from compcore.errors import PlanError
+from compcore.export import money
 from compcore.scenario import load_scenario
 from compcore.simulate import SimulationResult, simulate
 
 __all__ = ["register", "report", "run"]
-
-
-def money(x: float) -> str:
-    """``1234567.8`` -> ``"1,234,568"``."""
-    return f"{x:,.0f}"
 
 
 def pct(x: float) -> str:
