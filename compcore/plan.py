@@ -8,7 +8,6 @@ plan raises :class:`~compcore.errors.PlanError` naming the field path.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -36,12 +35,6 @@ AppliesTo = Literal["all"] | list[str]
 class _Model(BaseModel):
     # frozen: a plan is a value; extra=forbid: a typo such as "wieght" is an error, not ignored
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
-
-def _finite(v: float) -> float:
-    if not math.isfinite(v):
-        raise ValueError("must be a finite number")
-    return v
 
 
 NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]

@@ -190,15 +190,6 @@ def tornado_chart(df: pd.DataFrame) -> alt.Chart:
     return (bars + rule).properties(height=110 + 44 * len(df))
 
 
-def share_chart(df: pd.DataFrame) -> alt.Chart:
-    """Sensitivity as shares of cost variance: columns ``metric``, ``share``."""
-    return alt.Chart(df).mark_bar(color=PALETTE[1]).encode(
-        y=alt.Y("metric:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320)),
-        x=alt.X("share:Q", title="Share of cost variance explained", axis=alt.Axis(format=PCT)),
-        tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("share:Q", title="Share", format=".1%")],
-    ).properties(height=max(120, 40 * len(df)))
-
-
 def preview_chart(bins: pd.DataFrame, unit_format: str = ",.3~g") -> alt.Chart:
     """A small histogram of one assumption: ``bins`` with ``lo``, ``hi``, ``share``."""
     return alt.Chart(bins).mark_rect(color=PALETTE[4], stroke="white", strokeWidth=0.3).encode(
