@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from compcore import explore
+from compcore.plan import TOLERANCE
 from ui import chart_cache, charts, state
 
 state.page_setup()
@@ -96,5 +97,5 @@ for line in e.gates_fired:
     st.warning(f"Gate fired: {line}.", icon=":material/block:")
 if not e.gates_fired and plan.gates:
     st.caption("No gate fired.")
-if plan.cap is not None and e.total >= plan.cap - 1e-9:
+if plan.cap is not None and e.total >= plan.cap - TOLERANCE:
     st.caption(f"The plan cap of {charts.pct(plan.cap)} applies.")
