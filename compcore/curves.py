@@ -24,7 +24,8 @@ def linear(curve: LinearCurve, attainment: np.ndarray) -> np.ndarray:
     Notes
     -----
     ``y = interp(a, xs, ys)`` for ``a >= xs[0]``; above ``xs[-1]`` either flat or
-    continuing the last segment's slope (``above="extend"``).
+    continuing the last segment's slope (``above="extend"``, drawn up to an attainment
+    of 1,000,000 = 100,000,000%, far beyond any real result).
 
     Examples
     --------

@@ -72,8 +72,8 @@ st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the wh
            f"({scn.headcount:,} people), cost per {plan.period}.")
 cols = st.columns(5)
 cols[0].metric("Expected cost", charts.money(sim.expected))
-cols[1].metric("P10 (a good year for the budget)", charts.money(sim.quantile(0.1)))
-cols[2].metric("P90 (a costly year)", charts.money(sim.quantile(0.9)))
+cols[1].metric(f"P10 (a cheap {plan.period})", charts.money(sim.quantile(0.1)))
+cols[2].metric(f"P90 (a costly {plan.period})", charts.money(sim.quantile(0.9)))
 cols[3].metric("Budget", charts.money(scn.budget) if scn.budget is not None else "none")
 cols[4].metric("P(over budget)", charts.pct(sim.p_over_budget, 1) if scn.budget is not None else "—")
 fmt = {"money": charts.money, "share": lambda v: charts.pct(v, 1), "count": lambda v: f"{v:,.0f}"}
