@@ -23,7 +23,7 @@ import pandas as pd
 from compcore.errors import PlanError
 from compcore.payout import attainment, payout
 from compcore.plan import Plan, load_plan
-from compcore.scenario import RosterRow, roster_rows
+from compcore.scenario import RosterRow, roster_rows, row_period_targets
 
 __all__ = ["BacktestResult", "backtest", "period_kind", "team_target_incentive"]
 
@@ -91,8 +91,8 @@ def team_target_incentive(plan: Plan, roster: Sequence[RosterRow]) -> pd.DataFra
     """
     rows = pd.DataFrame({
         "team": [r.team for r in roster], "headcount": [r.headcount for r in roster],
-        "target_incentive": [r.headcount * float(plan.period_target_incentive(r.base_salary, r.target_incentive))
-                             for r in roster],
+        "target_incentive": [r.headcount * t for r, t in zip(roster, row_period_targets(plan, list(roster)),
+                                                              strict=True)],
     })
     return rows.groupby("team", sort=False, as_index=False)[["headcount", "target_incentive"]].sum()
 

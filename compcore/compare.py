@@ -132,13 +132,11 @@ def key_figures(scenarios: Mapping[str, Scenario], sims: Mapping[str, Any] | Non
             "Budget": scn.budget,
         }
         if sim is not None:
-            cost = np.asarray(sim.cost, dtype=float)
-            q10, q50, q90 = np.quantile(cost, [0.1, 0.5, 0.9])
-            col.update({"Expected cost": float(cost.mean()), "P10 cost": float(q10), "P50 cost": float(q50),
-                        "P90 cost": float(q90),
-                        "P(over budget)": None if scn.budget is None else float((cost > scn.budget).mean()),
-                        "People above 100%": getattr(sim, "share_above_target", None),
-                        "Expected vs on-target": float(cost.mean()) / on_target if on_target > 0 else None})
+            # the simulation's own figures: it was priced against this scenario's budget
+            col.update({"Expected cost": sim.expected, "P10 cost": sim.percentiles["P10"],
+                        "P50 cost": sim.percentiles["P50"], "P90 cost": sim.percentiles["P90"],
+                        "P(over budget)": sim.p_over_budget, "People above 100%": sim.share_above_target,
+                        "Expected vs on-target": sim.expected / on_target if on_target > 0 else None})
         table[label] = [col.get(f) for f, _ in figures]
     return pd.DataFrame(table)
 
