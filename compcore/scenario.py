@@ -163,8 +163,15 @@ def _psd_problems(scn: Scenario) -> list[tuple[str, str]]:
     for k, corr in enumerate(scn.correlations):
         i, j = pos[corr.between[0]], pos[corr.between[1]]
         blame.append((2 * v[i] * v[j] * corr.rho, k, corr))
-    blame.sort(key=lambda t: t[0])
-    worst = [b for b in blame if b[0] < 0][:2] or blame[:1]
+    # Round before sorting so float noise never orders pairs that contribute equally; ties go by position.
+    blame.sort(key=lambda t: (round(t[0], 9), t[1]))
+    negative = [b for b in blame if round(b[0], 9) < 0]
+    if not negative:
+        worst = blame[:1]
+    else:
+        # Pairs tied with the worst are equally to blame: name them all rather than pick one by chance.
+        tied = [b for b in negative if round(b[0], 9) == round(negative[0][0], 9)]
+        worst = tied if len(tied) > 1 else negative[:2]
     out = []
     for _, k, corr in worst:
         a, b = corr.between
