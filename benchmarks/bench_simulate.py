@@ -28,10 +28,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from compcore.draws import MetricDraws, draw_metrics, roster_arrays  # noqa: E402
-from compcore.payout import payout  # noqa: E402
-from compcore.scenario import Scenario, load_scenario  # noqa: E402
-from compcore.simulate import simulate  # noqa: E402
+from compcore.plan.payout import payout  # noqa: E402
+from compcore.simulation.draws import MetricDraws, draw_metrics, roster_arrays  # noqa: E402
+from compcore.simulation.scenario import Scenario, load_scenario  # noqa: E402
+from compcore.simulation.simulate import simulate  # noqa: E402
 
 SCENARIO = Path(__file__).resolve().parents[1] / "sample_data" / "scenarios" / "cs_org_quarterly.json"
 TRIALS, EMPLOYEES, METRICS = 10_000, 50, 4

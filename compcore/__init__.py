@@ -11,19 +11,21 @@ Load a plan, compute payouts, simulate what a plan will cost.
 0.5
 """
 
-from compcore.compare import diff_scenarios
-from compcore.describe import describe
-from compcore.document import worked_examples
-from compcore.draws import MetricDraws, draw_metrics
 from compcore.errors import PlanError
-from compcore.export import plan_document_html, safe_csv
-from compcore.payout import PayoutResult, actual_for, attainment, payout
-from compcore.plan import Plan, dump_plan, load_plan
-from compcore.scenario import Scenario, dump_scenario, load_scenario, roster_from_csv, roster_to_csv
-from compcore.sensitivity import sensitivity
-from compcore.share import decode_scenario, encode_scenario
-from compcore.simulate import SimulationResult, price, simulate
-from compcore.store import SavedScenario, ScenarioNotFoundError, ScenarioStore, StoreError
+from compcore.io.share import decode_scenario, encode_scenario
+from compcore.io.spreadsheet import safe_csv
+from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStore, StoreError
+from compcore.plan.describe import describe
+from compcore.plan.payout import PayoutResult, actual_for, attainment, payout
+from compcore.plan.schema import Plan, dump_plan, load_plan
+from compcore.report.compare import diff_scenarios
+from compcore.report.document import worked_examples
+from compcore.report.html import plan_document_html
+from compcore.simulation.draws import MetricDraws, draw_metrics
+from compcore.simulation.roster import roster_from_csv, roster_to_csv
+from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
+from compcore.simulation.sensitivity import sensitivity
+from compcore.simulation.simulate import SimulationResult, price, simulate
 
 __all__ = [
     "MetricDraws",

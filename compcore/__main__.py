@@ -1,5 +1,5 @@
-"""``python -m compcore``: see :mod:`compcore.cli`."""
+"""``python -m compcore``: see :mod:`compcore.cli.main`."""
 
-from compcore.cli import main
+from compcore.cli.main import main
 
 raise SystemExit(main())

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from compcore import assumptions, explore
-from compcore.distributions import DIST_KINDS
-from ui import chart_cache, charts, simulation_state, state
+from ui import chart_cache, charts, page, simulation_state, state
+from ui.core import DIST_KINDS, assumptions, explore
 
-state.page_setup()
+page.setup()
 scn = state.valid()
 plan = scn.plan
 d = state.draft()

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from compcore import explore
-from compcore.plan import TOLERANCE
-from ui import chart_cache, charts, state
+from ui import chart_cache, charts, page, state
+from ui.core import TOLERANCE, explore
 
-state.page_setup()
+page.setup()
 scn = state.valid()
 plan = scn.plan
 ids = [m.id for m in plan.metrics]

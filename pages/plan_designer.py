@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from compcore import curve_edit, explore
-from compcore.describe import describe, describe_curve
-from compcore.guardrails import guardrails
-from ui import chart_cache, charts, plan_editing, state
+from ui import chart_cache, charts, page, plan_editing, state
+from ui.core import curve_edit, describe, describe_curve, explore, guardrails
 
-state.page_setup()
+page.setup()
 d = state.draft()
 plan_d = d["plan"]
 plan = state.valid().plan

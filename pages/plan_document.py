@@ -12,18 +12,17 @@ from datetime import UTC, datetime
 import pandas as pd
 import streamlit as st
 
-from compcore import document, explore, export
-from compcore.describe import describe
-from ui import charts, saved, simulation_state, state
+from ui import charts, page, saved, simulation_state, state
+from ui.core import describe, document, explore, export_csv, files, plan_document_html
 
 hr = saved.is_hr_view()
 if hr:
-    state.init()
+    page.init()
     notice = state.take_notice()
     if notice:
         st.error(notice, icon="🔗")
 else:
-    state.page_setup()
+    page.setup()
 scn = state.valid()
 plan = scn.plan
 now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -96,20 +95,20 @@ st.dataframe(roster, hide_index=True, width="stretch", key="doc_roster", height=
 # ---------------------------------------------------------------- downloads
 st.subheader("Download")
 slug = "".join(ch if ch.isalnum() else "_" for ch in scn.name).strip("_").lower() or "scenario"
-html = export.plan_document_html(scn, summary=summary, teams=teams, examples=examples, stamp=stamp,
+html = plan_document_html(scn, summary=summary, teams=teams, examples=examples, stamp=stamp,
                                  currency=charts.CURRENCY)
 d = st.columns(5 if not hr else 3)
 d[0].download_button("Printable document (HTML)", html, f"{slug}_plan.html", "text/html", key="dl_html",
                      help="Open it and print (or save as PDF) from the browser.")
-d[1].download_button("Worked examples (CSV)", export.safe_csv(examples), f"{slug}_examples.csv", "text/csv",
+d[1].download_button("Worked examples (CSV)", export_csv.safe_csv(examples), f"{slug}_examples.csv", "text/csv",
                      key="dl_examples")
-d[2].download_button("Cost summary (CSV)", export.safe_csv(pd.concat([summary, teams.assign(unit="money").rename(
+d[2].download_button("Cost summary (CSV)", export_csv.safe_csv(pd.concat([summary, teams.assign(unit="money").rename(
     columns={"team": "figure", "expected cost": "value"})[["figure", "value", "unit"]]], ignore_index=True)),
     f"{slug}_cost.csv", "text/csv", key="dl_summary")
 if not hr:
-    d[3].download_button("Plan (JSON)", export.plan_json(plan), f"{slug}_plan.json", "application/json",
+    d[3].download_button("Plan (JSON)", files.plan_json(plan), f"{slug}_plan.json", "application/json",
                          key="dl_plan", help="Re-import it on the Plan designer page.")
-    d[4].download_button("Scenario (JSON)", export.scenario_json(scn), f"{slug}_scenario.json",
+    d[4].download_button("Scenario (JSON)", files.scenario_json(scn), f"{slug}_scenario.json",
                          "application/json", key="dl_scenario", help="Plan, roster, assumptions and budget.")
     st.subheader("Share with HR")
     links = saved.hr_links(scn)

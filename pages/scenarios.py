@@ -7,12 +7,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from compcore import compare
-from compcore.errors import PlanError
-from compcore.scenario import Scenario, load_scenario
-from ui import charts, compare_charts, saved, state
+from ui import charts, compare_charts, page, saved, state
+from ui.core import PlanError, Scenario, compare, load_scenario
 
-state.page_setup()
+page.setup()
 scn = state.valid()
 CURRENT = "Current scenario (this session)"
 

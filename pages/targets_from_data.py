@@ -7,13 +7,19 @@ import math
 import pandas as pd
 import streamlit as st
 
-from compcore.errors import PlanError
-from compcore.metrics import ACTIVITY_KINDS, fit_assumption, target_from_history
-from compcore.metrics_fit import FIT_KINDS
-from compcore.targets import LABELS, describe_spec, scope_by
-from ui import chart_cache, charts, state, targets_state
+from ui import chart_cache, charts, page, state, targets_state
+from ui.core import (
+    ACTIVITY_KINDS,
+    FIT_KINDS,
+    LABELS,
+    PlanError,
+    describe_spec,
+    fit_assumption,
+    scope_by,
+    target_from_history,
+)
 
-state.page_setup()
+page.setup()
 scn = state.valid()
 plan = scn.plan
 ids = [m.id for m in plan.metrics]

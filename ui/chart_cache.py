@@ -13,7 +13,8 @@ from typing import Any
 
 import streamlit as st
 
-from compcore.plan import dump_plan
+from compcore.plan.schema import dump_plan
+from ui import charts
 from ui.lru import shared_caches
 from ui.state import valid
 
@@ -38,8 +39,6 @@ def _inline(node: Any, datasets: dict[str, Any]) -> Any:
 
 
 def _build_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    from ui import charts
-
     # the targets-page builders are validated against the Vega-Lite schema in tests/app/test_targets_page.py
     spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
     return _inline(spec, spec.get("datasets", {}))

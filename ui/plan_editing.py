@@ -15,12 +15,12 @@ from typing import Any
 
 import streamlit as st
 
-from compcore import curve_edit
-from compcore.assumptions import reconcile_scenario
 from compcore.errors import PlanError
-from compcore.export import import_json
-from compcore.plan import dump_plan
-from compcore.scenario import dump_scenario
+from compcore.io.files import import_json
+from compcore.plan import editing as curve_edit
+from compcore.plan.schema import dump_plan
+from compcore.simulation.assumptions import reconcile_scenario
+from compcore.simulation.scenario import dump_scenario
 from ui.state import (
     BLANK_PLAN,
     bind,

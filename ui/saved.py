@@ -1,11 +1,11 @@
 """Saved scenarios in the app: the store, ``?scenario=<id>`` links, comparisons, the HR read-only mode.
 
-The bridge from the Scenarios and Plan document pages to :mod:`compcore.store`,
-:mod:`compcore.compare` and :mod:`compcore.document`. Session state is owned
+The bridge from the Scenarios and Plan document pages to :mod:`compcore.io.store`,
+:mod:`compcore.report.compare` and :mod:`compcore.report.document`. Session state is owned
 by :mod:`ui.state`; this module keeps its one key there (``state.K_SAVED``).
 
 Database URL: ``COMPCORE_DB_URL`` from Streamlit secrets, else the environment
-variable, else the SQLite default of :func:`compcore.store.default_url`.
+variable, else the SQLite default of :func:`compcore.io.store.default_url`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 import streamlit as st
 
 from compcore.errors import PlanError
-from compcore.scenario import Scenario, dump_scenario, load_scenario
-from compcore.store import SavedScenario, ScenarioNotFoundError, ScenarioStore
+from compcore.io.share import encode_scenario
+from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStore
+from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
+from compcore.simulation.simulate import simulate
 from ui import state
 from ui.settings import setting
 
@@ -130,8 +132,6 @@ def hr_links(scn: Scenario) -> dict[str, str]:
 
     They point at the app's root: with ``?view=hr`` the app's navigation holds only the plan document.
     """
-    from compcore.share import encode_scenario
-
     out: dict[str, str] = {}
     ref = current_saved()
     if ref:
@@ -149,8 +149,6 @@ def hr_links(scn: Scenario) -> dict[str, str]:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _simulate(data_json: str, trials: int, seed: int) -> Any:
-    from compcore.simulate import simulate
-
     return simulate(load_scenario(data_json), trials=trials, seed=seed)
 
 

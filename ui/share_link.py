@@ -10,7 +10,8 @@ from __future__ import annotations
 import streamlit as st
 
 from compcore.errors import PlanError
-from compcore.scenario import dump_scenario, load_scenario
+from compcore.io.share import decode_scenario, encode_scenario
+from compcore.simulation.scenario import dump_scenario, load_scenario
 from ui.state import (
     TRIAL_CHOICES,
     UI_DEFAULTS,
@@ -28,8 +29,6 @@ from ui.state import (
 
 def apply_share_link() -> None:
     """Load the scenario of a ``?s=`` link once per token; a bad link shows the sample and a notice."""
-    from compcore.share import decode_scenario
-
     token = st.query_params.get("s")
     if not token or token == link_token():
         return
@@ -49,8 +48,6 @@ def apply_share_link() -> None:
 
 
 def _on_share() -> None:
-    from compcore.share import encode_scenario
-
     try:
         token = encode_scenario(dump_scenario(valid()))
     except PlanError as e:

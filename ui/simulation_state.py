@@ -16,10 +16,14 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
-from compcore.assumptions import default_assumption
 from compcore.errors import PlanError
-from compcore.plan import dump_plan
-from compcore.scenario import Scenario, dump_scenario
+from compcore.plan.schema import dump_plan
+from compcore.simulation.assumptions import default_assumption
+from compcore.simulation.draws import draw_metrics
+from compcore.simulation.roster import roster_from_csv, roster_to_csv
+from compcore.simulation.scenario import Scenario, dump_scenario
+from compcore.simulation.sensitivity import sensitivity as rank
+from compcore.simulation.simulate import price
 from ui.lru import shared_caches
 from ui.state import (
     K_SCENARIO,
@@ -49,8 +53,6 @@ def draws_key(scn: Scenario, trials: int, seed: int) -> str:
 
 def cached_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[float], None] | None = None) -> Any:
     """Metric draws for the scenario, from the cache when its draw inputs are unchanged."""
-    from compcore.draws import draw_metrics
-
     key = draws_key(scn, trials, seed)
     hit = shared_caches()["draws"].get(key)
     if hit is None:
@@ -70,8 +72,6 @@ def _priced_key(scn: Scenario, trials: int, seed: int) -> str:
 
 def simulation(progress: Callable[[float], None] | None = None) -> Any:
     """The priced simulation of the valid scenario: cached draws re-priced with the current plan."""
-    from compcore.simulate import price
-
     scn = valid()
     trials, seed = int(ui("trials")), int(ui("seed"))
     key = _priced_key(scn, trials, seed)
@@ -90,8 +90,6 @@ SENSITIVITY_TRIALS = 2_000
 
 def sensitivity() -> Any:
     """Sensitivity ranking of the current simulation (first 2,000 trials re-priced; cached)."""
-    from compcore.sensitivity import sensitivity as rank
-
     scn = valid()
     trials, seed = int(ui("trials")), int(ui("seed"))
     key = "sens" + _priced_key(scn, trials, seed)
@@ -187,8 +185,6 @@ def bind_correlations() -> tuple[list[dict[str, Any]], dict[str, Any]]:
 
 
 def _on_roster_upload(key: str) -> None:
-    from compcore.scenario import roster_from_csv
-
     upload = st.session_state.get(key)
     if upload is None:
         return
@@ -212,7 +208,5 @@ def roster_upload_binding() -> dict[str, Any]:
 
 def roster_csv() -> str:
     """The valid roster as CSV text (formula injection neutralised by compcore)."""
-    from compcore.scenario import roster_to_csv
-
     return roster_to_csv(valid().roster)
 

@@ -17,7 +17,7 @@ Rules (DESIGN.md, "App rules"):
 - ``st.session_state["scenario"]`` is the canonical scenario *as the user typed
   it* (a JSON-ready dict; it may be invalid while they type, nothing is lost).
   ``st.session_state["scenario_valid"]`` is the last valid
-  :class:`compcore.scenario.Scenario`; every chart and number uses it.
+  :class:`compcore.simulation.scenario.Scenario`; every chart and number uses it.
 - Widgets never own state: :func:`bind` re-seeds a widget's value from the
   scenario on every run and writes changes back in an ``on_change`` callback,
   so switching pages and back loses nothing and no widget snaps back.
@@ -37,10 +37,10 @@ from typing import Any
 
 import streamlit as st
 
-from compcore.assumptions import reconcile_scenario
 from compcore.errors import PlanError
-from compcore.plan import load_plan
-from compcore.scenario import Scenario, dump_scenario, load_scenario
+from compcore.plan.schema import load_plan
+from compcore.simulation.assumptions import reconcile_scenario
+from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PLANS = ROOT / "sample_data" / "plans"
@@ -113,8 +113,8 @@ def default_scenario() -> dict[str, Any]:
     return copy.deepcopy(_default_scenario_data())
 
 
-def init() -> None:
-    """Set up session state once, applying a share link in the URL if there is one. Call on every page."""
+def init_state() -> None:
+    """Set up session state once (links are applied by :func:`ui.page.init`)."""
     _route_through_app()
     ss = st.session_state
     if K_SCENARIO not in ss:
@@ -128,11 +128,6 @@ def init() -> None:
         ss[K_SAVED] = None  # ui/saved.py
         ss[K_SAVED_LINK] = None  # ui/saved.py
     ss[K_SHOWN] = set()
-    from ui.saved import apply_saved_link  # ?scenario=<id> links to the scenario store (issue 7)
-    from ui.share_link import apply_share_link
-
-    apply_share_link()
-    apply_saved_link()
 
 
 def _route_through_app() -> None:
@@ -145,7 +140,7 @@ def _route_through_app() -> None:
     rerunning makes ``app.py`` the router again. The flag is internal, hence
     the guard for Streamlit versions without it.
     """
-    try:
+    try:  # Streamlit's internal module: optional, absent in some versions
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:
         return
@@ -369,18 +364,3 @@ def unshown_problems() -> list[str]:
     """Problems no field showed in this run, as 'path: message' lines."""
     shown = st.session_state[K_SHOWN]
     return [f"{p}: {m}" if p else m for p, m in problems() if (p, m) not in shown]
-
-
-# ---------------------------------------------------------------- every page
-
-
-def page_setup() -> None:
-    """Call first on every page: state, one-off notices, the share block."""
-    from ui.share_link import share_section
-
-    init()
-    msg = take_notice()
-    if msg:
-        st.error(msg, icon=":material/link_off:")
-    share_section()
-

@@ -10,13 +10,18 @@ definitions the back-test uses; first guessed from the plan's metric names). Res
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections.abc import Hashable
 from typing import Any
 
 import streamlit as st
 
-from compcore.scenario import dump_scenario
+from compcore.data import targets
+from compcore.data.backtest import backtest
+from compcore.data.metrics import load_cs_data
+from compcore.data.targets import backtest_histories, files_to_frames, suggest_mapping
+from compcore.simulation.scenario import dump_scenario
 from ui.lru import Lru
 from ui.state import (
     K_UI,
@@ -42,8 +47,6 @@ def tfd(name: str, default: Any = None) -> Any:
 
 
 def _tfd_token() -> str:
-    import hashlib
-
     files = tfd("files") if tfd("source") == "upload" else None
     if not files:
         return "sample"
@@ -55,9 +58,6 @@ def _tfd_token() -> str:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _cs_data(token: str, _files: dict[str, bytes] | None) -> Any:
-    from compcore.metrics import load_cs_data
-    from compcore.targets import files_to_frames
-
     return load_cs_data(ROOT / "sample_data" if _files is None else files_to_frames(_files))
 
 
@@ -79,21 +79,17 @@ def cs_upload_binding() -> dict[str, Any]:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _tfd_call(token: str, fn: str, args_json: str, _data: Any) -> Any:
-    from compcore import targets
-
     args, kwargs = json.loads(args_json)
     return getattr(targets, fn)(_data, *args, **kwargs)
 
 
 def tfd_compute(fn: str, *args: Any, **kwargs: Any) -> Any:
-    """``compcore.targets.<fn>(cs_data(), *args, **kwargs)`` cached on the data and the (JSON) arguments."""
+    """``compcore.data.targets.<fn>(cs_data(), *args, **kwargs)`` cached on the data and the (JSON) arguments."""
     return _tfd_call(_tfd_token(), fn, json.dumps([args, kwargs], sort_keys=True), cs_data())
 
 
 def tfd_mapping() -> dict[str, dict[str, Any]]:
     """Plan metric id -> metric spec used by the back-test (guessed from the plan the first time)."""
-    from compcore.targets import suggest_mapping
-
     if tfd("mapping") is None:
         set_value_at(tfd_path("mapping"), suggest_mapping(valid().plan))
     return tfd("mapping")
@@ -101,9 +97,6 @@ def tfd_mapping() -> dict[str, dict[str, Any]]:
 
 def tfd_backtest(fill_missing: str) -> Any:
     """The back-test of the valid scenario's plan and roster on the mapped histories (cached)."""
-    from compcore.backtest import backtest
-    from compcore.targets import backtest_histories
-
     scn = valid()
     key = json.dumps({"data": _tfd_token(), "mapping": tfd_mapping(), "fill": fill_missing,
                       "plan": dump_scenario(scn)}, sort_keys=True, default=str)

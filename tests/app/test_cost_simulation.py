@@ -74,7 +74,7 @@ def test_seed_and_trials(at):
 
 
 def test_weight_edit_reprices_without_redrawing(monkeypatch):
-    import compcore.draws
+    import compcore.simulation.draws
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.run()
@@ -82,8 +82,8 @@ def test_weight_edit_reprices_without_redrawing(monkeypatch):
     assert not at.exception
     before = _figures(at)["Expected cost"]
     calls = []
-    real = compcore.draws.draw_metrics
-    monkeypatch.setattr(compcore.draws, "draw_metrics", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = compcore.simulation.draws.draw_metrics
+    monkeypatch.setattr(compcore.simulation.draws, "draw_metrics", lambda *a, **k: calls.append(1) or real(*a, **k))
     at.switch_page("pages/plan_designer.py").run()
     at.slider(key="weight_3").set_value(40.0).run()  # EBRs (uncapped accelerator up to 150%) weigh more
     at.switch_page("pages/cost_simulation.py").run()
@@ -93,7 +93,8 @@ def test_weight_edit_reprices_without_redrawing(monkeypatch):
 
 
 def test_roster_csv_round_trip():
-    from compcore.scenario import load_scenario, roster_from_csv
+    from compcore.simulation.roster import roster_from_csv
+    from compcore.simulation.scenario import load_scenario
     from ui import simulation_state
 
     scn = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_quarterly.json")
@@ -101,6 +102,6 @@ def test_roster_csv_round_trip():
     assert rows[0]["incentive_amount"] == 12000 and rows[1]["incentive_pct"] is None
     back = simulation_state._roster_from_rows(rows)
     assert load_scenario({**scn.model_dump(by_alias=True, mode="json"), "roster": back}).roster == scn.roster
-    from compcore.scenario import roster_to_csv
+    from compcore.simulation.roster import roster_to_csv
 
     assert roster_from_csv(roster_to_csv(scn.roster)) == scn.roster

@@ -135,8 +135,8 @@ def _upload(at: AppTest, name: str, content: bytes) -> None:
 
 
 def test_uploading_a_downloaded_plan_json_replaces_the_plan_and_keeps_the_roster(at):
-    from compcore.export import plan_json
-    from compcore.plan import load_plan
+    from compcore.io.files import plan_json
+    from compcore.plan.schema import load_plan
 
     roster = at.session_state["scenario"]["roster"]
     _upload(at, "retention_plan.json", plan_json(load_plan("sample_data/plans/accelerators.json")).encode())
@@ -148,8 +148,8 @@ def test_uploading_a_downloaded_plan_json_replaces_the_plan_and_keeps_the_roster
 
 
 def test_uploading_a_scenario_json_replaces_everything(at):
-    from compcore.export import scenario_json
-    from compcore.scenario import load_scenario
+    from compcore.io.files import scenario_json
+    from compcore.simulation.scenario import load_scenario
 
     scn = load_scenario("sample_data/scenarios/cs_ops_enablement.json")
     _upload(at, "fy27.json", scenario_json(scn).encode())

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compcore.document import reference_salary, worked_examples
-from compcore.scenario import dump_scenario, load_scenario
-from compcore.share import encode_scenario
-from compcore.simulate import simulate
-from compcore.store import ScenarioStore
+from compcore.io.share import encode_scenario
+from compcore.io.store import ScenarioStore
+from compcore.report.document import reference_salary, worked_examples
+from compcore.simulation.scenario import dump_scenario, load_scenario
+from compcore.simulation.simulate import simulate
 from ui import charts
 
 ROOT = Path(__file__).resolve().parents[2]

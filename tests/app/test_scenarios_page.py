@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compcore.compare import diff_scenarios
-from compcore.scenario import dump_scenario, load_scenario
-from compcore.simulate import simulate
-from compcore.store import ScenarioStore
+from compcore.io.store import ScenarioStore
+from compcore.report.compare import diff_scenarios
+from compcore.simulation.scenario import dump_scenario, load_scenario
+from compcore.simulation.simulate import simulate
 from ui import charts
 
 ROOT = Path(__file__).resolve().parents[2]

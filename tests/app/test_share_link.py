@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from compcore.scenario import dump_scenario, load_scenario
-from compcore.share import encode_scenario
+from compcore.io.share import encode_scenario
+from compcore.simulation.scenario import dump_scenario, load_scenario
 from tests.app.conftest import ROOT, page
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from compcore import targets
-from compcore.backtest import backtest
-from compcore.metrics import fit_assumption, load_cs_data, target_from_history
+from compcore.data import targets
+from compcore.data.backtest import backtest
+from compcore.data.metrics import fit_assumption, load_cs_data, target_from_history
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "targets_from_data.py")
@@ -158,7 +158,7 @@ def test_a_good_upload_is_used(at):
 
 
 def test_chart_builders_give_valid_vega_lite():
-    from compcore.scenario import load_scenario
+    from compcore.simulation.scenario import load_scenario
     from ui import charts
 
     scn = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_quarterly.json")

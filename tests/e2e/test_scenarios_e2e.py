@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from compcore.store import ScenarioStore
+from compcore.io.store import ScenarioStore
 from tests.e2e.conftest import wait_idle as _wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -92,7 +92,7 @@ def test_hr_link_in_a_fresh_browser_context(store_server, chromium):
 
 
 def _sample() -> dict:
-    from compcore.scenario import dump_scenario, load_scenario
+    from compcore.simulation.scenario import dump_scenario, load_scenario
 
     return dump_scenario(load_scenario(ROOT / "sample_data/scenarios/cs_ops_enablement.json"))
 

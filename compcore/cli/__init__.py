@@ -1,0 +1,1 @@
+"""python -m compcore payout|describe|simulate|metrics: one module per command."""

@@ -1,0 +1,117 @@
+"""``python -m compcore simulate SCENARIO.json``: the Monte Carlo cost summary on the command line.
+
+Prints expected cost, P10/P50/P90/P95, P(over budget), cost by team and the
+sensitivity ranking; ``--json`` prints the same as JSON, ``--csv out.csv``
+writes the per-trial costs. An invalid scenario prints one line on stderr and
+exits with code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from typing import Any
+
+from compcore.errors import PlanError
+from compcore.report.format import money
+from compcore.simulation.scenario import load_scenario
+from compcore.simulation.simulate import SimulationResult, simulate
+
+__all__ = ["register", "report", "run"]
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def report(sim: SimulationResult, name: str = "") -> dict[str, Any]:
+    """The summary as a JSON-ready dict (money per plan period unless named ``annualised``)."""
+    sens = sim.sensitivity()
+    return {
+        "scenario": name,
+        "trials": sim.trials,
+        "seed": sim.seed,
+        "periods_per_year": sim.periods_per_year,
+        "per_period_target": sim.per_period_target,
+        "expected": sim.expected,
+        "annualised": sim.annualised,
+        "std": sim.std,
+        "percentiles": sim.percentiles,
+        "budget": sim.budget,
+        "p_over_budget": sim.p_over_budget,
+        "share_above_target": sim.share_above_target,
+        "share_zero": sim.share_zero,
+        "by_team": sim.cost_by_team.to_dict(orient="records"),
+        "by_role": sim.cost_by_role.to_dict(orient="records"),
+        "sensitivity": sens.to_dict(orient="records"),
+    }
+
+
+def _print_summary(sim: SimulationResult, name: str) -> None:
+    per = {1: "year", 2: "half", 4: "quarter", 12: "month"}.get(sim.periods_per_year, "period")
+    print(f"{name}: {sim.trials:,} simulated {per}s (seed {sim.seed})")
+    print(f"  target incentive per {per}: {money(sim.per_period_target)}")
+    print(f"  expected cost per {per}:    {money(sim.expected)} ({pct(sim.expected / sim.per_period_target)} of target)"
+          if sim.per_period_target > 0 else f"  expected cost per {per}: {money(sim.expected)}")
+    if sim.periods_per_year > 1:
+        print(f"  expected cost per year:      {money(sim.annualised)}")
+    print("  " + "   ".join(f"{k} {money(v)}" for k, v in sim.percentiles.items()))
+    if sim.budget is not None and sim.p_over_budget is not None:
+        print(f"  budget {money(sim.budget)} per {per}: P(over budget) = {pct(sim.p_over_budget)}")
+    else:
+        print("  no budget in the scenario: P(over budget) not computed")
+    print(f"  people-{per}s paid above 100%: {pct(sim.share_above_target)}; paid nothing: {pct(sim.share_zero)}")
+    print()
+    print(f"{'team':<24}{'people':>7}{'target':>14}{'expected':>14}{'% of target':>13}")
+    for row in sim.cost_by_team.itertuples(index=False):
+        print(f"{row.team:<24}{row.headcount:>7}{money(row.target):>14}{money(row.expected_cost):>14}"
+              f"{pct(row.pct_of_target):>13}")
+    print()
+    print(f"{'sensitivity (metric)':<28}{'variance share':>15}{'cost at P10':>14}{'cost at P90':>14}")
+    for row in sim.sensitivity().itertuples(index=False):
+        print(f"{row.metric:<28}{pct(row.variance_share):>15}{money(row.cost_at_p10):>14}{money(row.cost_at_p90):>14}")
+
+
+def _write_csv(sim: SimulationResult, path: str) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["trial", "cost"])
+        w.writerows((i, f"{c:.2f}") for i, c in enumerate(sim.cost))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the ``simulate`` subcommand; 0 on success, 2 on an invalid scenario or argument."""
+    try:
+        scn = load_scenario(args.scenario)
+        if args.trials < 1:
+            raise PlanError(f"--trials must be at least 1, got {args.trials}")
+        sim = simulate(scn, trials=args.trials, seed=args.seed)
+        if args.json:
+            print(json.dumps(report(sim, scn.name), indent=2))
+        else:
+            _print_summary(sim, scn.name)
+        if args.csv:
+            _write_csv(sim, args.csv)
+            if not args.json:
+                print(f"\nper-trial costs written to {args.csv}")
+    except PlanError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        print(f"error: cannot write {args.csv!r}: {e.strerror or e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``simulate`` subcommand to an argparse subparsers object."""
+    p = subparsers.add_parser("simulate", help="Monte Carlo cost of a scenario's plan",
+                              description="Monte Carlo cost of a scenario's plan (money per plan period).")
+    p.add_argument("scenario", help="scenario JSON file")
+    p.add_argument("--trials", type=int, default=10_000, help="simulated periods (default 10,000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--csv", metavar="OUT.csv", help="write the cost of every trial to a CSV file")
+    p.set_defaults(func=run)

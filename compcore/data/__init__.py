@@ -1,0 +1,1 @@
+"""CS records -> metric histories -> targets, fitted assumptions and back-tests."""

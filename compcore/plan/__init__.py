@@ -1,0 +1,1 @@
+"""Plans: the schema, curves, payout, plain-English description, exploration and editing helpers."""

@@ -1,0 +1,137 @@
+"""Curve helpers for the plan designer: read a typed curve, its breakpoints, its threshold, another kind.
+
+They work on curve *dicts* as the user typed them (a draft may not validate
+yet) and return plain dicts, so the app can write them back into the scenario.
+Attainments are fractions (1.0 = on target); payouts are fractions of target
+incentive (1.0 = on-target payout).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from pydantic import TypeAdapter, ValidationError
+
+from compcore.errors import PlanError
+from compcore.plan.curves import evaluate_curve
+from compcore.plan.schema import Curve
+
+__all__ = [
+    "breakpoints",
+    "convert_curve",
+    "curve_or_none",
+    "number_or_none",
+    "threshold_of",
+    "with_threshold",
+]
+
+_CURVE = TypeAdapter(Curve)
+
+
+def curve_or_none(data: Any) -> Any:
+    """The curve object for a curve dict, or None when the dict is not a valid curve.
+
+    The designer draws the curve being edited from what the user typed as soon as
+    that curve alone is valid, even if the rest of the plan is not (yet).
+    """
+    try:
+        return _CURVE.validate_python(data)
+    except (ValidationError, PlanError, TypeError, ValueError):
+        return None
+
+
+def breakpoints(curve: Any) -> list[float]:
+    """The attainments where a (valid) curve changes: its points, its steps, its bands and threshold."""
+    if curve.kind == "linear":
+        return [p[0] for p in curve.points]
+    if curve.kind == "steps":
+        return [s[0] for s in curve.steps]
+    xs = [b.start for b in curve.bands]
+    return xs + ([curve.threshold] if curve.threshold is not None else [])
+
+
+def number_or_none(x: Any) -> float | None:
+    """``x`` as a finite float, or None when it is not a number (or is NaN / infinite)."""
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) else None
+
+
+def threshold_of(curve: Mapping[str, Any]) -> float:
+    """Where a curve dict starts paying: the first point / step, or a tiers curve's threshold (0 if none)."""
+    if curve.get("kind") == "tiers":
+        return number_or_none(curve.get("threshold")) or 0.0
+    pts = curve.get("points" if curve.get("kind") == "linear" else "steps") or []
+    return (number_or_none(pts[0][0]) or 0.0) if pts and isinstance(pts[0], list | tuple) and pts[0] else 0.0
+
+
+def with_threshold(curve: Mapping[str, Any], threshold: float) -> dict[str, Any]:
+    """A copy of a curve dict starting to pay at ``threshold`` (moves the first point / step)."""
+    out = dict(curve)
+    if out.get("kind") == "tiers":
+        out["threshold"] = threshold if threshold > 0 else None
+        if out["threshold"] is None:
+            del out["threshold"]
+        return out
+    field_name = "points" if out.get("kind") == "linear" else "steps"
+    pts = [list(p) for p in out.get(field_name) or []]
+    if pts:
+        pts[0][0] = threshold
+    out[field_name] = pts
+    return out
+
+
+def convert_curve(curve: Mapping[str, Any], kind: str) -> dict[str, Any]:
+    """The curve dict re-expressed as another kind, paying as close to the same as that kind allows.
+
+    linear <-> steps keep the points; linear -> tiers uses each segment's slope
+    as a marginal rate (exactly the same payout); anything -> linear / steps
+    samples the old curve at its breakpoints. The cap is kept. An invalid
+    curve becomes the default curve of the new kind.
+
+    Examples
+    --------
+    >>> convert_curve({"kind": "linear", "points": [[0.8, 0.5], [1, 1]]}, "steps")
+    {'kind': 'steps', 'steps': [[0.8, 0.5], [1.0, 1.0]]}
+    """
+    if curve.get("kind") == kind:
+        return dict(curve)
+    old = curve_or_none(curve)
+    cap = {"cap": curve["cap"]} if number_or_none(curve.get("cap")) is not None else {}
+    if old is None:
+        defaults = {
+            "linear": {"kind": "linear", "points": [[0.0, 0.0], [1.0, 1.0]]},
+            "steps": {"kind": "steps", "steps": [[0.8, 0.5], [1.0, 1.0]]},
+            "tiers": {"kind": "tiers", "bands": [{"from": 0.0, "rate": 1.0}, {"from": 1.0, "rate": 1.5}]},
+        }
+        return {**defaults[kind], **cap}
+    xs = sorted(set(breakpoints(old)) | {1.0})
+    if old.kind == "tiers":
+        xs.append(xs[-1] + 0.25)
+    xs_arr = np.array(xs, dtype=float)
+    ys = evaluate_curve(old.model_copy(update={"cap": None}), xs_arr)
+    pts = [[float(x), float(y)] for x, y in zip(xs_arr, ys, strict=True)]
+    if old.kind == "linear":
+        pts = [[float(x), float(y)] for x, y in old.points]
+    if kind == "steps":
+        return {"kind": "steps", "steps": [p for p in pts if p[1] > 0 or p[0] > 0] or [[1.0, 1.0]], **cap}
+    if kind == "linear":
+        if len(pts) < 2:
+            pts.append([pts[-1][0] + 0.25, pts[-1][1]])
+        return {"kind": "linear", "points": pts, **cap}
+    # tiers: marginal rates equal to the slopes, first band from 0 reaching the first point's payout
+    (x0, y0) = pts[0]
+    bands = [{"from": 0.0, "rate": y0 / x0}] if x0 > 0 else []
+    for (xa, ya), (xb, yb) in zip(pts, pts[1:], strict=False):
+        bands.append({"from": xa, "rate": (yb - ya) / (xb - xa)})
+    if not (old.kind == "linear" and old.above == "extend"):
+        bands.append({"from": pts[-1][0], "rate": 0.0})
+    out: dict[str, Any] = {"kind": "tiers", "bands": bands, "mode": "marginal"}
+    if x0 > 0:
+        out["threshold"] = x0
+    return {**out, **cap}

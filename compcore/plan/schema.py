@@ -1,0 +1,333 @@
+"""Plan schema v1: typed plan objects, ``load_plan`` / ``dump_plan`` and validation.
+
+A plan says which metrics count, how attainment of each maps to a payout
+fraction (curves), and which gates, modifiers and caps apply. Every invalid
+plan raises :class:`~compcore.errors.PlanError` naming the field path.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from compcore.errors import PlanError, validation_error
+
+PLAN_SCHEMA = "compcore.plan/v1"
+#: how many plan periods a year holds
+PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "half": 2, "year": 1}
+#: thresholds, gates and band edges compare attainment with this tolerance
+TOLERANCE = 1e-9
+
+Period = Literal["month", "quarter", "half", "year"]
+AppliesTo = Literal["all"] | list[str]
+
+
+class _Model(BaseModel):
+    # frozen: a plan is a value; extra=forbid: a typo such as "wieght" is an error, not ignored
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Point = tuple[NonNegative, NonNegative]
+
+
+def _strictly_increasing(xs: list[float], what: str) -> None:
+    if any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+        raise ValueError(f"{what} must strictly increase (got {xs})")
+
+
+class TargetIncentive(_Model):
+    """Annual target incentive: a share of base salary or a fixed amount."""
+
+    percent_of_base: NonNegative | None = None
+    amount: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> TargetIncentive:
+        if (self.percent_of_base is None) == (self.amount is None):
+            raise ValueError('give exactly one of "percent_of_base" (e.g. 0.08) or "amount"')
+        return self
+
+    def annual(self, base_salary: Any) -> Any:
+        """Annual target incentive in money for a base salary (scalar or array)."""
+        if self.amount is not None:
+            return self.amount + 0 * base_salary
+        return self.percent_of_base * base_salary
+
+
+class Metric(_Model):
+    """A measured quantity with a target; attainment = value / target (or 2 - value / target)."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    name: str
+    unit: str = ""
+    target: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    direction: Literal["higher", "lower"] = "higher"
+    scope: Literal["individual", "team", "company"] = "individual"
+
+
+class LinearCurve(_Model):
+    """Points joined by straight lines; below the first point pays 0 (it is the threshold)."""
+
+    kind: Literal["linear"] = "linear"
+    points: Annotated[list[Point], Field(min_length=2)]
+    above: Literal["flat", "extend"] = "flat"
+    cap: NonNegative | None = None
+
+    @field_validator("points")
+    @classmethod
+    def _increasing(cls, points: list[Point]) -> list[Point]:
+        _strictly_increasing([p[0] for p in points], "x values")
+        return points
+
+
+class Band(_Model):
+    """A tier: from this attainment on, ``rate`` pays per unit of attainment."""
+
+    start: NonNegative = Field(alias="from")
+    rate: NonNegative
+
+
+class TiersCurve(_Model):
+    """Rate bands: ``marginal`` pays each band's rate inside it, ``retroactive`` pays all at the reached rate."""
+
+    kind: Literal["tiers"] = "tiers"
+    bands: Annotated[list[Band], Field(min_length=1)]
+    mode: Literal["marginal", "retroactive"] = "marginal"
+    threshold: NonNegative | None = None
+    cap: NonNegative | None = None
+
+    @field_validator("bands")
+    @classmethod
+    def _bands_ok(cls, bands: list[Band]) -> list[Band]:
+        if bands[0].start != 0:
+            raise ValueError('the first band must start "from": 0')
+        _strictly_increasing([b.start for b in bands], '"from" values')
+        return bands
+
+
+class StepsCurve(_Model):
+    """A step table: the payout of the highest step at or below attainment; 0 below the first."""
+
+    kind: Literal["steps"] = "steps"
+    steps: Annotated[list[Point], Field(min_length=1)]
+    cap: NonNegative | None = None
+
+    @field_validator("steps")
+    @classmethod
+    def _increasing(cls, steps: list[Point]) -> list[Point]:
+        _strictly_increasing([s[0] for s in steps], "step x values")
+        return steps
+
+
+Curve = Annotated[LinearCurve | TiersCurve | StepsCurve, Field(discriminator="kind")]
+ModifierCurve = Annotated[LinearCurve | StepsCurve, Field(discriminator="kind")]
+
+
+class Component(_Model):
+    """A weighted part of the plan paying ``curve(attainment of metric)``."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    metric: str
+    weight: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    curve: Curve
+    name: str = ""
+
+
+class Gate(_Model):
+    """When ``metric``'s attainment is strictly below ``below``, payout is capped at ``cap``."""
+
+    metric: str
+    below: NonNegative
+    cap: NonNegative
+    applies_to: AppliesTo = "all"
+
+
+class Modifier(_Model):
+    """Multiplies payout by ``curve(attainment of metric)`` (a multiplier / kicker)."""
+
+    metric: str
+    curve: ModifierCurve
+    applies_to: AppliesTo = "all"
+
+
+class Plan(_Model):
+    """A variable-pay plan, schema ``compcore.plan/v1`` (see DESIGN.md)."""
+
+    schema_: Literal["compcore.plan/v1"] = Field(PLAN_SCHEMA, alias="schema")
+    name: str
+    period: Period = "year"
+    target_incentive: TargetIncentive
+    metrics: Annotated[list[Metric], Field(min_length=1)]
+    components: Annotated[list[Component], Field(min_length=1)]
+    gates: list[Gate] = []
+    modifiers: list[Modifier] = []
+    cap: NonNegative | None = None
+
+    @property
+    def periods_per_year(self) -> int:
+        return PERIODS_PER_YEAR[self.period]
+
+    def period_target_incentive(self, base_salary: Any, override: TargetIncentive | None = None) -> Any:
+        """Target incentive per plan period in money: annual (plan's or a roster override) / periods per year.
+
+        >>> TI = TargetIncentive(percent_of_base=0.08)
+        >>> Plan.model_construct(period="quarter", target_incentive=TI).period_target_incentive(100_000)
+        2000.0
+        """
+        return (override or self.target_incentive).annual(base_salary) / self.periods_per_year
+
+    def metric(self, metric_id: str) -> Metric:
+        """The metric with this id (KeyError if none)."""
+        for m in self.metrics:
+            if m.id == metric_id:
+                return m
+        raise KeyError(metric_id)
+
+    @model_validator(mode="after")
+    def _references(self) -> Plan:
+        problems = cross_check(self)
+        if problems:
+            raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+        return self
+
+
+def _duplicates(ids: list[str]) -> list[int]:
+    seen: set[str] = set()
+    dup = []
+    for i, x in enumerate(ids):
+        if x in seen:
+            dup.append(i)
+        seen.add(x)
+    return dup
+
+
+def cross_check(plan: Plan) -> list[tuple[str, str]]:
+    """Rules across fields: ids unique, references known, weights sum to 1."""
+    problems: list[tuple[str, str]] = []
+    metric_ids = [m.id for m in plan.metrics]
+    comp_ids = [c.id for c in plan.components]
+    for i in _duplicates(metric_ids):
+        problems.append((f"metrics[{i}].id", f'duplicate metric id "{metric_ids[i]}"; ids must be unique'))
+    for i in _duplicates(comp_ids):
+        problems.append((f"components[{i}].id", f'duplicate component id "{comp_ids[i]}"; ids must be unique'))
+    known = ", ".join(metric_ids)
+    for i, c in enumerate(plan.components):
+        if c.metric not in metric_ids:
+            problems.append((f"components[{i}].metric", f'unknown metric "{c.metric}"; use one of: {known}'))
+    for kind, items in (("gates", plan.gates), ("modifiers", plan.modifiers)):
+        for i, g in enumerate(items):
+            if g.metric not in metric_ids:
+                problems.append((f"{kind}[{i}].metric", f'unknown metric "{g.metric}"; use one of: {known}'))
+            if g.applies_to != "all":
+                for j, cid in enumerate(g.applies_to):
+                    if cid not in comp_ids:
+                        problems.append((
+                            f"{kind}[{i}].applies_to[{j}]",
+                            f'unknown component "{cid}"; use "all" or one of: {", ".join(comp_ids)}',
+                        ))
+    total = sum(c.weight for c in plan.components)
+    if abs(total - 1.0) > TOLERANCE:
+        problems.append((
+            "components",
+            f"weights must sum to 1 (100%), they sum to {total:.6g}; adjust the weights",
+        ))
+    return problems
+
+
+def _plan_message(path: str, err: Any) -> str | None:
+    if err["type"] == "literal_error" and path.endswith("schema"):
+        return f"unknown schema version {err.get('input')!r}; this version reads {PLAN_SCHEMA!r}"
+    return None
+
+
+def plan_error_from(exc: ValidationError, prefix: str = "") -> PlanError:
+    """Turn pydantic's error into a PlanError whose message lists each field path."""
+    return validation_error(exc, prefix=prefix, message=_plan_message)
+
+
+def read_source(source: Any, what: str) -> dict[str, Any]:
+    """Turn a dict, JSON text or path into a dict (PlanError if it cannot)."""
+    if isinstance(source, BaseModel):
+        return source.model_dump(by_alias=True, mode="json")
+    if isinstance(source, dict):
+        return source
+    if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
+        path = Path(source)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as e:
+            raise PlanError(f"cannot read {what} file {str(path)!r}: {e.strerror or e}") from None
+    elif isinstance(source, str | bytes):
+        text = source.decode() if isinstance(source, bytes) else source
+    else:
+        raise PlanError(f"a {what} must be a dict, JSON text or a path, not {type(source).__name__}")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise PlanError(f"{what} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    if not isinstance(data, dict):
+        raise PlanError(f"a {what} must be a JSON object, not {type(data).__name__}")
+    return data
+
+
+def load_plan(source: dict[str, Any] | str | Path | Plan) -> Plan:
+    """Load and validate a plan (schema v1).
+
+    Parameters
+    ----------
+    source : dict, JSON text, path to a ``.json`` file, or a Plan
+
+    Raises
+    ------
+    PlanError
+        naming each invalid field path and what to do.
+
+    Examples
+    --------
+    >>> plan = load_plan({"name": "x", "target_incentive": {"amount": 1000},
+    ...     "metrics": [{"id": "m", "name": "M", "target": 1}],
+    ...     "components": [{"id": "c", "metric": "m", "weight": 1,
+    ...                     "curve": {"kind": "linear", "points": [[0, 0], [1, 1]]}}]})
+    >>> plan.components[0].weight
+    1.0
+    """
+    if isinstance(source, Plan):
+        return source
+    data = read_source(source, "plan")
+    if "schema" in data and data["schema"] != PLAN_SCHEMA:
+        raise PlanError(
+            f"schema: unknown schema version {data['schema']!r}; this version reads {PLAN_SCHEMA!r}",
+            problems=[("schema", f"unknown schema version {data['schema']!r}")],
+        )
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as e:
+        raise plan_error_from(e) from None
+    except PlanError:
+        raise
+
+
+def dump_plan(plan: Plan) -> dict[str, Any]:
+    """The plan as a JSON-ready dict; ``load_plan(dump_plan(p)) == p``.
+
+    Examples
+    --------
+    >>> p = load_plan({"name": "x", "target_incentive": {"amount": 1000},
+    ...     "metrics": [{"id": "m", "name": "M", "target": 1}],
+    ...     "components": [{"id": "c", "metric": "m", "weight": 1,
+    ...                     "curve": {"kind": "steps", "steps": [[1, 1]]}}]})
+    >>> load_plan(dump_plan(p)) == p
+    True
+    """
+    return plan.model_dump(by_alias=True, mode="json", exclude_none=True)

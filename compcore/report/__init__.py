@@ -1,0 +1,1 @@
+"""Formatting, the plan document, scenario comparison and the standalone HTML document."""

@@ -1,0 +1,208 @@
+"""What the HR plan document shows, as data: worked examples, cost summary, assumptions in words.
+
+Every number comes from :func:`compcore.plan.payout.payout` or from a simulation
+result, so the document, the app and the CSV exports always agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from compcore.plan.describe import explain_gates
+from compcore.plan.payout import actual_for, payout
+from compcore.plan.schema import Plan
+from compcore.report.format import pct
+from compcore.simulation.scenario import Scenario, dump_scenario
+
+__all__ = [
+    "EXAMPLE_LEVELS",
+    "assumption_lines",
+    "cost_summary",
+    "describe_assumption",
+    "reference_salary",
+    "team_costs",
+    "worked_examples",
+]
+
+#: attainment levels of the worked examples (each metric varied, the others at target)
+EXAMPLE_LEVELS = (0.5, 0.8, 1.0, 1.2, 1.5)
+#: attainment of the other metrics in a "gate fires" example: strong elsewhere, so the gate visibly bites
+GATE_OTHERS = 1.2
+
+
+def reference_salary(scn: Scenario) -> float:
+    """Headcount-weighted mean base salary of the roster (the "typical person" of the examples)."""
+    heads = np.array([r.headcount for r in scn.roster], dtype=float)
+    salaries = np.array([r.base_salary for r in scn.roster], dtype=float)
+    return float((heads * salaries).sum() / heads.sum()) if heads.sum() > 0 else 0.0
+
+
+def _period_target(plan: Plan, base_salary: float | None) -> float | None:
+    ti = plan.target_incentive
+    if ti.amount is None and base_salary is None:
+        return None
+    return float(plan.period_target_incentive(base_salary or 0.0))
+
+
+def _row(plan: Plan, case: str, kind: str, metric_id: str, atts: Mapping[str, float],
+         period_target: float | None) -> dict[str, Any]:
+    actuals = {m: actual_for(plan.metric(m), a) for m, a in atts.items()}
+    res = payout(plan, actuals)
+    row: dict[str, Any] = {"case": case, "kind": kind, "metric": metric_id}
+    for m in plan.metrics:
+        row[f"{m.name} attainment"] = atts[m.id]
+    for c in plan.components:
+        row[f"{c.name or c.id} share"] = res.components[c.id]
+    row["payout"] = res.total
+    if period_target is not None:
+        row["pay"] = period_target * res.total
+    row["gates fired"] = "; ".join(explain_gates(plan, res))
+    return row
+
+
+def worked_examples(plan: Plan, base_salary: float | None = None,
+                    levels: Sequence[float] = EXAMPLE_LEVELS) -> pd.DataFrame:
+    """What someone earns at each level of each metric (others at target), and with each gate firing.
+
+    Parameters
+    ----------
+    plan : the plan
+    base_salary : salary of the example person; needed for ``pay`` when the
+        target incentive is a percent of base (a fixed amount needs none)
+    levels : attainments to show for each metric
+
+    Returns
+    -------
+    DataFrame, one row per example. Columns: ``case`` (in words), ``kind``
+    (``metric`` or ``gate``), ``metric`` (id varied or gated), ``<metric name>
+    attainment`` for every metric, ``<component> share`` (weight x payout
+    fraction), ``payout`` (total as a fraction of target incentive, after
+    gates, modifiers and cap), ``pay`` (money per plan period; only when it
+    can be known) and ``gates fired`` (sentences).
+
+    Notes
+    -----
+    A gate example puts the gate's metric 10 points below its threshold (or
+    at 0) and the other metrics at 120%, the case where a gate matters most.
+
+    Examples
+    --------
+    >>> from compcore.plan.schema import load_plan
+    >>> plan = load_plan("sample_data/plans/cs_ops_enablement.json")  # doctest: +SKIP
+    >>> worked_examples(plan, base_salary=100_000).query("kind == 'gate'")["payout"].tolist()  # doctest: +SKIP
+    [1.0]
+    """
+    period_target = _period_target(plan, base_salary)
+    at_target = {m.id: 1.0 for m in plan.metrics}
+    rows = []
+    for m in plan.metrics:
+        for level in levels:
+            atts = dict(at_target, **{m.id: float(level)})
+            others = "others at target" if len(plan.metrics) > 1 else ""
+            case = f"{m.name} at {pct(level)}" + (f", {others}" if others else "")
+            rows.append(_row(plan, case, "metric", m.id, atts, period_target))
+    for g in plan.gates:
+        gm = plan.metric(g.metric)
+        level = max(0.0, round(g.below - 0.1, 6))
+        atts = {m.id: GATE_OTHERS for m in plan.metrics}
+        atts[g.metric] = level
+        others = f", others at {pct(GATE_OTHERS)}" if len(plan.metrics) > 1 else ""
+        case = f"Gate: {gm.name} at {pct(level)} (below {pct(g.below)}){others}"
+        rows.append(_row(plan, case, "gate", g.metric, atts, period_target))
+    return pd.DataFrame(rows)
+
+
+def _percentile(sim: Any, q: float) -> float:
+    return float(np.quantile(np.asarray(sim.cost, dtype=float), q))
+
+
+def cost_summary(sim: Any, budget: float | None = None) -> pd.DataFrame:
+    """Key figures of a simulated cost distribution, one row each.
+
+    Columns: ``figure``, ``value``, ``unit`` (``money`` per plan period or
+    ``share``). Rows: expected cost, P10, P50, P90, P95, budget and P(cost >
+    budget) when there is a budget, and the share of trials over budget.
+    Percentiles are ``np.quantile(sim.cost, q)``, the contract's ``sim.quantile``.
+    """
+    cost = np.asarray(sim.cost, dtype=float)
+    rows: list[tuple[str, float, str]] = [("Expected cost", float(cost.mean()), "money")]
+    rows += [(f"P{int(q * 100)} cost", _percentile(sim, q), "money") for q in (0.10, 0.50, 0.90, 0.95)]
+    if budget is not None:
+        rows.append(("Budget", float(budget), "money"))
+        p_over = getattr(sim, "p_over_budget", None)
+        p_over = float((cost > budget).mean()) if p_over is None else float(p_over)
+        rows.append(("P(cost over budget)", p_over, "share"))
+    on_target = getattr(sim, "per_period_target", None)
+    if on_target is not None:
+        rows.append(("Cost if everyone is paid exactly on target", float(on_target), "money"))
+    above = getattr(sim, "share_above_target", None)
+    if above is not None:
+        rows.append(("People paid above 100% of target", float(above), "share"))
+    rows.append(("Trials", float(cost.size), "count"))
+    return pd.DataFrame(rows, columns=["figure", "value", "unit"])
+
+
+def team_costs(sim: Any) -> pd.DataFrame:
+    """Expected cost per team per plan period, largest first.
+
+    Columns ``team``, ``expected cost`` and, when the simulation reports them,
+    ``headcount`` and ``% of target``. Accepts ``sim.cost_by_team`` as the
+    simulation's DataFrame (``team, headcount, target, expected_cost, ...``), a
+    mapping {team: cost array or number}, or a DataFrame with one column per
+    team (rows = trials).
+    """
+    by_team = getattr(sim, "cost_by_team", None)
+    if by_team is None or len(by_team) == 0:
+        return pd.DataFrame(columns=["team", "expected cost"])
+    if isinstance(by_team, pd.DataFrame) and {"team", "expected_cost"} <= set(by_team.columns):
+        out = pd.DataFrame({"team": by_team["team"].astype(str), "expected cost": by_team["expected_cost"]})
+        if "headcount" in by_team.columns:
+            out["headcount"] = by_team["headcount"].to_numpy()
+        if "pct_of_target" in by_team.columns:
+            out["% of target"] = by_team["pct_of_target"].to_numpy()
+    else:
+        if isinstance(by_team, pd.DataFrame):
+            means = by_team.mean(axis=0).to_dict()
+        else:
+            means = {str(k): float(np.mean(np.asarray(v, dtype=float))) for k, v in dict(by_team).items()}
+        out = pd.DataFrame({"team": [str(k) for k in means], "expected cost": [float(v) for v in means.values()]})
+    return out.sort_values("expected cost", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _num(x: Any) -> str:
+    return f"{x:g}" if isinstance(x, int | float) else str(x)
+
+
+def describe_assumption(dist: Mapping[str, Any]) -> str:
+    """A distribution dict in words, e.g. 'normal, mean 0.95, sd 0.1'."""
+    kind = str(dist.get("dist", "?"))
+    if kind == "fixed":
+        return f"fixed at {_num(dist.get('value'))}"
+    if kind == "empirical":
+        values = [float(v) for v in dist.get("values", [])]
+        if not values:
+            return "empirical (no values)"
+        return f"empirical, {len(values)} past values from {min(values):g} to {max(values):g}"
+    if kind == "binomial":
+        return f"binomial: share of a cohort of {_num(dist.get('n'))} clients, each with chance {_num(dist.get('p'))}"
+    params = ", ".join(f"{k} {_num(v)}" for k, v in dist.items() if k != "dist")
+    return f"{kind}, {params}" if params else kind
+
+
+def assumption_lines(scn: Scenario) -> list[str]:
+    """One line per plan metric: its assumed distribution, and its correlations."""
+    data = dump_scenario(scn)
+    lines = []
+    for m in scn.plan.metrics:
+        dist = data["assumptions"].get(m.id, {})
+        unit = f" ({m.unit})" if m.unit else ""
+        lines.append(f"{m.name}{unit}, target {m.target:g}, {m.scope} measure: {describe_assumption(dist)}.")
+    names = {m.id: m.name for m in scn.plan.metrics}
+    for c in scn.correlations:
+        a, b = (names.get(x, x) for x in c.between)
+        lines.append(f"{a} and {b} move together with correlation {c.rho:g}.")
+    return lines

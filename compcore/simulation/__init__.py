@@ -1,0 +1,1 @@
+"""Monte Carlo: scenario and roster, distributions, correlated draws, pricing, simulate, sensitivity."""

@@ -1,0 +1,135 @@
+"""The roster: who is paid by the plan, in rows of one team and role on one base salary.
+
+Rows come from a scenario, a dict, or a CSV (``team, role, headcount, base_salary``
+and optional target incentive overrides); every bad field is a
+:class:`~compcore.errors.PlanError` naming ``roster[i].field``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from compcore.errors import PlanError, validation_error
+from compcore.io.spreadsheet import safe_cell
+from compcore.plan.schema import Plan, TargetIncentive
+
+__all__ = ["ROSTER_COLUMNS", "RosterRow", "roster_from_csv", "roster_rows", "roster_to_csv", "row_period_targets"]
+
+#: columns of a roster CSV; ``target_incentive_amount`` / ``target_incentive_percent`` are optional overrides
+ROSTER_COLUMNS = ("team", "role", "headcount", "base_salary", "target_incentive_amount", "target_incentive_percent")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class RosterRow(_Model):
+    """``headcount`` people of one team and role on one base salary."""
+
+    team: Annotated[str, Field(min_length=1)]
+    role: Annotated[str, Field(min_length=1)]
+    headcount: Annotated[int, Field(ge=0)]
+    base_salary: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    target_incentive: TargetIncentive | None = None
+
+
+def row_period_targets(plan: Plan, roster: list[RosterRow]) -> list[float]:
+    """Per-period target incentive of one person of each roster row (the row's override, else the plan's)."""
+    return [float(plan.period_target_incentive(r.base_salary, r.target_incentive)) for r in roster]
+
+
+def _cell(text: str | None) -> str:
+    return (text or "").strip()
+
+
+def roster_from_csv(source: str | Path) -> list[RosterRow]:
+    """Roster rows from a CSV file path or CSV text.
+
+    Columns: ``team, role, headcount, base_salary`` and optionally
+    ``target_incentive_amount`` or ``target_incentive_percent`` (a fraction,
+    0.08 = 8%). ``headcount`` may be left out (1 per row), so a list of people
+    with their salaries works too.
+
+    Raises
+    ------
+    PlanError
+        ``roster[i].field: ...`` with ``i`` the data row (0 = first row after the header).
+    """
+    if isinstance(source, Path) or "\n" not in source:
+        try:
+            text = Path(source).read_text(encoding="utf-8-sig")
+        except OSError as e:
+            raise PlanError(f"cannot read roster file {str(source)!r}: {e.strerror or e}") from None
+    else:
+        text = str(source).lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in ("team", "role", "base_salary") if c not in header]
+    if missing:
+        raise PlanError(f"roster CSV: missing column(s) {', '.join(missing)}; expected {', '.join(ROSTER_COLUMNS)}",
+                        problems=[("roster", f"missing column(s) {', '.join(missing)}")])
+    rows: list[dict[str, Any]] = []
+    for raw in reader:
+        rec = {k.strip(): _cell(v) for k, v in raw.items() if k is not None}
+        row: dict[str, Any] = {"team": rec["team"], "role": rec["role"], "base_salary": rec["base_salary"],
+                               "headcount": rec.get("headcount") or "1"}
+        if rec.get("target_incentive_amount"):
+            row["target_incentive"] = {"amount": rec["target_incentive_amount"]}
+        elif rec.get("target_incentive_percent"):
+            row["target_incentive"] = {"percent_of_base": rec["target_incentive_percent"]}
+        rows.append(row)
+    if not rows:
+        raise PlanError("roster CSV has no rows", problems=[("roster", "has no rows")])
+    return roster_rows(rows)
+
+
+def roster_rows(rows: Sequence[RosterRow | Mapping[str, Any]]) -> list[RosterRow]:
+    """Validated roster rows from RosterRows or dicts.
+
+    Raises
+    ------
+    PlanError
+        naming each bad field, e.g. ``roster[0].headcount: must not be negative (>= 0), got -1``.
+    """
+    out = []
+    problems: list[tuple[str, str]] = []
+    for i, row in enumerate(rows):
+        if isinstance(row, RosterRow):
+            out.append(row)
+            continue
+        try:
+            out.append(RosterRow.model_validate(row))
+        except ValidationError as e:
+            problems.extend((f"roster[{i}].{p}" if p else f"roster[{i}]", m)
+                            for p, m in validation_error(e).problems)
+    if problems:
+        raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+    return out
+
+
+def roster_to_csv(roster: list[RosterRow]) -> str:
+    """CSV text of roster rows (read back by :func:`roster_from_csv`).
+
+    Team and role names go through the one formula-injection neutraliser
+    (:func:`compcore.io.spreadsheet.safe_cell`).
+    """
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(ROSTER_COLUMNS)
+    for r in roster:
+        ti = r.target_incentive
+        amount = "" if ti is None or ti.amount is None else _num(ti.amount)
+        percent = "" if ti is None or ti.percent_of_base is None else _num(ti.percent_of_base)
+        w.writerow([safe_cell(r.team), safe_cell(r.role), r.headcount, _num(r.base_salary), amount, percent])
+    return buf.getvalue()
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if math.isfinite(x) and x == int(x) else repr(x)

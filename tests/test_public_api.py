@@ -1,0 +1,27 @@
+"""The public surface of compcore, pinned: removing or renaming a name here breaks users (and acceptance tests)."""
+
+from __future__ import annotations
+
+import compcore
+
+PUBLIC = [
+    "MetricDraws", "PayoutResult", "Plan", "PlanError", "SavedScenario", "Scenario", "ScenarioNotFoundError",
+    "ScenarioStore", "SimulationResult", "StoreError", "actual_for", "attainment", "decode_scenario", "describe",
+    "diff_scenarios", "draw_metrics", "dump_plan", "dump_scenario", "encode_scenario", "load_plan", "load_scenario",
+    "payout", "plan_document_html", "price", "roster_from_csv", "roster_to_csv", "safe_csv", "sensitivity",
+    "simulate", "worked_examples",
+]
+
+
+def test_all_is_exactly_the_pinned_public_names() -> None:
+    assert sorted(compcore.__all__) == sorted(PUBLIC)
+
+
+def test_every_public_name_is_importable_from_compcore() -> None:
+    for name in PUBLIC:
+        assert getattr(compcore, name) is not None, name
+
+
+def test_public_callables_have_docstrings() -> None:
+    missing = [n for n in PUBLIC if callable(getattr(compcore, n)) and not (getattr(compcore, n).__doc__ or "").strip()]
+    assert not missing
