@@ -19,45 +19,7 @@ st.caption("Save what you are designing, come back to it, and put 2-4 scenarios 
            "Every save keeps the earlier versions.")
 
 
-def _on_save() -> None:
-    name = (st.session_state.get("save_name") or "").strip()
-    try:
-        rec = saved.save_current(name, st.session_state.get("save_author"))
-    except PlanError as e:
-        st.session_state["scenarios_flash"] = ("error", str(e))
-        return
-    st.session_state["scenarios_flash"] = ("success", f"Saved “{rec.name}” as version {rec.version}.")
-
-
-def _on_load(id_or_name: str, version: int | None) -> None:
-    try:
-        rec = saved.load(id_or_name, version)
-    except PlanError as e:
-        st.session_state["scenarios_flash"] = ("error", str(e))
-        return
-    st.session_state["scenarios_flash"] = ("success", f"Loaded “{rec.name}” version {rec.version}; "
-                                           "every page now shows it.")
-
-
-def _on_duplicate(id_: str) -> None:
-    try:
-        rec = saved.store().duplicate(id_, st.session_state.get("dup_name") or "")
-    except PlanError as e:
-        st.session_state["scenarios_flash"] = ("error", str(e))
-        return
-    st.session_state["scenarios_flash"] = ("success", f"Duplicated as “{rec.name}”.")
-
-
-def _on_delete(id_: str, name: str) -> None:
-    try:
-        saved.store().delete(id_)
-    except PlanError as e:
-        st.session_state["scenarios_flash"] = ("error", str(e))
-        return
-    st.session_state["scenarios_flash"] = ("success", f"Deleted “{name}” and its history.")
-
-
-flash = st.session_state.pop("scenarios_flash", None)
+flash = saved.take_flash()
 if flash:
     (st.success if flash[0] == "success" else st.error)(flash[1])
 
@@ -65,14 +27,13 @@ if flash:
 st.subheader("Save the current scenario")
 if state.problems():
     st.info("The plan being edited has errors; saving keeps the last valid version.", icon="ℹ️")
-if st.session_state.get("save_name_for") != scn.name:  # propose the scenario's own name until the user types
-    st.session_state["save_name"] = scn.name
-    st.session_state["save_name_for"] = scn.name
+saved.propose_save_name(scn.name)
 a, b, c = st.columns([3, 2, 1], vertical_alignment="bottom")
-a.text_input("Name", key="save_name", max_chars=200, help="Saving under an existing name adds a new version of it.")
-b.text_input("Your name (optional)", key="save_author", max_chars=200,
+a.text_input("Name", key=saved.K_SAVE_NAME, max_chars=200,
+             help="Saving under an existing name adds a new version of it.")
+b.text_input("Your name (optional)", key=saved.K_SAVE_AUTHOR, max_chars=200,
              help="Shown in the version history next to the date.")
-c.button("Save", key="save_scenario", type="primary", on_click=_on_save, width="stretch")
+c.button("Save", key="save_scenario", type="primary", on_click=saved.on_save, width="stretch")
 
 # ---------------------------------------------------------------- list
 st.subheader("Saved scenarios")
@@ -96,14 +57,14 @@ else:
     labels = {h.version: h.label for h in history}
     c1, c2, c3 = st.columns([2, 2, 1])
     version = c1.selectbox("Version", versions, format_func=labels.get, key=f"pick_version_{rec.id}")
-    c2.button("Load", key="load_saved", on_click=_on_load, args=(rec.id, version), type="primary",
+    c2.button("Load", key="load_saved", on_click=saved.on_load, args=(rec.id, version), type="primary",
               help="Make it the scenario every page shows. Unsaved edits in this session are replaced.")
     with c3.popover("Delete"):
         st.write(f"Delete “{rec.name}” and all {len(history)} versions?")
-        st.button("Yes, delete", key="delete_saved", on_click=_on_delete, args=(rec.id, rec.name))
+        st.button("Yes, delete", key="delete_saved", on_click=saved.on_delete, args=(rec.id, rec.name))
     d1, d2 = st.columns([2, 2])
-    d1.text_input("Duplicate as", value=f"{rec.name} (copy)", key="dup_name", max_chars=200)
-    d2.button("Duplicate", key="dup_saved", on_click=_on_duplicate, args=(rec.id,))
+    d1.text_input("Duplicate as", value=f"{rec.name} (copy)", key=saved.K_DUP_NAME, max_chars=200)
+    d2.button("Duplicate", key="dup_saved", on_click=saved.on_duplicate, args=(rec.id,))
     st.caption(f"Link to this scenario: `{saved.app_url()}?scenario={rec.id}` · read-only for HR: "
                f"`{saved.app_url()}?view=hr&scenario={rec.id}`")
 

@@ -23,6 +23,8 @@ from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import dump_scenario
 from ui.state import (
     BLANK_PLAN,
+    K_TI_KIND,
+    K_TI_VALUE,
     bind,
     bind_editor,
     bump_editors,
@@ -197,11 +199,11 @@ def incentive_bindings() -> tuple[dict[str, Any], dict[str, Any], bool]:
     """Kwargs for the target-incentive kind radio and value input; True when it is a % of base."""
     ti = draft_plan().get("target_incentive") or {}
     is_pct = "amount" not in ti
-    st.session_state["ti_kind"] = "% of base salary" if is_pct else "Fixed amount a year"
-    st.session_state["ti_value"] = pct_in(ti.get("percent_of_base")) if is_pct else ti.get("amount")
-    args = ("ti_kind", "ti_value")
-    return ({"key": "ti_kind", "on_change": _on_incentive, "args": args},
-            {"key": "ti_value", "on_change": _on_incentive_value, "args": args}, is_pct)
+    st.session_state[K_TI_KIND] = "% of base salary" if is_pct else "Fixed amount a year"
+    st.session_state[K_TI_VALUE] = pct_in(ti.get("percent_of_base")) if is_pct else ti.get("amount")
+    args = (K_TI_KIND, K_TI_VALUE)
+    return ({"key": K_TI_KIND, "on_change": _on_incentive, "args": args},
+            {"key": K_TI_VALUE, "on_change": _on_incentive_value, "args": args}, is_pct)
 
 
 def applies_binding(key: str, path: tuple[Hashable, ...]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.simulate import simulate
 from ui import state
 from ui.settings import setting
+from ui.state import K_DUP_NAME, K_FLASH, K_SAVE_AUTHOR, K_SAVE_NAME, K_SAVE_NAME_FOR
 
 #: query parameter values
 HR_VIEW = "hr"
@@ -155,3 +156,56 @@ def _simulate(data_json: str, trials: int, seed: int) -> Any:
 def simulation_of(scn: Scenario) -> Any:
     """The simulation of any scenario at this session's trials and seed, cached by content."""
     return _simulate(json.dumps(dump_scenario(scn), sort_keys=True), int(state.ui("trials")), int(state.ui("seed")))
+
+
+# ---------------------------------------------------------------- the Scenarios page's callbacks
+
+
+def take_flash() -> tuple[str, str] | None:
+    """The (kind, message) of the last save / load / duplicate / delete, shown once."""
+    return st.session_state.pop(K_FLASH, None)
+
+
+def propose_save_name(name: str) -> None:
+    """Offer the scenario's own name in the Save box until the user types another (or the scenario changes)."""
+    if st.session_state.get(K_SAVE_NAME_FOR) != name:
+        st.session_state[K_SAVE_NAME] = name
+        st.session_state[K_SAVE_NAME_FOR] = name
+
+
+def on_save() -> None:
+    name = (st.session_state.get(K_SAVE_NAME) or "").strip()
+    try:
+        rec = save_current(name, st.session_state.get(K_SAVE_AUTHOR))
+    except PlanError as e:
+        st.session_state[K_FLASH] = ("error", str(e))
+        return
+    st.session_state[K_FLASH] = ("success", f"Saved “{rec.name}” as version {rec.version}.")
+
+
+def on_load(id_or_name: str, version: int | None) -> None:
+    try:
+        rec = load(id_or_name, version)
+    except PlanError as e:
+        st.session_state[K_FLASH] = ("error", str(e))
+        return
+    st.session_state[K_FLASH] = ("success", f"Loaded “{rec.name}” version {rec.version}; "
+                                           "every page now shows it.")
+
+
+def on_duplicate(id_: str) -> None:
+    try:
+        rec = store().duplicate(id_, st.session_state.get(K_DUP_NAME) or "")
+    except PlanError as e:
+        st.session_state[K_FLASH] = ("error", str(e))
+        return
+    st.session_state[K_FLASH] = ("success", f"Duplicated as “{rec.name}”.")
+
+
+def on_delete(id_: str, name: str) -> None:
+    try:
+        store().delete(id_)
+    except PlanError as e:
+        st.session_state[K_FLASH] = ("error", str(e))
+        return
+    st.session_state[K_FLASH] = ("success", f"Deleted “{name}” and its history.")

@@ -59,6 +59,15 @@ K_SHOWN = "problems_shown"  # set of problem paths shown next to a field in this
 # added for the Scenarios / Plan document pages (ui/saved.py, issue 7):
 K_SAVED = "saved_ref"  # dict | None: id, version, label, data of the saved scenario last loaded or saved
 K_SAVED_LINK = "saved_link"  # str | None: the ?scenario=<id> already applied in this session
+# widget and page keys of the Scenarios page (ui/saved.py)
+K_SAVE_NAME = "save_name"  # str: the name a scenario is saved under
+K_SAVE_NAME_FOR = "save_name_for"  # str: the scenario name K_SAVE_NAME was proposed for
+K_SAVE_AUTHOR = "save_author"  # str: who saves (optional)
+K_DUP_NAME = "dup_name"  # str: the name of a duplicate
+K_FLASH = "scenarios_flash"  # (kind, message) | None: result of the last store action, shown once
+# the designer's target-incentive widgets (ui/plan_editing.py)
+K_TI_KIND = "ti_kind"  # "% of base salary" | "Fixed amount a year"
+K_TI_VALUE = "ti_value"  # float: percent of base or amount
 
 TRIAL_CHOICES = (1_000, 10_000, 50_000, 100_000)
 UI_DEFAULTS: dict[str, Any] = {

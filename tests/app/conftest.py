@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
@@ -21,3 +23,21 @@ def page(name: str) -> str:
 def _cwd(monkeypatch):
     # the app runs from the repo root (sample_data paths); so do its tests
     monkeypatch.chdir(ROOT)
+
+
+def run_ok(at: AppTest, timeout: float = 60) -> AppTest:
+    """Run (or rerun) an AppTest and assert the page raised nothing; every page test goes through this."""
+    at.run(timeout=timeout)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def open_page(name: str, timeout: float = 60) -> AppTest:
+    """A page opened fresh and run once, with no exception."""
+    return run_ok(AppTest.from_file(page(name), default_timeout=timeout), timeout)
+
+
+@pytest.fixture
+def at() -> Callable[[str], AppTest]:
+    """``at("cost_simulation")``: open a page with no exception (see :func:`open_page`)."""
+    return open_page
