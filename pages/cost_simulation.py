@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import chart_cache, charts, page, simulation_state, state
-from ui.core import DIST_KINDS, assumptions, explore
+from ui.core import DIST_KINDS, PlanError, assumptions, explore
 
 page.setup()
 scn = state.valid()
@@ -98,7 +98,7 @@ with tab_a:
             try:
                 bins = explore.histogram_frame(assumptions.preview_samples(a, 2000, seed=seed), 24)
                 chart_cache.chart(charts.preview_chart, bins, key=f"preview_{m.id}", cache_key=[a, seed])
-            except ValueError:  # PlanError: shown below as an inline problem
+            except PlanError:  # shown below as an inline problem
                 st.caption("No preview until the parameters are valid.")
         state.show_problems(f"assumptions.{m.id}")
 

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import chart_cache, charts, page, state
-from ui.core import TOLERANCE, explore
+from ui.core import TOLERANCE, document, explore
 
 page.setup()
 scn = state.valid()
@@ -66,7 +66,7 @@ else:
 
 # ---------------------------------------------------------------- calculator
 st.subheader("What would someone earn?")
-roster_salary = float(scn.roster[0].base_salary) if scn.roster else 100_000.0
+roster_salary = document.calculator_salary(scn.roster)
 cols = st.columns(min(len(ids), 4) + 1)
 actuals = {}
 for i, m in enumerate(plan.metrics):

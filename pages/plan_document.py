@@ -102,9 +102,8 @@ d[0].download_button("Printable document (HTML)", html, f"{slug}_plan.html", "te
                      help="Open it and print (or save as PDF) from the browser.")
 d[1].download_button("Worked examples (CSV)", export_csv.safe_csv(examples), f"{slug}_examples.csv", "text/csv",
                      key="dl_examples")
-d[2].download_button("Cost summary (CSV)", export_csv.safe_csv(pd.concat([summary, teams.assign(unit="money").rename(
-    columns={"team": "figure", "expected cost": "value"})[["figure", "value", "unit"]]], ignore_index=True)),
-    f"{slug}_cost.csv", "text/csv", key="dl_summary")
+d[2].download_button("Cost summary (CSV)", export_csv.safe_csv(document.cost_table(summary, teams)),
+                     f"{slug}_cost.csv", "text/csv", key="dl_summary")
 if not hr:
     d[3].download_button("Plan (JSON)", files.plan_json(plan), f"{slug}_plan.json", "application/json",
                          key="dl_plan", help="Re-import it on the Plan designer page.")

@@ -146,6 +146,30 @@ def cost_summary(sim: Any, budget: float | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["figure", "value", "unit"])
 
 
+def cost_table(summary: pd.DataFrame, teams: pd.DataFrame) -> pd.DataFrame:
+    """The key figures and each team's expected cost in one ``figure, value, unit`` table (the cost download).
+
+    >>> summary = pd.DataFrame([("Expected cost", 100.0, "money")], columns=["figure", "value", "unit"])
+    >>> cost_table(summary, pd.DataFrame({"team": ["PMO"], "expected cost": [40.0]})).values.tolist()
+    [['Expected cost', 100.0, 'money'], ['PMO', 40.0, 'money']]
+    """
+    by_team = teams.assign(unit="money").rename(columns={"team": "figure", "expected cost": "value"})
+    return pd.concat([summary, by_team[["figure", "value", "unit"]]], ignore_index=True)
+
+
+def calculator_salary(roster: Sequence[Any]) -> float:
+    """The base salary the "what would someone earn" calculator starts from: the roster's first row.
+
+    The first row is the person the leader put at the top (the sample lists
+    the PMO lead first); with no roster, 100,000.
+
+    >>> from types import SimpleNamespace as Row
+    >>> calculator_salary([Row(base_salary=125_000), Row(base_salary=90_000)]), calculator_salary([])
+    (125000.0, 100000.0)
+    """
+    return float(roster[0].base_salary) if roster else 100_000.0
+
+
 def team_costs(sim: Any) -> pd.DataFrame:
     """Expected cost per team per plan period, largest first.
 

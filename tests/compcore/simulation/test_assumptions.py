@@ -54,3 +54,20 @@ def test_default_assumptions_are_valid_and_centred(dist):
     assert abs(x.mean() - 0.9) < 0.12
     with pytest.raises(PlanError):
         default_assumption({"target": 1}, "cauchy")
+
+
+def test_a_preview_of_any_assumption_is_samples_or_a_plan_error() -> None:
+    # the Cost page catches only PlanError around the preview: nothing else may escape
+    from compcore.errors import PlanError
+    from compcore.plan.explore import histogram_frame
+    from compcore.simulation.assumptions import preview_samples
+
+    edge_cases = [{"dist": "normal", "mean": 1, "sd": 0}, {"dist": "fixed", "value": 1},
+                  {"dist": "empirical", "values": [3]}, {"dist": "binomial", "n": 1, "p": 0},
+                  {"dist": "triangular", "low": 1, "mode": 1, "high": 1}, {"dist": "poisson", "mean": 0}]
+    for a in edge_cases:
+        assert len(histogram_frame(preview_samples(a, 500, seed=0), 24)) >= 1
+    for bad in ({"dist": "lognormal", "mean": 0, "sd": 1}, {"dist": "empirical", "values": []},
+                {"dist": "triangular", "low": 2, "mode": 1, "high": 3}, {"dist": "nope"}):
+        with pytest.raises(PlanError):
+            preview_samples(bad, 500, seed=0)
