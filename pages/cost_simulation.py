@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, page, simulation_state, state
+from ui import chart_cache, charts, page, session, simulation_state, state
 from ui.core import DIST_KINDS, PlanError, assumptions, explore
 
 page.setup()
@@ -20,7 +20,7 @@ if state.problems():
 # ---------------------------------------------------------------- run settings
 c1, c2, c3, c4 = st.columns([1.4, 1, 1, 2.6], vertical_alignment="bottom")
 c1.number_input(f"Budget per {plan.period}", min_value=0.0, step=1000.0, format="%.0f", placeholder="no budget",
-                **state.bind("budget", (state.K_SCENARIO, "budget")))
+                **state.bind("budget", (session.K_SCENARIO, "budget")))
 c2.selectbox("Trials", state.TRIAL_CHOICES, format_func="{:,}".format,
              **state.bind("trials", ("ui", "trials"), default=10_000))
 c3.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, help="Same seed, same draws, same numbers.",

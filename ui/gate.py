@@ -17,9 +17,8 @@ import hmac
 
 import streamlit as st
 
+from ui.session import K_GATE, K_GATE_FAILED, K_GATE_PASSWORD
 from ui.settings import setting
-
-K_GATE = "gate_ok"  # bool: this session typed the shared password
 
 
 def _secret() -> str | None:
@@ -28,10 +27,10 @@ def _secret() -> str | None:
 
 def _check() -> None:
     secret = _secret() or ""
-    typed = st.session_state.get("gate_password", "") or ""
+    typed = st.session_state.get(K_GATE_PASSWORD, "") or ""
     st.session_state[K_GATE] = bool(secret) and hmac.compare_digest(typed.encode(), secret.encode())
-    st.session_state["gate_failed"] = not st.session_state[K_GATE]
-    st.session_state["gate_password"] = ""  # never keep the password in session state
+    st.session_state[K_GATE_FAILED] = not st.session_state[K_GATE]
+    st.session_state[K_GATE_PASSWORD] = ""  # never keep the password in session state
 
 
 def require_password() -> None:
@@ -39,8 +38,8 @@ def require_password() -> None:
     if not _secret() or st.session_state.get(K_GATE):
         return
     st.title("compcore")
-    st.text_input("Password", type="password", key="gate_password", on_change=_check)
-    if st.session_state.get("gate_failed"):
+    st.text_input("Password", type="password", key=K_GATE_PASSWORD, on_change=_check)
+    if st.session_state.get(K_GATE_FAILED):
         st.error("That password is not right.")
     st.caption("This app holds compensation data; ask its owner for the password.")
     st.stop()

@@ -1,7 +1,24 @@
-"""The small LRU caches shared by all sessions (draws, priced simulations, chart specs, back-tests).
+"""The app's cache policy, and the small LRU caches shared by all sessions.
+
+One policy: *cache what is expensive, key it on exactly what it depends on,
+bound its size.* Three Streamlit-side mechanisms serve it, each for one kind
+of thing:
+
+- :class:`Lru` (here), held in ``st.cache_resource``: the heavy objects whose
+  key is a content hash the app computes itself - metric draws (keyed on
+  assumptions, correlations, roster, scopes, trials and seed, never the plan),
+  priced simulations and sensitivity rankings (the plan's JSON + the draws
+  key), chart specs, back-tests. ``st.cache_data`` cannot do this job: it
+  pickles every value on every hit (a 10,000 x 50 x 4 draw set is 16 MB) and
+  cannot say "is it cached?" without computing, which the Cost page needs to
+  decide whether to show a spinner.
+- ``st.cache_data``: small pure functions of hashable arguments whose result
+  is cheap to copy - reading a sample file, parsing an uploaded CSV, the
+  default scenario.
+- ``st.cache_resource`` alone: server-wide singletons that must not be copied -
+  the scenario store's engine.
 
 Keys are content hashes (JSON of what the value depends on); values are read-only.
-They live in ``st.cache_resource``, so every session of the server shares them.
 """
 
 from __future__ import annotations

@@ -21,10 +21,9 @@ from compcore.plan import editing as curve_edit
 from compcore.plan.schema import dump_plan
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import dump_scenario
+from ui.session import K_TI_KIND, K_TI_VALUE
 from ui.state import (
     BLANK_PLAN,
-    K_TI_KIND,
-    K_TI_VALUE,
     bind,
     bind_editor,
     bump_editors,

@@ -2,7 +2,7 @@
 
 The bridge from the Scenarios and Plan document pages to :mod:`compcore.io.store`,
 :mod:`compcore.report.compare` and :mod:`compcore.report.document`. Session state is owned
-by :mod:`ui.state`; this module keeps its one key there (``state.K_SAVED``).
+by :mod:`ui.state`; this module keeps its one key there (``session.K_SAVED``).
 
 Database URL: ``COMPCORE_DB_URL`` from Streamlit secrets, else the environment
 variable, else the SQLite default of :func:`compcore.io.store.default_url`.
@@ -21,9 +21,9 @@ from compcore.io.share import encode_scenario
 from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStore
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.simulate import simulate
-from ui import state
+from ui import session, state
+from ui.session import K_DUP_NAME, K_FLASH, K_SAVE_AUTHOR, K_SAVE_NAME, K_SAVE_NAME_FOR
 from ui.settings import setting
-from ui.state import K_DUP_NAME, K_FLASH, K_SAVE_AUTHOR, K_SAVE_NAME, K_SAVE_NAME_FOR
 
 #: query parameter values
 HR_VIEW = "hr"
@@ -55,7 +55,7 @@ def is_hr_view() -> bool:
 
 def _remember(rec: SavedScenario) -> None:
     by = f" by {rec.author}" if rec.author else ""
-    st.session_state[state.K_SAVED] = {"id": rec.id, "version": rec.version, "label": rec.label,
+    st.session_state[session.K_SAVED] = {"id": rec.id, "version": rec.version, "label": rec.label,
                                        "when": f"{rec.created_at:%Y-%m-%d %H:%M} UTC{by}",
                                        "data": json.dumps(rec.data, sort_keys=True)}
 
@@ -72,9 +72,9 @@ def apply_saved_link() -> None:
     """Open ``?scenario=<id>`` (once per id per session); an unknown id becomes a clear notice."""
     sid = st.query_params.get(SCENARIO_PARAM)
     ss = st.session_state
-    if not sid or ss.get(state.K_SAVED_LINK) == sid:
+    if not sid or ss.get(session.K_SAVED_LINK) == sid:
         return
-    ss[state.K_SAVED_LINK] = sid
+    ss[session.K_SAVED_LINK] = sid
     try:
         load(sid)
     except ScenarioNotFoundError:
@@ -95,7 +95,7 @@ def save_current(name: str, author: str | None) -> SavedScenario:
 
 def current_saved() -> dict[str, Any] | None:
     """The saved record this session's scenario came from, if it is unchanged since; else None."""
-    ref = st.session_state.get(state.K_SAVED)
+    ref = st.session_state.get(session.K_SAVED)
     if not ref:
         return None
     now = json.dumps(dump_scenario(state.valid()), sort_keys=True)
@@ -108,7 +108,7 @@ def stamp(now: str) -> str:
     ref = current_saved()
     if ref:
         return f"Saved version {ref['version']} · {ref['when']}"
-    ref = st.session_state.get(state.K_SAVED)
+    ref = st.session_state.get(session.K_SAVED)
     based = f", based on {ref['label']}" if ref else ""
     return f"Unsaved scenario{based}, shown {now}"
 

@@ -25,8 +25,8 @@ from compcore.simulation.scenario import Scenario, dump_scenario
 from compcore.simulation.sensitivity import sensitivity as rank
 from compcore.simulation.simulate import price
 from ui.lru import shared_caches
+from ui.session import K_SCENARIO
 from ui.state import (
-    K_SCENARIO,
     bind,
     bind_editor,
     bump_editor,

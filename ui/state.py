@@ -1,6 +1,6 @@
 """Session state: the one canonical scenario, widget binding, validation, inline problems, page setup.
 
-This module owns every session-state key (the ``K_*`` constants below) and is
+Every session-state key is a ``K_*`` constant of :mod:`ui.session`; this module is
 the bridge from pages to compcore; the other ``ui`` modules reach session
 state through it:
 
@@ -12,11 +12,11 @@ state through it:
 - :mod:`ui.share_link`: the ``?s=`` share link (applied in :func:`init`).
 - :mod:`ui.saved`: saved scenarios and ``?scenario=<id>`` links.
 
-Rules (DESIGN.md, "App rules"):
+Rules (docs/app.md, "Layers and their rules"):
 
-- ``st.session_state["scenario"]`` is the canonical scenario *as the user typed
+- ``K_SCENARIO`` (``"scenario"``) is the canonical scenario *as the user typed
   it* (a JSON-ready dict; it may be invalid while they type, nothing is lost).
-  ``st.session_state["scenario_valid"]`` is the last valid
+  ``K_VALID`` is the last valid
   :class:`compcore.simulation.scenario.Scenario`; every chart and number uses it.
 - Widgets never own state: :func:`bind` re-seeds a widget's value from the
   scenario on every run and writes changes back in an ``on_change`` callback,
@@ -41,33 +41,23 @@ from compcore.errors import PlanError
 from compcore.plan.schema import load_plan
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
+from ui.session import (
+    K_LINK,
+    K_NOTICE,
+    K_PROBLEMS,
+    K_SAVED,
+    K_SAVED_LINK,
+    K_SCENARIO,
+    K_SHOWN,
+    K_UI,
+    K_VALID,
+    K_VERSIONS,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PLANS = ROOT / "sample_data" / "plans"
 SAMPLE_SCENARIOS = ROOT / "sample_data" / "scenarios"
 DEFAULT_SCENARIO = "cs_org_quarterly"  # seed 001: the CS org quarterly bonus
-
-# every session-state key the app uses
-K_SCENARIO = "scenario"  # dict: the scenario as typed (may be invalid)
-K_VALID = "scenario_valid"  # Scenario: the last valid one, used by every chart
-K_PROBLEMS = "problems"  # list[(path, message)] of the draft, paths relative to the scenario
-K_UI = "ui"  # dict: view settings that are not part of the scenario (trials, seed, held values...)
-K_NOTICE = "notice"  # str | None: a message to show once (e.g. a bad share link)
-K_LINK = "link_token"  # str | None: the share token already applied or created in this session
-K_VERSIONS = "editor_versions"  # {editor name: int}: bumps reset a data editor after an edit
-K_SHOWN = "problems_shown"  # set of problem paths shown next to a field in this run
-# added for the Scenarios / Plan document pages (ui/saved.py, issue 7):
-K_SAVED = "saved_ref"  # dict | None: id, version, label, data of the saved scenario last loaded or saved
-K_SAVED_LINK = "saved_link"  # str | None: the ?scenario=<id> already applied in this session
-# widget and page keys of the Scenarios page (ui/saved.py)
-K_SAVE_NAME = "save_name"  # str: the name a scenario is saved under
-K_SAVE_NAME_FOR = "save_name_for"  # str: the scenario name K_SAVE_NAME was proposed for
-K_SAVE_AUTHOR = "save_author"  # str: who saves (optional)
-K_DUP_NAME = "dup_name"  # str: the name of a duplicate
-K_FLASH = "scenarios_flash"  # (kind, message) | None: result of the last store action, shown once
-# the designer's target-incentive widgets (ui/plan_editing.py)
-K_TI_KIND = "ti_kind"  # "% of base salary" | "Fixed amount a year"
-K_TI_VALUE = "ti_value"  # float: percent of base or amount
 
 TRIAL_CHOICES = (1_000, 10_000, 50_000, 100_000)
 UI_DEFAULTS: dict[str, Any] = {

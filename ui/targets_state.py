@@ -23,17 +23,8 @@ from compcore.data.metrics import load_cs_data
 from compcore.data.targets import backtest_histories, files_to_frames, suggest_mapping
 from compcore.simulation.scenario import dump_scenario
 from ui.lru import Lru
-from ui.state import (
-    K_UI,
-    ROOT,
-    commit_plan_change,
-    draft,
-    draft_plan,
-    revalidate,
-    set_value_at,
-    valid,
-    value_at,
-)
+from ui.session import K_UI
+from ui.state import ROOT, commit_plan_change, draft, draft_plan, revalidate, set_value_at, valid, value_at
 
 
 def tfd_path(*parts: Hashable) -> tuple[Hashable, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -136,3 +137,15 @@ def test_every_compcore_folder_is_a_package_that_setuptools_finds() -> None:
             assert (d / "__init__.py").exists(), f"{d.relative_to(ROOT)} has no __init__.py"
     text = (ROOT / "pyproject.toml").read_text()
     assert 'include = ["compcore*"]' in text
+
+
+def test_only_ui_session_names_session_state_keys() -> None:
+    # st.session_state["..."] with a literal anywhere but ui/session.py means a key the key list does not know
+    literal = re.compile(r"session_state(\[|\.get\(|\.pop\(|\.setdefault\()\s*[\"']")
+    bad = []
+    for folder in ("ui", "pages"):
+        for path in sorted((ROOT / folder).glob("*.py")):
+            for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+                if literal.search(line):
+                    bad.append(f"{path.relative_to(ROOT)}:{i}: {line.strip()}")
+    assert not bad, "add the key to ui/session.py and use its K_ name:\n" + "\n".join(bad)

@@ -1,0 +1,35 @@
+"""Every session-state key the app uses, in one place (the ``K_*`` constants).
+
+No other module writes a string key into ``st.session_state``: pages and ui
+modules use these names (a test in ``tests/structure/`` checks it). Widget
+keys that only identify a widget (``key="cap"``) are not session state the
+app reads, and stay beside their widget.
+"""
+
+from __future__ import annotations
+
+K_SCENARIO = "scenario"  # dict: the scenario as typed (may be invalid)
+K_VALID = "scenario_valid"  # Scenario: the last valid one, used by every chart
+K_PROBLEMS = "problems"  # list[(path, message)] of the draft, paths relative to the scenario
+K_UI = "ui"  # dict: view settings that are not part of the scenario (trials, seed, held values...)
+K_NOTICE = "notice"  # str | None: a message to show once (e.g. a bad share link)
+K_LINK = "link_token"  # str | None: the share token already applied or created in this session
+K_VERSIONS = "editor_versions"  # {editor name: int}: bumps reset a data editor after an edit
+K_SHOWN = "problems_shown"  # set of problem paths shown next to a field in this run
+# saved scenarios and ?scenario= links (ui/saved.py)
+K_SAVED = "saved_ref"  # dict | None: id, version, label, data of the saved scenario last loaded or saved
+K_SAVED_LINK = "saved_link"  # str | None: the ?scenario=<id> already applied in this session
+# widget and page keys of the Scenarios page (ui/saved.py)
+K_SAVE_NAME = "save_name"  # str: the name a scenario is saved under
+K_SAVE_NAME_FOR = "save_name_for"  # str: the scenario name K_SAVE_NAME was proposed for
+K_SAVE_AUTHOR = "save_author"  # str: who saves (optional)
+K_DUP_NAME = "dup_name"  # str: the name of a duplicate
+K_FLASH = "scenarios_flash"  # (kind, message) | None: result of the last store action, shown once
+# the designer's target-incentive widgets (ui/plan_editing.py)
+K_TI_KIND = "ti_kind"  # "% of base salary" | "Fixed amount a year"
+K_TI_VALUE = "ti_value"  # float: percent of base or amount
+
+# the optional shared password (ui/gate.py)
+K_GATE = "gate_ok"  # bool: this session typed the shared password
+K_GATE_PASSWORD = "gate_password"  # str: the password box (emptied after every check)
+K_GATE_FAILED = "gate_failed"  # bool: the last password typed was wrong
