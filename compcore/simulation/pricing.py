@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from compcore.plan.payout import payout
+from compcore.plan.payout import payout_total
 from compcore.plan.schema import TOLERANCE, Plan
 from compcore.simulation.draws import roster_arrays
 from compcore.simulation.roster import RosterRow, row_period_targets
@@ -121,7 +121,7 @@ def _actuals(ctx: PriceContext, values: dict[str, np.ndarray]) -> dict[str, np.n
 def _totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
     """Total payout fraction, shape ``(n, units)``."""
     n = len(next(iter(values.values())))
-    total = np.asarray(payout(ctx.plan, _actuals(ctx, values)).total)
+    total = payout_total(ctx.plan, _actuals(ctx, values))
     if ctx.level == "individual":
         total = np.broadcast_to(total, (n, len(ctx.block_team), ctx.slots)).reshape(n, -1)
     return np.broadcast_to(total, (n, len(ctx.unit_target)))
