@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, page, state
-from ui.core import TOLERANCE, document, explore
+from ui import chart_cache, charts, page, plan_editing, state
+from ui.core import TOLERANCE, document, explore, units
 
 page.setup()
 scn = state.valid()
@@ -71,10 +71,11 @@ cols = st.columns(min(len(ids), 4) + 1)
 actuals = {}
 for i, m in enumerate(plan.metrics):
     with cols[i % (len(cols) - 1)]:
-        actuals[m.id] = st.number_input(
-            f"{m.name}" + (f" ({m.unit})" if m.unit else ""), min_value=0.0, format="%.4g",
-            help=f"Target {m.target:g}; {'lower' if m.direction == 'lower' else 'higher'} is better.",
-            **state.bind(f"actual_{m.id}", ("ui", "actuals", m.id), default=m.target))
+        label, kw, actual = plan_editing.actual_binding(m)
+        st.number_input(label, min_value=0.0, format="%.4g", **kw,
+                        help=f"Target {units.format_value(m.target, m.unit)}; "
+                             f"{'lower' if m.direction == 'lower' else 'higher'} is better.")
+        actuals[m.id] = actual
 with cols[-1]:
     salary = st.number_input("Base salary a year", min_value=0.0, step=1000.0, format="%.0f",
                              **state.bind("calc_salary", ("ui", "salary"), default=roster_salary))
@@ -84,7 +85,8 @@ m1.metric(f"Payout this {plan.period}", charts.money(e.money))
 m2.metric("Of target incentive", charts.pct(e.total, 1))
 m3.metric(f"Target incentive per {plan.period}", charts.money(e.target_per_period))
 table = pd.DataFrame({
-    "Component": e.rows["component"], "Metric": e.rows["metric"], "Actual": e.rows["actual"].map("{:,.4g}".format),
+    "Component": e.rows["component"], "Metric": e.rows["metric"],
+    "Actual": plan_editing.actual_texts(plan, e.rows["actual"]),
     "Attainment": e.rows["attainment"].map(lambda v: charts.pct(v, 1)),
     "Payout": e.rows["payout"].map(lambda v: charts.pct(v, 1)), "Weight": e.rows["weight"].map(charts.pct),
     "Money": e.rows["money"].map(charts.money),

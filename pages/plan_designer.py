@@ -16,6 +16,7 @@ metric_names = {m["id"]: m.get("name") or m["id"] for m in plan_d["metrics"]}
 comp_ids = [c["id"] for c in plan_d["components"]]
 comp_names = {c["id"]: c.get("name") or c["id"] for c in plan_d["components"]}
 PCT = {"min_value": 0.0, "step": 5.0, "format": "%.4g"}
+warnings = plan_editing.PlacedWarnings(guardrails(plan_d))
 
 st.title("Plan designer")
 banner = st.container()
@@ -58,8 +59,12 @@ with st.container(border=True):
         cols = st.columns([3, 1.2, 2, 1.2, 1.3, 0.5], vertical_alignment="bottom")
         p = state.plan_path("metrics", i)
         cols[0].text_input("Metric", **state.bind(f"metric_{i}_name", (*p, "name")))
-        cols[1].number_input("Target", min_value=0.0, format="%.4g", **state.bind(f"metric_{i}_target", (*p, "target")))
+        target_label, target_kw = plan_editing.target_binding(i)
+        cols[1].number_input(target_label, min_value=0.0, format="%.4g", **target_kw,
+                             help="A share (unit 'share of ...' or '%') is typed in percent: 85 for 85%.")
         cols[2].text_input("Unit", placeholder="e.g. share of new clients",
+                           help="'share of ...', '%' or 'rate': typed and shown in percent; "
+                                "'ratio ...': percent, may pass 100%; anything else (EBRs, clients): a number.",
                            **state.bind(f"metric_{i}_unit", (*p, "unit")))
         cols[3].selectbox("Better when", ["higher", "lower"],
                           **state.bind(f"metric_{i}_direction", (*p, "direction"), default="higher"))
@@ -70,6 +75,8 @@ with st.container(border=True):
                        disabled=bool(used) or len(metric_ids) == 1,
                        help=f"Used by {', '.join(used)}" if used else "Remove this metric")
         state.show_problems(f"plan.metrics[{i}]")
+        for g in warnings.at(f"metrics[{i}]"):
+            st.warning(g.message, icon=":material/lightbulb:")
     st.button("Add metric", key="add_metric", on_click=plan_editing.add_metric)
 
 # ---------------------------------------------------------------- weights
@@ -122,6 +129,8 @@ with st.container(border=True):
         rows, kw = plan_editing.bind_curve_editor(f"comp_{sel}_table", (*cp, "curve"), kind)
         st.data_editor(rows, num_rows="dynamic", width="stretch", hide_index=True, **kw)
         state.show_problems(f"plan.components[{sel}].curve")
+        for g in warnings.at(f"components[{sel}].curve"):
+            st.warning(g.message, icon=":material/lightbulb:")
         st.button("Remove this component", key="remove_component", on_click=plan_editing.remove_component, args=(sel,),
                   disabled=len(comp_ids) == 1)
     with chart_col:
@@ -179,7 +188,7 @@ with st.container(border=True):
 # ---------------------------------------------------------------- description and warnings
 st.subheader("In plain English")
 st.markdown("\n".join(f"- {line}" for line in describe(plan)))
-for g in guardrails(plan_d):
+for g in warnings.rest():
     st.warning(g.message, icon=":material/lightbulb:")
 
 with banner:

@@ -14,7 +14,7 @@ from compcore.errors import PlanError
 from compcore.io import files
 from compcore.io import spreadsheet as export_csv
 from compcore.plan import editing as curve_edit
-from compcore.plan import explore
+from compcore.plan import explore, units
 from compcore.plan.describe import describe, describe_curve
 from compcore.plan.guardrails import guardrails
 from compcore.plan.schema import TOLERANCE
@@ -28,5 +28,5 @@ __all__ = [
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",
     "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "explore", "export_csv",
     "files", "fit_assumption", "guardrails", "load_scenario", "plan_document_html", "scope_by",
-    "target_from_history",
+    "target_from_history", "units",
 ]

@@ -18,7 +18,9 @@ import streamlit as st
 from compcore.errors import PlanError
 from compcore.io.files import import_json
 from compcore.plan import editing as curve_edit
+from compcore.plan.guardrails import Guardrail
 from compcore.plan.schema import dump_plan
+from compcore.plan.units import format_value, from_typed, in_percent, to_typed
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import dump_scenario
 from ui.session import K_TI_KIND, K_TI_VALUE
@@ -46,22 +48,16 @@ from ui.state import (
 
 
 def rebalance(changed: int | None = None) -> None:
-    """Scale the other weights so that all sum to exactly 100% (when the rebalance toggle is on)."""
+    """Keep the weights in whole percents adding to exactly 100% (when the rebalance toggle is on).
+
+    The rule is :func:`compcore.plan.editing.rebalance_weights`: the components
+    to the right of the one moved share the difference.
+    """
     comps = draft_plan()["components"]
     if not ui("rebalance") or not comps:
         return
-    weights = [float(c.get("weight") or 0) for c in comps]
-    fixed = weights[changed] if changed is not None else 0.0
-    others = [i for i in range(len(comps)) if i != changed]
-    if not others:
-        comps[0]["weight"] = 1.0
-        return
-    rest = max(0.0, 1.0 - min(fixed, 1.0))
-    base = sum(weights[i] for i in others)
-    for i in others:
-        comps[i]["weight"] = round(weights[i] * rest / base if base > 0 else rest / len(others), 4)
-    largest = max(others, key=lambda i: comps[i]["weight"])
-    comps[largest]["weight"] = round(1.0 - sum(comps[i]["weight"] for i in range(len(comps)) if i != largest), 10)
+    for c, w in zip(comps, curve_edit.rebalance_weights([c.get("weight") for c in comps], changed), strict=True):
+        c["weight"] = w
 
 
 def weight_binding(i: int) -> dict[str, Any]:
@@ -71,6 +67,56 @@ def weight_binding(i: int) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- metrics, components, gates, modifiers
+
+
+def actual_binding(metric: Any) -> tuple[str, dict[str, Any], float]:
+    """(label, kwargs, current actual) of the calculator's input for a (valid) plan metric, in its typed unit."""
+    unit = metric.unit
+    path = ("ui", "actuals", metric.id)
+    kwargs = bind(f"actual_{metric.id}", path, default=metric.target, to_widget=lambda v: to_typed(v, unit),
+                  from_widget=lambda v: from_typed(v, unit))
+    label = metric.name + (f" ({unit}, %)" if in_percent(unit) else f" ({unit})" if unit else "")
+    return label, kwargs, float(value_at(path, metric.target))
+
+
+def actual_texts(plan: Any, actuals: Any) -> list[str]:
+    """The calculator table's actuals (one per component, in plan order) in their metric's unit ('90% share ...')."""
+    return [format_value(float(a), plan.metric(c.metric).unit)
+            for a, c in zip(actuals, plan.components, strict=True)]
+
+
+class PlacedWarnings:
+    """Design warnings (guardrails) shown next to their field once; the rest go at the bottom of the page."""
+
+    def __init__(self, items: list[Guardrail]) -> None:
+        self.items = items
+        self.shown: set[int] = set()
+
+    def at(self, prefix: str) -> list[Guardrail]:
+        """The warnings about the field at ``prefix`` (a plan path such as ``metrics[0]``), marked shown."""
+        hits = [i for i, g in enumerate(self.items)
+                if g.path == prefix or g.path.startswith((prefix + ".", prefix + "["))]
+        self.shown.update(hits)
+        return [self.items[i] for i in hits]
+
+    def rest(self) -> list[Guardrail]:
+        """The warnings no field has shown."""
+        return [g for i, g in enumerate(self.items) if i not in self.shown]
+
+
+def target_binding(i: int) -> tuple[str, dict[str, Any]]:
+    """(label, kwargs) of metric ``i``'s target input: in percent for a share or ratio unit, else as it is.
+
+    The unit is read when the value is written, so a unit changed a moment ago
+    decides how the next typed target is read (docs/plans.md, "Units").
+    """
+    unit_path = plan_path("metrics", i, "unit")
+    unit = value_at(unit_path, "")
+    kwargs = bind(f"metric_{i}_target", plan_path("metrics", i, "target"),
+                  to_widget=lambda v: to_typed(v, value_at(unit_path, "")),
+                  from_widget=lambda v: from_typed(v, value_at(unit_path, "")))
+    return ("Target %" if in_percent(unit) else "Target"), kwargs
+
 
 
 def _unique(prefix: str, taken: list[str]) -> str:
@@ -93,12 +139,16 @@ def remove_metric(i: int) -> None:
 
 
 def add_component() -> None:
+    """A new component on the first metric no component pays on yet (else the first), rebalanced in."""
     plan = draft_plan()
     comps = plan["components"]
     cid = _unique("component", [c["id"] for c in comps])
     n = len(comps)
-    comps.append({"id": cid, "name": cid.replace("_", " ").capitalize(), "metric": plan["metrics"][0]["id"],
-                  "weight": round(1.0 / (n + 1), 4), "curve": {"kind": "linear", "points": [[0.0, 0.0], [1.0, 1.0]]}})
+    used = {c.get("metric") for c in comps}
+    metric = next((m["id"] for m in plan["metrics"] if m["id"] not in used), plan["metrics"][0]["id"])
+    name = next((m.get("name") for m in plan["metrics"] if m["id"] == metric), None) or f"Component {n + 1}"
+    comps.append({"id": cid, "name": name, "metric": metric,
+                  "weight": round(1.0 / (n + 1), 2), "curve": {"kind": "linear", "points": [[0.0, 0.0], [1.0, 1.0]]}})
     rebalance(n)
     set_ui("component", n)
     commit_plan_change()

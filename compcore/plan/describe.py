@@ -17,6 +17,7 @@ from compcore.plan.schema import (
     StepsCurve,
     TiersCurve,
 )
+from compcore.plan.units import format_value
 from compcore.report.format import pct
 
 __all__ = ["describe", "describe_curve", "explain_gates"]
@@ -28,28 +29,62 @@ def _cap_clause(cap: float | None) -> str:
     return f", capped at {pct(cap)}" if cap is not None else ""
 
 
+def _per_ten(slope: float) -> str:
+    """What each 10 points of attainment pay at a slope, in % of target ('35% of target')."""
+    return f"{pct(slope * 0.1)} of target"
+
+
+def _linear_text(curve: LinearCurve) -> str:
+    (x0, y0), (xn, yn) = curve.points[0], curve.points[-1]
+    if x0 > 0:
+        start = f"nothing below {pct(x0)} of target, {pct(y0)} at that threshold"
+    else:
+        start = f"from {pct(y0)} at 0%"
+    middle = "".join(f", {pct(y)} at {pct(x)}" for x, y in curve.points[1:-1])
+    ys = [y for _, y in curve.points]
+    rising = all(b >= a for a, b in zip(ys, ys[1:], strict=False))
+    verb = "rising to" if rising and yn > ys[-2] else "then"
+    text = f"paid linearly: {start}{middle}, {verb} {pct(yn)} at {pct(xn)} of target"
+    (xa, ya) = curve.points[-2]
+    slope = (yn - ya) / (xn - xa)
+    if curve.above == "flat" or slope == 0:
+        text += f", no extra pay above {pct(xn)}"
+    elif slope > 0:
+        text += f"; each 10% above {pct(xn)} adds {_per_ten(slope)}"
+    else:
+        text += f"; each 10% above {pct(xn)} takes away {_per_ten(-slope)}"
+    return text
+
+
+def _tiers_text(curve: TiersCurve) -> str:
+    ends = [b.start for b in curve.bands[1:]] + [None]
+    if curve.mode == "marginal":
+        parts = []
+        for b, end in zip(curve.bands, ends, strict=True):
+            where = f"from {pct(b.start)} to {pct(end)}" if end is not None else f"above {pct(b.start)}"
+            parts.append(f"{pct(b.rate * 0.1)} {where}")
+        text = "paid in tiers: each 10% of attainment adds " + ", ".join(parts) + " (% of target)"
+    else:
+        parts = [f"reaching {pct(b.start)}, all attainment pays at {b.rate:.3g}x "
+                 f"(each 10% pays {_per_ten(b.rate)})" for b in curve.bands]
+        text = "paid in retroactive tiers: " + "; ".join(parts)
+    return text + (f"; nothing below {pct(curve.threshold)}" if curve.threshold else "")
+
+
 def describe_curve(curve: LinearCurve | TiersCurve | StepsCurve) -> str:
-    """How a curve pays, e.g. 'paid linearly from 0% to 100% of target, no pay above 100%'."""
+    """How a curve pays, in % of target a person recognises.
+
+    Examples
+    --------
+    >>> from compcore.plan.schema import LinearCurve
+    >>> describe_curve(LinearCurve(points=[[1, 1], [1.3, 1.6]], above="extend"))  # doctest: +NORMALIZE_WHITESPACE
+    'paid linearly: nothing below 100% of target, 100% at that threshold, rising to 160% at 130% of target;
+    each 10% above 130% adds 20% of target'
+    """
     if isinstance(curve, LinearCurve):
-        (x0, y0), (xn, yn) = curve.points[0], curve.points[-1]
-        if x0 > 0:
-            start = f"nothing below {pct(x0)} of target, {pct(y0)} at that threshold"
-        else:
-            start = f"from {pct(y0)} at 0%"
-        middle = "".join(f", {pct(y)} at {pct(x)}" for x, y in curve.points[1:-1])
-        text = f"paid linearly: {start}{middle}, rising to {pct(yn)} at {pct(xn)} of target"
-        if curve.above == "flat":
-            text += f", no extra pay above {pct(xn)}"
-        else:
-            (xa, ya), (xb, yb) = curve.points[-2], curve.points[-1]
-            text += f", continuing at {(yb - ya) / (xb - xa):.3g}x the slope above {pct(xn)}"
-        return text + _cap_clause(curve.cap)
+        return _linear_text(curve) + _cap_clause(curve.cap)
     if isinstance(curve, TiersCurve):
-        bands = [f"{b.rate:.3g}x from {pct(b.start)}" for b in curve.bands]
-        how = ("each rate paying only the attainment inside its band" if curve.mode == "marginal"
-               else "the rate of the band reached paying all attainment")
-        thr = f"; nothing below {pct(curve.threshold)}" if curve.threshold else ""
-        return f"paid in {curve.mode} tiers ({', '.join(bands)}), {how}{thr}" + _cap_clause(curve.cap)
+        return _tiers_text(curve) + _cap_clause(curve.cap)
     steps = ", ".join(f"{pct(y)} from {pct(x)}" for x, y in curve.steps)
     floor = f"; nothing below {pct(curve.steps[0][0])}" if curve.steps[0][0] > 0 else ""
     return f"paid in steps: {steps}{floor}" + _cap_clause(curve.cap)
@@ -58,8 +93,7 @@ def describe_curve(curve: LinearCurve | TiersCurve | StepsCurve) -> str:
 def _component_sentence(plan: Plan, c: Component) -> str:
     m = plan.metric(c.metric)
     better = "lower is better, " if m.direction == "lower" else ""
-    value = pct(m.target) if m.unit.startswith("share") else f"{m.target:g}"
-    target = f"{value} {m.unit}".strip()
+    target = format_value(m.target, m.unit)
     return f"{pct(c.weight)} on {m.name} (target {target}, {better}{m.scope} measure), {describe_curve(c.curve)}."
 
 

@@ -1,4 +1,4 @@
-"""Curve helpers for the plan designer: read a typed curve, its breakpoints, its threshold, another kind.
+"""Editing helpers for the plan designer: typed curves, thresholds, curve kinds, weights that add to 100%.
 
 They work on curve *dicts* as the user typed them (a draft may not validate
 yet) and return plain dicts, so the app can write them back into the scenario.
@@ -9,7 +9,7 @@ incentive (1.0 = on-target payout).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -21,6 +21,7 @@ from compcore.plan.schema import Curve
 
 __all__ = [
     "breakpoints",
+    "rebalance_weights",
     "convert_curve",
     "curve_or_none",
     "number_or_none",
@@ -135,3 +136,66 @@ def convert_curve(curve: Mapping[str, Any], kind: str) -> dict[str, Any]:
     if x0 > 0:
         out["threshold"] = x0
     return {**out, **cap}
+
+
+def _apportion(total: int, shares: Sequence[float], minimum: int) -> list[int]:
+    """``total`` whole units split in proportion to ``shares``, each at least ``minimum`` (largest remainder)."""
+    n = len(shares)
+    spare = total - n * minimum
+    pos = [max(float(x), 0.0) for x in shares]
+    basis = sum(pos)
+    ideal = [spare * x / basis for x in pos] if basis > 0 else [spare / n] * n
+    units = [math.floor(x) for x in ideal]
+    # the leftover units go to the largest remainders; ties to the earlier component, so the result is stable
+    for i in sorted(range(n), key=lambda i: (-(ideal[i] - units[i]), i))[: spare - sum(units)]:
+        units[i] += 1
+    return [u + minimum for u in units]
+
+
+def rebalance_weights(weights: Sequence[float], changed: int | None = None, *, decimals: int = 0) -> list[float]:
+    """Weights (fractions) in whole percents (or ``decimals`` places) adding to exactly 100%.
+
+    When component ``changed`` was just set, it keeps that value (rounded, and
+    kept between 1 step and 100% less 1 step for each other component), the
+    components *to its right* share what is left in proportion to their
+    weights, and those to its left keep theirs; when it is the last one, the
+    components to its left share the rest. If the ones to the right cannot
+    absorb the change (each keeps at least one step), every other component
+    shares it. So setting the weights left to right reaches any combination a
+    person can type (30/30/20/20 -> 40/30/15/15 in two moves). ``changed=None``
+    rescales all of them (after adding or removing a component).
+
+    Examples
+    --------
+    >>> rebalance_weights([0.4, 0.3, 0.2, 0.2], changed=0)
+    [0.4, 0.26, 0.17, 0.17]
+    >>> rebalance_weights([0.4, 0.3, 0.17, 0.17], changed=1)
+    [0.4, 0.3, 0.15, 0.15]
+    >>> rebalance_weights([0.3, 0.3, 0.4], changed=None)
+    [0.3, 0.3, 0.4]
+    """
+    n = len(weights)
+    if n == 0:
+        return []
+    per_pct = 10 ** decimals
+    total = 100 * per_pct
+    typed = [number_or_none(w) or 0.0 for w in weights]
+    if n == 1:
+        return [1.0]
+    if changed is None:
+        units = _apportion(total, typed, 1)
+    else:
+        fixed = min(max(round(typed[changed] * total), 1), total - (n - 1))
+        right = list(range(changed + 1, n)) if changed < n - 1 else list(range(changed))
+        keep = [i for i in range(n) if i != changed and i not in right]
+        kept = {i: max(round(typed[i] * total), 1) for i in keep}
+        if total - fixed - sum(kept.values()) < len(right):  # the right side cannot absorb it: all others share
+            right, kept = [i for i in range(n) if i != changed], {}
+        units = [0] * n
+        units[changed] = fixed
+        for i, u in kept.items():
+            units[i] = u
+        for i, u in zip(right, _apportion(total - fixed - sum(kept.values()), [typed[i] for i in right], 1),
+                        strict=True):
+            units[i] = u
+    return [round(u / total, decimals + 2) for u in units]

@@ -15,6 +15,7 @@ import numpy as np
 from compcore.plan.curves import evaluate_curve
 from compcore.plan.editing import breakpoints, curve_or_none, number_or_none
 from compcore.plan.schema import TOLERANCE
+from compcore.plan.units import implausible_target
 from compcore.report.format import pct
 
 __all__ = ["Guardrail", "guardrails"]
@@ -32,9 +33,12 @@ class Guardrail:
 def guardrails(plan_data: Mapping[str, Any], max_metrics: int = 3) -> list[Guardrail]:
     """Design warnings for a plan dict (works on drafts that do not validate yet).
 
-    Warns when there are more than ``max_metrics`` metrics, when weights do not
-    sum to 100%, when a threshold lies above target, when a curve pays more
-    somewhere below target than at target, and when a cap is below 100%.
+    Warns when there are more than ``max_metrics`` metrics, when a share
+    metric's target is above 100%, when weights do not sum to 100%, when a
+    threshold lies above target, when a curve pays more somewhere below target
+    than at target, when a curve pays less after a point than before it (a
+    typo such as 110% paying 0%), and when a cap is below 100%. Each warning's
+    ``path`` is relative to the plan, so the designer shows it next to its field.
 
     Examples
     --------
@@ -47,6 +51,11 @@ def guardrails(plan_data: Mapping[str, Any], max_metrics: int = 3) -> list[Guard
     if len(metrics) > max_metrics:
         out.append(Guardrail("metrics", f"{len(metrics)} metrics: plans with more than {max_metrics} are hard "
                                         "to explain and to manage; keep the equation simple"))
+    for i, m in enumerate(metrics):
+        if isinstance(m, Mapping) and isinstance(m.get("unit", ""), str):
+            msg = implausible_target(number_or_none(m.get("target")), m.get("unit"))
+            if msg:
+                out.append(Guardrail(f"metrics[{i}].target", f"{m.get('name') or m.get('id')}: {msg}"))
     weights = [number_or_none(c.get("weight")) for c in components if isinstance(c, Mapping)]
     if components and all(w is not None for w in weights) and abs(sum(weights) - 1.0) > 1e-6:  # type: ignore[arg-type]
         out.append(Guardrail("components", f"weights sum to {sum(weights) * 100:.4g}%, not 100%"))  # type: ignore[arg-type]
@@ -81,7 +90,22 @@ def _curve_guardrails(data: Any, path: str, label: str) -> list[Guardrail]:
     if below.size and below.max() > at + 1e-9:
         out.append(Guardrail(path, f"{label}: pays more below target ({pct(float(below.max()))}) than at "
                                    f"target ({pct(at)})"))
+    if (drop := _first_drop(curve)) is not None:
+        (xa, ya), (xb, yb) = drop
+        out.append(Guardrail(path, f"{label}: pays less at {pct(xb)} ({pct(yb)}) than at {pct(xa)} ({pct(ya)}); "
+                                   "more attainment should not pay less, check the table"))
     if curve.cap is not None and curve.cap < 1.0 - TOLERANCE:
         out.append(Guardrail(f"{path}.cap", f"{label}: its cap ({pct(curve.cap)}) is below 100%, so it never "
                                             "pays the on-target amount"))
     return out
+
+
+def _first_drop(curve: Any) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The first pair of table rows where payout falls as attainment rises (linear points, steps), or None."""
+    if curve.kind == "tiers":
+        return None
+    rows = [(float(x), float(y)) for x, y in (curve.points if curve.kind == "linear" else curve.steps)]
+    for a, b in zip(rows, rows[1:], strict=False):
+        if b[1] < a[1] - TOLERANCE:
+            return a, b
+    return None

@@ -34,7 +34,7 @@ def test_charts_and_calculator_on_open(at):
 
 
 def test_calculator_gate_fires(at):
-    at.number_input(key="actual_adoption_90d").set_value(0.5).run()
+    at.number_input(key="actual_adoption_90d").set_value(50.0).run()  # a share, typed in %
     assert not at.exception
     figures = _figures(at)
     assert figures["Of target incentive"] == "50.0%"  # adoption and usage zeroed by the circuit breaker
@@ -67,5 +67,14 @@ def test_plan_edit_reaches_this_page():
     at.switch_page("pages/payout_curves.py").run()
     assert not at.exception
     assert _figures(at)["Of target incentive"] == "100.0%"
-    at.number_input(key="actual_go_live_on_time").set_value(0.85).run()  # steps: 50% at 80%
+    at.number_input(key="actual_go_live_on_time").set_value(85.0).run()  # steps: 50% at 80%
     assert _figures(at)["Of target incentive"] == "75.0%"  # 0.5 weight x 0.5 + the rest at target
+
+
+def test_calculator_takes_shares_in_percent_and_counts_as_counts(at):
+    share, count = at.number_input(key="actual_adoption_90d"), at.number_input(key="actual_ebrs")
+    assert share.value == 90.0 and "%" in share.label  # target 0.9 of new clients, typed as 90
+    assert count.value == 6.0  # EBRs stay a number
+    at.number_input(key="actual_adoption_90d").set_value(99.0).run()
+    assert not at.exception
+    assert at.session_state["ui"]["actuals"]["adoption_90d"] == 0.99

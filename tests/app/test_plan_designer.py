@@ -55,7 +55,7 @@ def test_metric_target_edit_is_validated_inline(at):
     at.number_input(key="metric_1_target").set_value(0.0).run()
     assert not at.exception
     assert any("greater than 0" in e.value for e in at.error)
-    at.number_input(key="metric_1_target").set_value(0.95).run()
+    at.number_input(key="metric_1_target").set_value(95.0).run()  # a share: typed in percent
     assert not at.error
     assert at.session_state["scenario_valid"].plan.metrics[1].target == 0.95
 

@@ -36,3 +36,20 @@ def test_guardrails_each_warning():
 
 def test_guardrails_tolerate_broken_drafts():
     assert guardrails({"components": [{"weight": "x", "curve": {"kind": "linear"}}]}) == []
+
+
+def test_a_share_target_above_100_percent_is_flagged_on_its_field(plan):
+    data = dump_plan(plan)
+    data["metrics"][0]["unit"] = "share of OKRs met"
+    data["metrics"][0]["target"] = 85.0  # typed 85 meaning 85%, stored as 8500%
+    hits = [g for g in guardrails(data) if g.path == "metrics[0].target"]
+    assert len(hits) == 1 and "8500%" in hits[0].message and "type 85 for 85%" in hits[0].message
+    data["metrics"][0]["unit"] = "OKRs met"  # a count: 85 is plausible
+    assert not [g for g in guardrails(data) if g.path == "metrics[0].target"]
+
+
+def test_a_curve_that_falls_after_target_is_flagged(plan):
+    data = dump_plan(plan)
+    data["components"][0]["curve"] = {"kind": "linear", "points": [[0, 0], [1, 1], [1.1, 0]]}
+    msgs = [g.message for g in guardrails(data) if g.path == "components[0].curve"]
+    assert any("pays less at 110% (0%) than at 100% (100%)" in m for m in msgs)

@@ -1,0 +1,63 @@
+"""AppTest, issue 14: targets typed in the unit a person reads, weights in whole percents that add to 100."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import page
+
+
+@pytest.fixture()
+def at() -> AppTest:
+    at = AppTest.from_file(page("plan_designer"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _text(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown)
+
+
+def test_a_share_target_is_typed_and_shown_in_percent(at):
+    # metric 1 is "Clients adopted within 90 days", unit "share of new clients", target 0.9
+    assert at.number_input(key="metric_1_target").value == 90.0
+    assert at.number_input(key="metric_1_target").label == "Target %"
+    at.number_input(key="metric_1_target").set_value(85.0).run()
+    assert not at.exception
+    assert at.session_state["scenario_valid"].plan.metrics[1].target == 0.85
+    assert "target 85% share of new clients" in _text(at)
+    assert "8500%" not in _text(at)
+
+
+def test_a_count_target_stays_a_number(at):
+    assert at.number_input(key="metric_3_target").value == 6.0  # EBRs per person per quarter
+    assert at.number_input(key="metric_3_target").label == "Target"
+
+
+def test_an_implausible_share_target_is_warned_about(at):
+    at.session_state["scenario"]["plan"]["metrics"][1]["target"] = 85.0  # e.g. a file written with 85 for 85%
+    at.text_input(key="metric_1_name").set_value("Clients adopted within 90 days").run()
+    assert not at.exception
+    assert any("a share cannot be above 100%" in w.value and "8500%" in w.value for w in at.warning)
+
+
+def test_rebalanced_weights_stay_whole_and_reach_40_30_15_15(at):
+    at.slider(key="weight_0").set_value(40.0).run()
+    assert not at.exception
+    assert [s.value for s in at.slider if s.key.startswith("weight_")] == [40.0, 26.0, 17.0, 17.0]
+    at.slider(key="weight_1").set_value(30.0).run()
+    assert not at.exception
+    assert [s.value for s in at.slider if s.key.startswith("weight_")] == [40.0, 30.0, 15.0, 15.0]
+    assert [c.weight for c in at.session_state["scenario_valid"].plan.components] == [0.4, 0.3, 0.15, 0.15]
+    assert "15% on Existing clients" in _text(at)
+
+
+def test_a_new_component_pays_on_an_unused_metric(at):
+    at.button(key="add_metric").click().run()
+    at.button(key="add_component").click().run()
+    assert not at.exception
+    comps = at.session_state["scenario"]["plan"]["components"]
+    assert comps[-1]["metric"] == "metric_1"
+    assert [round(c["weight"] * 100) for c in comps] == [24, 24, 16, 16, 20]
