@@ -280,16 +280,19 @@ def _num_or_none(v: Any, scale: float = 100.0) -> Any:
 def curve_table(kind: str) -> tuple[str, Callable[[Any], list[dict[str, Any]]], Callable[[list[dict[str, Any]]], Any]]:
     """(field, to_rows, from_rows) turning a curve's points / steps / bands into editor rows in % and back.
 
-    Rows are sorted by attainment when written back, so a point typed at the bottom lands in its place.
+    Blank cells (a row just added) are prefilled with a sensible value
+    (:func:`compcore.plan.editing.prefill_points`), so a new row is never a red
+    error; rows are sorted by attainment when written back, so a point typed at
+    the bottom lands in its place.
     """
     if kind == "tiers":
         def to_rows(bands: Any) -> list[dict[str, Any]]:
             return [{"From attainment %": pct_in(b.get("from")), "Rate (x)": b.get("rate")} for b in bands or []]
 
         def from_rows(rows: list[dict[str, Any]]) -> Any:
-            out = [{"from": _num_or_none(r.get("From attainment %")), "rate": _num_or_none(r.get("Rate (x)"), 1.0)}
-                   for r in rows]
-            return sorted(out, key=lambda b: (b["from"] is None, b["from"] or 0))
+            typed = [{"from": _num_or_none(r.get("From attainment %")), "rate": _num_or_none(r.get("Rate (x)"), 1.0)}
+                     for r in rows]
+            return sorted(curve_edit.prefill_bands(typed), key=lambda b: b["from"])
         return "bands", to_rows, from_rows
     field, xcol, ycol = _TABLES[kind]
 
@@ -297,8 +300,8 @@ def curve_table(kind: str) -> tuple[str, Callable[[Any], list[dict[str, Any]]], 
         return [{xcol: pct_in(p[0]), ycol: pct_in(p[1])} for p in points or []]
 
     def from_rows_xy(rows: list[dict[str, Any]]) -> Any:
-        out = [[_num_or_none(r.get(xcol)), _num_or_none(r.get(ycol))] for r in rows]
-        return sorted(out, key=lambda p: (p[0] is None, p[0] or 0))
+        typed = [[_num_or_none(r.get(xcol)), _num_or_none(r.get(ycol))] for r in rows]
+        return sorted(curve_edit.prefill_points(typed, kind), key=lambda p: p[0])
     return field, to_rows_xy, from_rows_xy
 
 

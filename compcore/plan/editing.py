@@ -25,6 +25,8 @@ __all__ = [
     "convert_curve",
     "curve_or_none",
     "number_or_none",
+    "prefill_bands",
+    "prefill_points",
     "threshold_of",
     "with_threshold",
 ]
@@ -199,3 +201,65 @@ def rebalance_weights(weights: Sequence[float], changed: int | None = None, *, d
                         strict=True):
             units[i] = u
     return [round(u / total, decimals + 2) for u in units]
+
+
+_STEP_X = 0.1  # a new row sits 10 points of attainment after the last one
+
+
+def prefill_points(points: Sequence[Sequence[Any]], kind: str = "linear") -> list[list[float]]:
+    """Curve table rows (in the order typed) with blank cells filled in, so a new row is never an error.
+
+    A blank attainment goes 10 points after the highest one above it; a blank payout
+    continues the curve: a linear curve keeps its last slope (a new point
+    above the last one is an accelerator, not a cliff), a step adds 25 points.
+    The first row of an empty table is on target, paying 100%.
+
+    Examples
+    --------
+    >>> prefill_points([[0.8, 0.5], [1.0, 1.0], [None, None]])
+    [[0.8, 0.5], [1.0, 1.0], [1.1, 1.25]]
+    >>> prefill_points([[0.8, 0.5], [1.0, 1.0], [None, None]], kind="steps")
+    [[0.8, 0.5], [1.0, 1.0], [1.1, 1.25]]
+    >>> prefill_points([[0.8, 0.5], [1.0, None]])
+    [[0.8, 0.5], [1.0, 0.5]]
+    """
+    out: list[list[float]] = []
+    for row in points:
+        row = list(row) + [None] * (2 - len(row))
+        x, y = number_or_none(row[0]), number_or_none(row[1])
+        if x is None:
+            x = round(max(p[0] for p in out) + _STEP_X, 10) if out else 1.0
+        if y is None:
+            if not out:
+                y = 1.0
+            elif kind == "linear" and len(out) >= 2 and out[-1][0] > out[-2][0]:
+                (xa, ya), (xb, yb) = out[-2], out[-1]
+                y = round(max(yb + (yb - ya) / (xb - xa) * (x - xb), 0.0), 10)
+            elif kind == "steps" and x > out[-1][0]:
+                y = round(out[-1][1] + 0.25, 10)
+            else:
+                y = out[-1][1]
+        out.append([x, y])
+    return out
+
+
+def prefill_bands(bands: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
+    """Tier rows (in the order typed) with blank cells filled in: a new tier is an accelerator.
+
+    A blank ``from`` goes 10 points after the band above it (at 100% when that
+    band starts at 0); a blank ``rate`` is the band above's rate plus 0.5.
+
+    Examples
+    --------
+    >>> prefill_bands([{"from": 0.0, "rate": 1.0}, {"from": None, "rate": None}])
+    [{'from': 0.0, 'rate': 1.0}, {'from': 1.0, 'rate': 1.5}]
+    """
+    out: list[dict[str, float]] = []
+    for band in bands:
+        start, rate = number_or_none(band.get("from")), number_or_none(band.get("rate"))
+        if start is None:
+            start = 0.0 if not out else (1.0 if out[-1]["from"] < 1.0 else round(out[-1]["from"] + _STEP_X, 10))
+        if rate is None:
+            rate = 1.0 if not out else round(out[-1]["rate"] + 0.5, 10)
+        out.append({"from": start, "rate": rate})
+    return out

@@ -61,3 +61,27 @@ def test_a_new_component_pays_on_an_unused_metric(at):
     comps = at.session_state["scenario"]["plan"]["components"]
     assert comps[-1]["metric"] == "metric_1"
     assert [round(c["weight"] * 100) for c in comps] == [24, 24, 16, 16, 20]
+
+
+@pytest.mark.parametrize(("kind", "field", "rows", "blank", "want"), [
+    # linear 50% at 80%, 100% at 100%: a new point 10 points on keeps the slope 2.5 -> 125% at 110%
+    ("linear", "points", [[0.8, 0.5], [1.0, 1.0]], {}, [[0.8, 0.5], [1.0, 1.0], [1.1, 1.25]]),
+    ("steps", "steps", [[0.8, 0.5], [1.0, 1.0]], {}, [[0.8, 0.5], [1.0, 1.0], [1.1, 1.25]]),
+    # an accelerator tier: from 10 points above the last band, at its rate + 0.5
+    ("tiers", "bands", [{"from": 0.0, "rate": 1.0}, {"from": 1.0, "rate": 1.5}], {},
+     [{"from": 0.0, "rate": 1.0}, {"from": 1.0, "rate": 1.5}, {"from": 1.1, "rate": 2.0}]),
+])
+def test_a_new_curve_row_arrives_prefilled(kind, field, rows, blank, want):
+    from ui import plan_editing, state
+
+    got_field, to_rows, from_rows = plan_editing.curve_table(kind)
+    assert got_field == field
+    assert from_rows(state.apply_delta(to_rows(rows), {"added_rows": [blank]})) == want
+
+
+def test_a_falling_curve_is_warned_next_to_its_table(at):
+    at.session_state["scenario"]["plan"]["components"][1]["curve"]["points"] = [[0, 0], [1, 1], [1.1, 0]]
+    at.radio(key="component_pick").set_value(1).run()
+    assert not at.exception
+    assert any("pays less at 110% (0%) than at 100% (100%)" in w.value for w in at.warning)
+    assert "rising to 0%" not in " ".join(c.value for c in at.caption)

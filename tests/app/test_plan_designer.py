@@ -111,7 +111,8 @@ def test_curve_table_codec_sorts_and_keeps_bad_cells():
     assert field == "steps" and rows[0] == {"From attainment %": 80.0, "Payout %": 50.0}
     delta = {"edited_rows": {2: {"Payout %": 110.0}}, "deleted_rows": [1],
              "added_rows": [{"From attainment %": 85.0, "Payout %": 60.0}, {"Payout %": 5.0}]}
-    assert from_rows(state.apply_delta(rows, delta)) == [[0.8, 0.5], [0.85, 0.6], [1.0, 1.1], [None, 0.05]]
+    # the row typed with a payout only gets an attainment 10 points above the highest (100% -> 110%)
+    assert from_rows(state.apply_delta(rows, delta)) == [[0.8, 0.5], [0.85, 0.6], [1.0, 1.1], [1.1, 0.05]]
     field, to_rows, from_rows = plan_editing.curve_table("tiers")
     bands = [{"from": 0.0, "rate": 1.0}, {"from": 1.0, "rate": 1.4}]
     assert field == "bands" and from_rows(to_rows(bands)) == bands
