@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,6 +37,6 @@ def open_page(name: str, timeout: float = 60) -> AppTest:
 
 
 @pytest.fixture
-def at() -> Callable[[str], AppTest]:
-    """``at("cost_simulation")``: open a page with no exception (see :func:`open_page`)."""
-    return open_page
+def at(request: pytest.FixtureRequest) -> AppTest:
+    """The page named by the test module's ``PAGE``, opened fresh and run once with no exception."""
+    return open_page(request.module.PAGE, getattr(request.module, "TIMEOUT", 60))

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, page
+from tests.app.conftest import ROOT
 
 
 def _money(text: str) -> float:
@@ -16,12 +15,8 @@ def _figures(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-@pytest.fixture()
-def at() -> AppTest:
-    at = AppTest.from_file(page("cost_simulation"), default_timeout=120)
-    at.run()
-    assert not at.exception
-    return at
+PAGE = "cost_simulation"
+TIMEOUT = 120
 
 
 def test_opens_with_results(at):

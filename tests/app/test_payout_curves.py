@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import ROOT, page
+from tests.app.conftest import ROOT
 
-
-@pytest.fixture()
-def at() -> AppTest:
-    at = AppTest.from_file(page("payout_curves"), default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+PAGE = "payout_curves"
 
 
 def _figures(at: AppTest) -> dict[str, str]:

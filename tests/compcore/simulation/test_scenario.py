@@ -149,39 +149,35 @@ def test_each_invalid_scenario_names_the_field_and_the_problem(change, expected:
     assert expected in error_of(data)
 
 
-def test_contradicting_correlations_name_the_pair_to_change() -> None:
-    # a and b move together, b and c move together, yet a and c move opposite: impossible
+def _contradiction(rho_ab: float, rho_bc: float, rho_ac: float) -> PlanError:
+    """The error for three company metrics a, b, c (team_okr, company_arr, nps) with these correlations."""
     data = base()
     data["plan"]["metrics"].append({"id": "nps", "name": "NPS", "target": 40, "scope": "company"})
     data["assumptions"]["nps"] = {"dist": "normal", "mean": 40, "sd": 5}
     data["correlations"] = [
-        {"between": ["team_okr", "company_arr"], "rho": 0.9},
-        {"between": ["company_arr", "nps"], "rho": 0.9},
-        {"between": ["team_okr", "nps"], "rho": -0.9},
+        {"between": ["team_okr", "company_arr"], "rho": rho_ab},
+        {"between": ["company_arr", "nps"], "rho": rho_bc},
+        {"between": ["team_okr", "nps"], "rho": rho_ac},
     ]
     with pytest.raises(PlanError) as e:
         load_scenario(data)
-    paths = [p for p, _ in e.value.problems]
+    return e.value
+
+
+def test_contradicting_correlations_name_the_pair_to_change() -> None:
+    # a and b move together, b and c move together, yet a and c move opposite: impossible
+    err = _contradiction(0.9, 0.9, -0.9)
+    paths = [p for p, _ in err.problems]
     assert paths and all(p.startswith("correlations[") and p.endswith("].rho") for p in paths)
-    assert "not positive semi-definite" in str(e.value) and "towards 0" in str(e.value)
+    assert "not positive semi-definite" in str(err) and "towards 0" in str(err)
     # each pair contributes exactly as much to the contradiction (2 v_i v_j rho = -0.6 for all three), so no
     # single pair is to blame: every tied pair is named, in the order the user wrote them
     assert paths == ["correlations[0].rho", "correlations[1].rho", "correlations[2].rho"]
 
 
 def test_the_one_contradicting_correlation_is_named_first() -> None:
-    # a-b and b-c strongly together, a-c strongly opposite, plus a mild fourth metric: only a-c stands out
-    data = base()
-    data["plan"]["metrics"].append({"id": "nps", "name": "NPS", "target": 40, "scope": "company"})
-    data["assumptions"]["nps"] = {"dist": "normal", "mean": 40, "sd": 5}
-    data["correlations"] = [
-        {"between": ["team_okr", "company_arr"], "rho": 0.6},
-        {"between": ["company_arr", "nps"], "rho": 0.6},
-        {"between": ["team_okr", "nps"], "rho": -0.95},
-    ]
-    with pytest.raises(PlanError) as e:
-        load_scenario(data)
-    paths = [p for p, _ in e.value.problems]
+    # a-b and b-c together, a-c strongly opposite: a-c stands out
+    paths = [p for p, _ in _contradiction(0.6, 0.6, -0.95).problems]
     assert paths[0] == "correlations[2].rho"
 
 
