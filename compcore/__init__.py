@@ -26,6 +26,7 @@ from compcore.simulation.roster import roster_from_csv, roster_to_csv
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.sensitivity import sensitivity
 from compcore.simulation.simulate import SimulationResult, price, simulate
+from compcore.simulation.solve import Solution, solve
 
 __all__ = [
     "MetricDraws",
@@ -37,6 +38,7 @@ __all__ = [
     "ScenarioNotFoundError",
     "ScenarioStore",
     "SimulationResult",
+    "Solution",
     "StoreError",
     "actual_for",
     "attainment",
@@ -57,5 +59,6 @@ __all__ = [
     "safe_csv",
     "sensitivity",
     "simulate",
+    "solve",
     "worked_examples",
 ]
