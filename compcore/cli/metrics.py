@@ -1,9 +1,17 @@
-"""``python -m compcore metrics``: compute a CS metric from a folder of CSVs.
+"""``python -m compcore metrics``: compute a CS metric from a folder of CSVs or a team's own exports.
 
-Example::
+Examples::
 
     python -m compcore metrics --data sample_data/ --metric adoption_within --days 90 \\
         --by team --period quarter --min-seat-share 0.4
+    python -m compcore metrics --data export.xlsx --mapping mapping.json --metric adoption_within
+    python -m compcore metrics --data export.xlsx --mapping "Salesforce export" --metric grr
+    python -m compcore metrics --data export.xlsx --print-mapping > mapping.json
+
+``--data`` takes files (CSV, ``.xlsx``) or folders. A folder of the native CSVs
+(``clients.csv``...) is read as is; anything else is read through ``--mapping``
+(a JSON file, or the name of a mapping saved in the app's store), or without one
+through the best guess of the column mapping (``--print-mapping`` shows it).
 
 :func:`register` adds the subcommand to the main CLI's subparsers; :func:`run`
 prints a readable table (or ``--csv`` / ``--json``) and returns an exit code: 0 on
@@ -15,15 +23,21 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from compcore.data.fit import fit_assumption, target_from_history
+from compcore.data.mapped import guess_mapping, read_records, records_data
+from compcore.data.mapping import DataMapping, dump_mapping, load_mapping
 from compcore.data.metrics import METRICS, AdoptionRule, compute_metric
 from compcore.data.periods import BY, PERIODS
-from compcore.data.records import ACTIVITY_KINDS
+from compcore.data.records import ACTIVITY_KINDS, CSData
 from compcore.errors import PlanError
+from compcore.io.mapping_store import MappingStore
+from compcore.io.store import ScenarioStore
+from compcore.io.tables import RawTable, read_paths
 
 __all__ = ["register", "run"]
 
@@ -36,8 +50,14 @@ def register(subparsers: Any) -> None:
         "metrics", help="compute a CS metric (adoption, go-live, activities, GRR/NRR) from CSVs",
         description="Compute a CS metric per period and team/owner from a folder of CSVs "
                     "(clients.csv, usage_weekly.csv, activities.csv, people.csv).")
-    p.add_argument("--data", required=True, help="folder holding the CSV files")
-    p.add_argument("--metric", required=True, choices=list(METRICS))
+    p.add_argument("--data", required=True, nargs="+", metavar="PATH",
+                   help="folder of the native CSVs, or export files (CSV, .xlsx) or folders of them")
+    p.add_argument("--mapping", default=None, metavar="FILE.json|NAME",
+                   help="column mapping: a JSON file or the name of a mapping saved in the store "
+                        "(default: the best guess from the headers)")
+    p.add_argument("--print-mapping", action="store_true",
+                   help="print the column mapping used (JSON, editable) and exit")
+    p.add_argument("--metric", choices=list(METRICS), help="the metric (required unless --print-mapping)")
     p.add_argument("--period", default="quarter", choices=list(PERIODS))
     p.add_argument("--by", default=None, choices=list(BY),
                    help="breakdown (default: owner for activities, team otherwise)")
@@ -88,6 +108,33 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
     return opts
 
 
+def _native_folder(paths: list[str]) -> bool:
+    """One folder holding ``clients.csv``: the native layout, read without a mapping."""
+    return len(paths) == 1 and (Path(paths[0]) / "clients.csv").is_file()
+
+
+def _mapping(arg: str | None, tables: list[RawTable]) -> DataMapping:
+    if arg is None:
+        return guess_mapping(tables)
+    if arg.lower().endswith(".json") or Path(arg).is_file():
+        return load_mapping(Path(arg))
+    return MappingStore(ScenarioStore()).get(arg)
+
+
+def load_data(args: argparse.Namespace) -> tuple[str | CSData, DataMapping | None]:
+    """The records ``--data`` and ``--mapping`` name: a native folder as is, anything else through a mapping."""
+    if args.mapping is None and not args.print_mapping and _native_folder(args.data):
+        return args.data[0], None
+    tables = read_paths(args.data)
+    mapping = _mapping(args.mapping, tables)
+    if args.print_mapping:
+        return "", mapping
+    if args.mapping is None:
+        print("note: no --mapping given; using the best guess from the headers (see it with --print-mapping)",
+              file=sys.stderr)
+    return records_data(read_records(tables, mapping)), mapping
+
+
 def _table(df: pd.DataFrame) -> str:
     show = df.drop(columns=["period_start", "period_end"])
     if "value" in show.columns and "count" not in show.columns:
@@ -108,14 +155,24 @@ def _table(df: pd.DataFrame) -> str:
 def run(args: argparse.Namespace) -> int:
     """Compute and print the metric; 0 on success, 2 on bad input or data."""
     try:
+        data, mapping = load_data(args)
+        if args.print_mapping and mapping is not None:
+            print(json.dumps(dump_mapping(mapping), indent=2))
+            return 0
+        if args.metric is None:
+            raise PlanError("--metric: required; one of " + ", ".join(METRICS))
         opts = _options(args)
-        df = compute_metric(args.data, args.metric, **opts)
+        df = compute_metric(data, args.metric, **opts)
         extra: dict[str, Any] = {}
         if args.percentile is not None:
             extra["target"] = target_from_history(df, args.percentile)
         if args.fit is not None:
             extra["assumption"] = fit_assumption(df, args.fit)
-    except (PlanError, ValueError, TypeError) as exc:
+    except PlanError as exc:
+        lines = [m for _p, m in exc.problems] if len(exc.problems) > 1 else [str(exc)]
+        print("error: " + "\n  ".join(lines), file=sys.stderr)
+        return 2
+    except (ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     excluded = df.attrs.get("excluded", {})

@@ -27,7 +27,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,8 @@ __all__ = [
     "column_letter",
     "file_bytes",
     "is_excel",
+    "read_files",
+    "read_paths",
     "read_table",
     "sheet_names",
 ]
@@ -357,3 +359,37 @@ def read_table(name: str, content: bytes, sheet: str | None = None) -> RawTable:
         raise PlanError(f"{label}: merged cells {', '.join(bad[:5])}{more}; unmerge them so that every row has "
                         "its own values (Excel: Home > Merge & Center)")
     return RawTable(name, sheet_name, header_row, headers, frame)
+
+
+def read_files(files: Mapping[str, bytes]) -> list[RawTable]:
+    """Every CSV file and every worksheet of every workbook of ``{file name: bytes}``, in order.
+
+    Empty sheets (a workbook's "Read me" or chart sheet with no table) are skipped;
+    any other problem raises PlanError naming the file and sheet.
+    """
+    out: list[RawTable] = []
+    for name, content in files.items():
+        sheets = sheet_names(name, content) if is_excel(name, content) else [None]
+        for sheet in sheets:
+            try:
+                out.append(read_table(name, content, sheet))
+            except PlanError as e:
+                if sheet is not None and len(sheets) > 1 and "the sheet is empty" in str(e):
+                    continue
+                raise
+    return out
+
+
+def read_paths(paths: Iterable[str | Path]) -> list[RawTable]:
+    """:func:`read_files` of files on disk; a folder stands for its ``.csv`` and ``.xlsx`` files."""
+    files: dict[str, bytes] = {}
+    for p in map(Path, paths):
+        if not p.exists():
+            raise PlanError(f"{p}: not a folder or a file that exists")
+        found = sorted(q for q in p.iterdir() if q.suffix.lower() in (".csv", *EXCEL_SUFFIXES)) \
+            if p.is_dir() else [p]
+        for q in found:
+            files[q.name] = file_bytes(q)
+    if not files:
+        raise PlanError("no CSV or .xlsx file found in " + ", ".join(str(p) for p in paths))
+    return read_files(files)
