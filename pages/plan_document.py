@@ -8,12 +8,13 @@ document and its downloads.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
 from ui import charts, page, saved, simulation_state, state
-from ui.core import describe, document, explore, export_csv, files, plan_document_html
+from ui.core import describe, document, excel, explore, export_csv, files, plan_document_html
 
 hr = saved.is_hr_view()
 if hr:
@@ -97,17 +98,23 @@ st.subheader("Download")
 slug = "".join(ch if ch.isalnum() else "_" for ch in scn.name).strip("_").lower() or "scenario"
 html = plan_document_html(scn, summary=summary, teams=teams, examples=examples, stamp=stamp,
                                  currency=charts.CURRENCY)
-d = st.columns(5 if not hr else 3)
+d = st.columns(6 if not hr else 4)
 d[0].download_button("Printable document (HTML)", html, f"{slug}_plan.html", "text/html", key="dl_html",
                      help="Open it and print (or save as PDF) from the browser.")
 d[1].download_button("Worked examples (CSV)", export_csv.safe_csv(examples), f"{slug}_examples.csv", "text/csv",
                      key="dl_examples")
 d[2].download_button("Cost summary (CSV)", export_csv.safe_csv(document.cost_table(summary, teams)),
                      f"{slug}_cost.csv", "text/csv", key="dl_summary")
+# built only when clicked: writing the workbook is too slow for every rerun
+d[3].download_button("All tables (Excel)", partial(excel.plan_document_workbook, examples, summary, teams, sim,
+                                                   charts.CURRENCY), f"{slug}_tables.xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx",
+                     help="Worked examples, cost summary, cost by plan and team, fairness: a sheet each, "
+                          "numbers as numbers.")
 if not hr:
-    d[3].download_button("Plan (JSON)", files.plan_json(plan), f"{slug}_plan.json", "application/json",
+    d[4].download_button("Plan (JSON)", files.plan_json(plan), f"{slug}_plan.json", "application/json",
                          key="dl_plan", help="Re-import it on the Plan designer page.")
-    d[4].download_button("Scenario (JSON)", files.scenario_json(scn), f"{slug}_scenario.json",
+    d[5].download_button("Scenario (JSON)", files.scenario_json(scn), f"{slug}_scenario.json",
                          "application/json", key="dl_scenario", help="Plan, roster, assumptions and budget.")
     st.subheader("Share with HR")
     links = saved.hr_links(scn)

@@ -11,7 +11,7 @@ from compcore.data.fit import FIT_KINDS
 from compcore.data.metrics import ACTIVITY_KINDS, fit_assumption, target_from_history
 from compcore.data.targets import LABELS, describe_spec, scope_by
 from compcore.errors import PlanError
-from compcore.io import files
+from compcore.io import excel, files
 from compcore.io import spreadsheet as export_csv
 from compcore.plan import editing as curve_edit
 from compcore.plan import explore, units
@@ -26,7 +26,7 @@ from compcore.simulation.scenario import Scenario, load_scenario
 
 __all__ = [
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",
-    "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "explore", "export_csv",
-    "files", "fit_assumption", "guardrails", "load_scenario", "plan_document_html", "scope_by",
+    "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "excel", "explore",
+    "export_csv", "files", "fit_assumption", "guardrails", "load_scenario", "plan_document_html", "scope_by",
     "target_from_history", "units",
 ]

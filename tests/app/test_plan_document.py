@@ -65,7 +65,7 @@ def test_hr_view_of_a_share_link_has_no_input_widgets_and_engine_numbers(db):
     assert shown["Payout (% of target)"].tolist() == [charts.pct(x, 1) for x in ex["payout"]]
     assert shown.iloc[:, 2].tolist() == [charts.money(x) for x in ex["pay"]]
     keys = {b.key for b in at.get("download_button")}
-    assert keys == {"dl_html", "dl_examples", "dl_summary"}
+    assert keys == {"dl_html", "dl_examples", "dl_summary", "dl_xlsx"}
 
 
 def test_hr_view_of_a_saved_scenario_link(db):
@@ -94,7 +94,7 @@ def test_tampered_share_link_gives_a_clear_message(db):
 def test_normal_mode_offers_json_downloads_and_hr_links(db):
     at = _run()
     keys = {b.key for b in at.get("download_button")}
-    assert {"dl_plan", "dl_scenario", "dl_html", "dl_examples", "dl_summary"} <= keys
+    assert {"dl_plan", "dl_scenario", "dl_html", "dl_examples", "dl_summary", "dl_xlsx"} <= keys
     codes = [c.value for c in at.code]
     assert any("view=hr" in c and "s=v1." in c for c in codes)
     assert len(at.sidebar) > 0  # the normal page has the share block
