@@ -25,7 +25,7 @@ from compcore.simulation.draws import MetricDraws, draw_metrics
 from compcore.simulation.roster import roster_from_csv, roster_to_csv
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.sensitivity import sensitivity
-from compcore.simulation.simulate import SimulationResult, price, simulate
+from compcore.simulation.simulate import SimulationResult, price, price_scenario, simulate
 from compcore.simulation.solve import Solution, solve
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "payout",
     "plan_document_html",
     "price",
+    "price_scenario",
     "roster_from_csv",
     "roster_to_csv",
     "safe_csv",

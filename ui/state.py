@@ -226,7 +226,7 @@ def revalidate() -> None:
         return
     old = ss[K_VALID]
     if [m.id for m in plan.metrics] == [m.id for m in old.plan.metrics]:
-        ss[K_VALID] = old.model_copy(update={"plan": plan})
+        ss[K_VALID] = old.model_copy(update={"single_plan": plan})
 
 
 def value_at(path: tuple[Hashable, ...], default: Any = None) -> Any:

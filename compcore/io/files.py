@@ -28,7 +28,7 @@ MAX_IMPORT_BYTES = 1_000_000
 
 @dataclass(frozen=True)
 class Imported:
-    """A plan or scenario read back from a downloaded JSON file."""
+    """A plan or scenario read back from a downloaded JSON file (``plan``: an org scenario's first plan)."""
 
     kind: Literal["plan", "scenario"]
     plan: Plan
@@ -65,7 +65,7 @@ def import_json(content: bytes | str, filename: str = "upload") -> Imported:
             if "plan_file" in data:
                 raise PlanError("plan_file: an imported scenario must carry its plan inline")
             scn = load_scenario(data)
-            return Imported("scenario", scn.plan, scn)
+            return Imported("scenario", next(iter(scn.plans.values())), scn)  # an org: its first plan
         return Imported("plan", load_plan(data))
     except PlanError as e:
         raise PlanError(f"{filename}: {e}", problems=e.problems) from None

@@ -127,8 +127,11 @@ def key_figures(scenarios: Mapping[str, Scenario], sims: Mapping[str, Any] | Non
         sim = sims.get(label)
         on_target = scn.per_period_target
         col: dict[str, Any] = {
-            "Paid per": scn.plan.period, "Metrics": len(scn.plan.metrics), "Components": len(scn.plan.components),
-            "Gates": len(scn.plan.gates), "Headcount": scn.headcount, "Cost at 100% payout": on_target,
+            # an org counts every plan's components and gates; a metric shared by plans counts once
+            "Paid per": scn.period, "Metrics": len(scn.metrics),
+            "Components": sum(len(p.components) for p in scn.plans.values()),
+            "Gates": sum(len(p.gates) for p in scn.plans.values()), "Headcount": scn.headcount,
+            "Cost at 100% payout": on_target,
             "Budget": scn.budget,
         }
         if sim is not None:

@@ -45,6 +45,14 @@ Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 class _Dist(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    #: team name -> the distribution of that team's draws (team scope) or people (individual scope);
+    #: the copula still applies: a team's value is its own marginal of the same correlated normal
+    by_team: dict[str, Distribution] | None = Field(None, repr=False)
+
+    def for_team(self, team: str) -> _Dist:
+        """The distribution used for ``team`` (its ``by_team`` entry, else this one)."""
+        return (self.by_team or {}).get(team, self)
+
     def sample(self, rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
         """Independent draws of the metric value, an array of ``shape``."""
         return self.from_uniform(rng.random(shape))
@@ -206,6 +214,8 @@ Distribution = Annotated[
     Fixed | Normal | Lognormal | Triangular | Beta | Binomial | Poisson | Empirical,
     Field(discriminator="dist"),
 ]
+for _kind in (Fixed, Normal, Lognormal, Triangular, Beta, Binomial, Poisson, Empirical):
+    _kind.model_rebuild()  # resolve the forward reference of by_team
 #: the ``"dist"`` tags a scenario may use
 DIST_KINDS = ("fixed", "normal", "lognormal", "triangular", "beta", "binomial", "poisson", "empirical")
 

@@ -91,6 +91,9 @@ class DrawSpec:
     order: tuple[str, ...]            # metric ids, coarse scope first (company, team, individual)
     scopes: tuple[str, ...]
     dists: tuple[object, ...]
+    #: per metric: None, or ((columns, distribution), ...) of the teams with their own ``by_team`` marginal;
+    #: columns index the team axis (team scope) or the employee axis (individual scope)
+    team_dists: tuple[tuple[tuple[np.ndarray, object], ...] | None, ...]
     chol: np.ndarray                  # lower-triangular factor of the correlation matrix in `order`
     correlated: tuple[bool, ...]
     n_teams: int
@@ -112,20 +115,36 @@ def _cholesky_psd(c: np.ndarray) -> np.ndarray:
     return lower / norms[:, None]  # rows of unit length: each metric's normal stays standard
 
 
+def _team_columns(dist: object, scope: str, teams: tuple[str, ...],
+                  team_index: np.ndarray) -> tuple[tuple[np.ndarray, object], ...] | None:
+    """The columns drawn from each team's own marginal (``by_team``), or None when every team uses the default."""
+    by_team = getattr(dist, "by_team", None)
+    if not by_team:
+        return None
+    out = []
+    for t, team in enumerate(teams):
+        if team in by_team:
+            cols = np.array([t]) if scope == "team" else np.flatnonzero(team_index == t)
+            out.append((cols, by_team[team]))
+    return tuple(out)
+
+
 def draw_spec(scn: Scenario) -> DrawSpec:
     ids, c = correlation_matrix(scn)
-    scope_of = {m.id: m.scope for m in scn.plan.metrics}
+    scope_of = {mid: m.scope for mid, m in scn.metrics.items()}
     perm = sorted(range(len(ids)), key=lambda i: (_SCOPE_ORDER[scope_of[ids[i]]], i))
     order = tuple(ids[i] for i in perm)
     c = c[np.ix_(perm, perm)]
     dists = tuple(scn.assumptions[m] for m in order)
+    teams, team_index, _ = roster_arrays(scn.roster)
+    team_dists = tuple(_team_columns(d, scope_of[m], teams, team_index) for m, d in zip(order, dists, strict=True))
     # a fixed metric has no randomness to correlate; the others keep their pairwise rho
-    live = np.array([not isinstance(d, Fixed) for d in dists])
+    live = np.array([not isinstance(d, Fixed) or any(not isinstance(o, Fixed) for _, o in td or ())
+                     for d, td in zip(dists, team_dists, strict=True)])
     c = np.where(np.outer(live, live) | np.eye(len(order), dtype=bool), c, 0.0)
     correlated = tuple(bool(np.any(c[i, np.arange(len(order)) != i] != 0)) for i in range(len(order)))
-    teams, team_index, _ = roster_arrays(scn.roster)
-    return DrawSpec(order, tuple(scope_of[m] for m in order), dists, _cholesky_psd(c), correlated,
-                     len(teams), team_index)
+    return DrawSpec(order, tuple(scope_of[m] for m in order), dists, team_dists, _cholesky_psd(c), correlated,
+                    len(teams), team_index)
 
 
 def _shape(scope: str, n: int, spec: DrawSpec) -> tuple[int, ...]:
@@ -152,7 +171,8 @@ def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence) -> dict[str
     out: dict[str, np.ndarray] = {}
     for m, (mid, scope, dist) in enumerate(zip(spec.order, spec.scopes, spec.dists, strict=True)):
         shape = _shape(scope, n, spec)
-        if not spec.correlated[m]:
+        own = spec.team_dists[m]
+        if not spec.correlated[m] and own is None:
             out[mid] = dist.sample(rng, shape)  # type: ignore[attr-defined]
             continue
         normals[m] = rng.standard_normal(shape)
@@ -160,7 +180,15 @@ def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence) -> dict[str
         for j in range(m):
             if j in normals and spec.chol[m, j] != 0:
                 z = z + spec.chol[m, j] * _widen(normals[j], spec.scopes[j], scope, spec)
-        out[mid] = dist.from_normal(z)  # type: ignore[attr-defined]
+        out[mid] = dist.from_normal(z) if own is None else _by_team(dist, own, z)  # type: ignore[attr-defined]
+    return out
+
+
+def _by_team(dist: object, own: tuple[tuple[np.ndarray, object], ...], z: np.ndarray) -> np.ndarray:
+    """Values of the same normals ``z`` through each team's own marginal (the default for the other columns)."""
+    out = np.array(dist.from_normal(z), dtype=float)  # type: ignore[attr-defined]
+    for cols, d in own:
+        out[:, cols] = d.from_normal(z[:, cols])  # type: ignore[attr-defined]
     return out
 
 

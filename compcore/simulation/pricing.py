@@ -2,10 +2,15 @@
 
 Shared by :mod:`compcore.simulation.simulate` (the cost distribution) and
 :mod:`compcore.simulation.sensitivity` (re-pricing with one metric frozen).
+
+An org prices each plan only over the people on it: :func:`plan_contexts` gives one
+:class:`PriceContext` per plan (None for a plan nobody is on), and the cost of a trial is
+the sum over plans (:func:`org_cost_chunk`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,9 +18,11 @@ import numpy as np
 from compcore.plan.payout import payout_total
 from compcore.plan.schema import TOLERANCE, Plan
 from compcore.simulation.draws import roster_arrays
+from compcore.simulation.org import plan_rows
 from compcore.simulation.roster import RosterRow, row_period_targets
 
-__all__ = ["ChunkStats", "PriceContext", "cost_chunk", "price_chunk", "price_context"]
+__all__ = ["ChunkStats", "PlanContexts", "PriceContext", "cost_chunk", "org_cost_chunk", "plan_contexts",
+           "price_chunk", "price_context"]
 
 #: pricing works on row slices of this many trials (cache-sized arrays)
 SUB_TRIALS = 2048
@@ -44,6 +51,15 @@ class PriceContext:
     emp_unit: np.ndarray        # (E,) unit of each employee
     emp_target: np.ndarray      # (E,) per-period target incentive of each employee
     team_index: np.ndarray      # (E,) team of each employee
+    emp_row: np.ndarray         # (E,) roster row of each employee
+    emp_cols: np.ndarray | None = None  # (E,) columns of these employees in the draws; None: every employee
+    n_teams: int = 0            # teams of the whole roster (columns of a team metric's draws)
+
+    def unit_team_heads(self) -> np.ndarray:
+        """``(U, n_teams)`` people of each team in each unit (a company-level unit holds every team)."""
+        out = np.zeros((len(self.unit_target), self.n_teams))
+        np.add.at(out, (self.emp_unit, self.team_index), 1.0)
+        return out
 
 
 @dataclass(frozen=True)
@@ -53,13 +69,46 @@ class ChunkStats:
     n_above: float              # employee-periods paid above 100%
     n_zero: float               # employee-periods paid nothing
     sample: np.ndarray          # individual payout fractions of the chunk's first rows
+    at_target: np.ndarray | None = None  # (U,) trials paid at or above 100% of target (1e-9 tolerance)
+    zero: np.ndarray | None = None       # (U,) trials paid nothing
+    kept: np.ndarray | None = None       # (rows, U) unit payout fractions of the chunk's first rows (fairness p10/p90)
 
 
-def price_context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray) -> PriceContext:
+#: {plan id: its pricing context, or None for a plan nobody is on}
+PlanContexts = dict[str, "PriceContext | None"]
+
+
+def plan_contexts(plans: Mapping[str, Plan], roster: list[RosterRow], team_index: np.ndarray,
+                  n_teams: int) -> PlanContexts:
+    """One :class:`PriceContext` per plan over the people on it (None for a draft plan nobody is on).
+
+    ``plans`` is ``{"plan": plan}`` for a single plan (everyone on it, exactly as before org plans)
+    or an org's plans, each roster row naming one (:func:`compcore.simulation.org.plan_rows`).
+    """
+    rows = plan_rows(plans, roster)
+    if len(plans) == 1 and len(next(iter(rows.values()))) == len(roster):
+        pid = next(iter(plans))
+        return {pid: price_context(plans[pid], roster, team_index, n_teams=n_teams)}
+    return {pid: price_context(plan, roster, team_index, rows=rows[pid], n_teams=n_teams)
+            if sum(roster[i].headcount for i in rows[pid]) > 0 else None
+            for pid, plan in plans.items()}
+
+
+def price_context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray, *,
+                  rows: list[int] | None = None, n_teams: int | None = None) -> PriceContext:
+    """How to price ``plan`` over the people of ``rows`` (roster row indices; None: everyone).
+
+    ``team_index`` is every employee's team (:func:`~compcore.simulation.draws.roster_arrays`);
+    ``n_teams`` the number of teams of the draws (default: the highest team index + 1).
+    """
     _, _, row_index = roster_arrays(roster)
+    emp_cols = None if rows is None else np.flatnonzero(np.isin(row_index, rows))
+    emp_row = row_index if emp_cols is None else row_index[emp_cols]
+    team_index = team_index if emp_cols is None else team_index[emp_cols]
     row_target = np.array(row_period_targets(plan, roster), dtype=float)
-    emp_target = row_target[row_index]
-    n_emp, n_teams = len(emp_target), int(team_index.max()) + 1
+    emp_target = row_target[emp_row]
+    n_emp = len(emp_target)
+    n_teams = int(team_index.max()) + 1 if n_teams is None else n_teams
     scopes = [m.scope for m in plan.metrics]
     level = "individual" if "individual" in scopes else "team" if "team" in scopes else "company"
     slots, block_team = 1, np.zeros(0, dtype=np.intp)
@@ -72,7 +121,8 @@ def price_context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray) -
         n_units = len(block_team) * slots
     unit_target = np.bincount(emp_unit, weights=emp_target, minlength=n_units)
     unit_heads = np.bincount(emp_unit, minlength=n_units).astype(float)
-    return PriceContext(plan, level, slots, block_team, unit_target, unit_heads, emp_unit, emp_target, team_index)
+    return PriceContext(plan, level, slots, block_team, unit_target, unit_heads, emp_unit, emp_target, team_index,
+                        emp_row, emp_cols, n_teams)
 
 
 def _blocks(team_index: np.ndarray, n_teams: int, n_team: int, n_ind: int) -> tuple[int, np.ndarray, np.ndarray]:
@@ -111,7 +161,8 @@ def _actuals(ctx: PriceContext, values: dict[str, np.ndarray]) -> dict[str, np.n
             out[m.id] = v[:, ctx.block_team, None]
         elif m.scope == "individual":
             full = np.zeros((len(v), len(ctx.unit_target)))
-            full[:, ctx.emp_unit] = v  # empty slots stay 0: priced, but their target is 0
+            # empty slots stay 0: priced, but their target is 0
+            full[:, ctx.emp_unit] = v if ctx.emp_cols is None else v[:, ctx.emp_cols]
             out[m.id] = full.reshape(len(v), -1, ctx.slots)
         else:
             out[m.id] = v
@@ -133,21 +184,40 @@ def _blocks_of(values: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
     return [{k: v[s:s + SUB_TRIALS] for k, v in values.items()} for s in range(0, n, SUB_TRIALS)]
 
 
-def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: int) -> ChunkStats:
-    costs, samples = [], []
-    frac_sum = np.zeros(len(ctx.unit_target))
+def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: int, keep_rows: int = 0) -> ChunkStats:
+    """Cost and payout statistics of one chunk of trials; ``keep_rows`` unit payouts are kept for fairness."""
+    costs, samples, kept = [], [], []
+    n_units = len(ctx.unit_target)
+    frac_sum, at_target, zero = np.zeros(n_units), np.zeros(n_units), np.zeros(n_units)
     n_above = n_zero = 0.0
     for block in _blocks_of(values):
         total = _totals(ctx, block)
         costs.append(total @ ctx.unit_target)
         frac_sum += total.sum(axis=0)
         n_above += float(np.count_nonzero(total > 1.0 + TOLERANCE, axis=0) @ ctx.unit_heads)
-        n_zero += float(np.count_nonzero(total <= TOLERANCE, axis=0) @ ctx.unit_heads)
+        zeros = np.count_nonzero(total <= TOLERANCE, axis=0)
+        n_zero += float(zeros @ ctx.unit_heads)
+        zero += zeros
+        at_target += np.count_nonzero(total >= 1.0 - TOLERANCE, axis=0)
         if sample_rows > 0:
             samples.append(total[:sample_rows][:, ctx.emp_unit].ravel())
             sample_rows -= len(total)
-    return ChunkStats(np.concatenate(costs), frac_sum, n_above, n_zero, np.concatenate(samples))
+        if keep_rows > 0:
+            kept.append(np.array(total[:keep_rows]))
+            keep_rows -= len(total)
+    return ChunkStats(np.concatenate(costs), frac_sum, n_above, n_zero, np.concatenate(samples), at_target, zero,
+                      np.concatenate(kept) if kept else np.zeros((0, n_units)))
 
 
 def cost_chunk(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
     return np.concatenate([_totals(ctx, block) @ ctx.unit_target for block in _blocks_of(values)])
+
+
+def org_cost_chunk(ctxs: PlanContexts, values: dict[str, np.ndarray]) -> np.ndarray:
+    """Cost of one chunk of trials summed over every plan with people (plan order)."""
+    n = len(next(iter(values.values())))
+    out = np.zeros(n)
+    for ctx in ctxs.values():
+        if ctx is not None:
+            out = out + cost_chunk(ctx, values)
+    return out

@@ -20,10 +20,13 @@ from compcore.errors import PlanError, validation_error
 from compcore.io.spreadsheet import safe_cell
 from compcore.plan.schema import Plan, TargetIncentive
 
-__all__ = ["ROSTER_COLUMNS", "RosterRow", "roster_from_csv", "roster_rows", "roster_to_csv", "row_period_targets"]
+__all__ = ["PLAN_COLUMN", "ROSTER_COLUMNS", "RosterRow", "roster_from_csv", "roster_rows", "roster_to_csv",
+           "row_period_targets"]
 
 #: columns of a roster CSV; ``target_incentive_amount`` / ``target_incentive_percent`` are optional overrides
 ROSTER_COLUMNS = ("team", "role", "headcount", "base_salary", "target_incentive_amount", "target_incentive_percent")
+#: the optional column of an org roster: the plan id each row is paid by
+PLAN_COLUMN = "plan"
 
 
 class _Model(BaseModel):
@@ -31,13 +34,17 @@ class _Model(BaseModel):
 
 
 class RosterRow(_Model):
-    """``headcount`` people of one team and role on one base salary."""
+    """``headcount`` people of one team and role on one base salary, paid by ``plan`` in an org scenario.
+
+    ``plan`` is the id of one of the scenario's ``plans``; a single-plan scenario's rows leave it out.
+    """
 
     team: Annotated[str, Field(min_length=1)]
     role: Annotated[str, Field(min_length=1)]
     headcount: Annotated[int, Field(ge=0)]
     base_salary: Annotated[float, Field(ge=0, allow_inf_nan=False)]
     target_incentive: TargetIncentive | None = None
+    plan: Annotated[str, Field(min_length=1)] | None = None
 
 
 def row_period_targets(plan: Plan, roster: list[RosterRow]) -> list[float]:
@@ -54,8 +61,8 @@ def roster_from_csv(source: str | Path) -> list[RosterRow]:
 
     Columns: ``team, role, headcount, base_salary`` and optionally
     ``target_incentive_amount`` or ``target_incentive_percent`` (a fraction,
-    0.08 = 8%). ``headcount`` may be left out (1 per row), so a list of people
-    with their salaries works too.
+    0.08 = 8%), and ``plan`` (the plan id of an org scenario). ``headcount`` may
+    be left out (1 per row), so a list of people with their salaries works too.
 
     Raises
     ------
@@ -84,6 +91,8 @@ def roster_from_csv(source: str | Path) -> list[RosterRow]:
             row["target_incentive"] = {"amount": rec["target_incentive_amount"]}
         elif rec.get("target_incentive_percent"):
             row["target_incentive"] = {"percent_of_base": rec["target_incentive_percent"]}
+        if rec.get(PLAN_COLUMN):
+            row["plan"] = rec[PLAN_COLUMN]
         rows.append(row)
     if not rows:
         raise PlanError("roster CSV has no rows", problems=[("roster", "has no rows")])
@@ -118,16 +127,19 @@ def roster_to_csv(roster: list[RosterRow]) -> str:
     """CSV text of roster rows (read back by :func:`roster_from_csv`).
 
     Team and role names go through the one formula-injection neutraliser
-    (:func:`compcore.io.spreadsheet.safe_cell`).
+    (:func:`compcore.io.spreadsheet.safe_cell`). A ``plan`` column is added when
+    any row names a plan (an org roster).
     """
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(ROSTER_COLUMNS)
+    org = any(r.plan is not None for r in roster)
+    w.writerow((*ROSTER_COLUMNS, PLAN_COLUMN) if org else ROSTER_COLUMNS)
     for r in roster:
         ti = r.target_incentive
         amount = "" if ti is None or ti.amount is None else _num(ti.amount)
         percent = "" if ti is None or ti.percent_of_base is None else _num(ti.percent_of_base)
-        w.writerow([safe_cell(r.team), safe_cell(r.role), r.headcount, _num(r.base_salary), amount, percent])
+        cells = [safe_cell(r.team), safe_cell(r.role), r.headcount, _num(r.base_salary), amount, percent]
+        w.writerow([*cells, safe_cell(r.plan or "")] if org else cells)
     return buf.getvalue()
 
 

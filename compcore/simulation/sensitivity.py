@@ -10,40 +10,46 @@ Re-prices cached draws (no new randomness), one metric at a time:
 - ``cost_at_p10`` / ``cost_at_p90``: expected cost per period when the metric
   sits at its own P10 / P90 for everyone, the others still random: the two
   ends of a tornado bar.
+
+In an org the cost is every plan's together, and a metric shared by several plans is frozen
+in all of them at once (it is one measured quantity).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from compcore.plan.schema import Plan, load_plan
+from compcore.errors import PlanError
+from compcore.plan.schema import Metric, Plan, load_plan
 from compcore.simulation.draws import MetricDraws
-from compcore.simulation.pricing import cost_chunk, price_context
+from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, shared_metrics
+from compcore.simulation.pricing import PlanContexts, org_cost_chunk, plan_contexts
 from compcore.simulation.roster import RosterRow, roster_rows
 
-__all__ = ["sensitivity"]
+__all__ = ["rank_metrics", "sensitivity"]
 
 
-def _cost(ctx: Any, draws: MetricDraws, override: dict[str, np.ndarray]) -> np.ndarray:
+def _cost(ctxs: PlanContexts, draws: MetricDraws, override: dict[str, np.ndarray]) -> np.ndarray:
     parts = []
     for start, vals in draws.chunks():
         for mid, full in override.items():
             vals[mid] = full[start:start + draws.chunk_trials]
-        parts.append(cost_chunk(ctx, vals))
+        parts.append(org_cost_chunk(ctxs, vals))
     return np.concatenate(parts)
 
 
-def sensitivity(plan: Plan | dict[str, Any] | str, draws: MetricDraws,
+def sensitivity(plan: Plan | dict[str, Any] | str | Mapping[str, Any], draws: MetricDraws,
                 roster: Sequence[RosterRow | dict[str, Any]], max_trials: int = 20_000) -> pd.DataFrame:
-    """Rank the plan's metrics by the share of cost variance their uncertainty explains.
+    """Rank the plans' metrics by the share of cost variance their uncertainty explains.
 
     Parameters
     ----------
-    plan, draws, roster : as for :func:`compcore.simulation.simulate.price`
+    plan, draws, roster : as for :func:`compcore.simulation.simulate.price` (one plan, or an
+        org's ``{plan id: plan}`` with every roster row naming its plan)
     max_trials : re-price at most the first this many trials (3 re-pricings per metric)
 
     Returns
@@ -57,19 +63,30 @@ def sensitivity(plan: Plan | dict[str, Any] | str, draws: MetricDraws,
     ``variance_share_m = max(0, 1 - Var(cost | m = median_m) / Var(cost))``;
     0 for every metric when the cost does not vary.
     """
-    plan = load_plan(plan)
     rows = roster_rows(roster)
+    if isinstance(plan, Mapping) and plan and not {"metrics", "components"} & set(plan):
+        plans, single = {str(k): load_plan(v) for k, v in plan.items()}, False
+    else:
+        plans, single = {SINGLE_PLAN_ID: load_plan(plan)}, True  # type: ignore[arg-type]
+    problems = org_problems(plans, rows, single)
+    if problems:
+        raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+    ctxs = plan_contexts(plans, rows, draws.team_index, len(draws.teams))
+    return rank_metrics(ctxs, list(shared_metrics(plans).values()), draws, max_trials)
+
+
+def rank_metrics(ctxs: PlanContexts, metrics: Sequence[Metric], draws: MetricDraws, max_trials: int) -> pd.DataFrame:
+    """The sensitivity table of :func:`sensitivity` for priced contexts (one per plan)."""
     draws = draws.head(max_trials)
-    ctx = price_context(plan, rows, draws.team_index)
-    base = _cost(ctx, draws, {})
+    base = _cost(ctxs, draws, {})
     var = float(base.var())
     out = []
-    for m in plan.metrics:
+    for m in metrics:
         v = draws.values[m.id]
         p10, p50, p90 = (float(x) for x in np.quantile(v, [0.10, 0.50, 0.90]))
-        frozen_var = float(_cost(ctx, draws, {m.id: np.broadcast_to(p50, v.shape)}).var())
-        lo = float(_cost(ctx, draws, {m.id: np.broadcast_to(p10, v.shape)}).mean())
-        hi = float(_cost(ctx, draws, {m.id: np.broadcast_to(p90, v.shape)}).mean())
+        frozen_var = float(_cost(ctxs, draws, {m.id: np.broadcast_to(p50, v.shape)}).var())
+        lo = float(_cost(ctxs, draws, {m.id: np.broadcast_to(p10, v.shape)}).mean())
+        hi = float(_cost(ctxs, draws, {m.id: np.broadcast_to(p90, v.shape)}).mean())
         share = min(1.0, max(0.0, 1.0 - frozen_var / var)) if var > 0 else 0.0
         out.append({"metric": m.id, "name": m.name, "scope": m.scope, "variance_share": share,
                     "cost_at_p10": lo, "cost_at_p90": hi, "swing": abs(hi - lo),

@@ -1,27 +1,25 @@
-"""Monte Carlo cost of a plan: price metric draws, summarise the cost distribution.
+"""Monte Carlo cost of a scenario's plans: price metric draws, summarise the cost distribution.
 
-``simulate(scn) == price(scn.plan, draw_metrics(scn), scn.roster, scn.budget)``:
-the draws (:mod:`compcore.simulation.draws`) depend only on assumptions, correlations,
-roster, scopes, trials and seed; :func:`price` re-prices cached draws for an
-edited plan in milliseconds. :func:`simulate` streams chunk by chunk (draw,
-price, keep only the cost), so 1,000,000 trials run in bounded memory.
+``simulate(scn) == price_scenario(scn, draw_metrics(scn))``: the draws
+(:mod:`compcore.simulation.draws`) depend only on assumptions, correlations, roster, scopes,
+trials and seed; :func:`price_scenario` (or :func:`price` for one edited plan) re-prices cached
+draws in milliseconds. :func:`simulate` streams chunk by chunk (draw, price every plan, keep
+only the cost), so 1,000,000 trials run in bounded memory; both go through the same
+:func:`_price_chunks`.
 
-One trial is one plan period. ``cost[t] = sum_e target_e * payout_e[t]``, with
-``target_e`` the per-period target incentive (annual / periods per year; a
-roster override replaces the plan's) and ``payout_e[t]`` the total payout
-fraction of employee e in trial t.
+One trial is one plan period. ``cost[t] = sum_e target_e * payout_e[t]``, with ``target_e`` the
+per-period target incentive (annual / periods per year; a roster override replaces the plan's)
+and ``payout_e[t]`` the total payout fraction of employee e in trial t under the plan e is on.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from compcore.errors import PlanError
 from compcore.plan.schema import Plan, load_plan
@@ -36,126 +34,84 @@ from compcore.simulation.draws import (
     roster_arrays,
     run_chunks,
 )
-from compcore.simulation.pricing import ChunkStats, PriceContext, price_chunk, price_context
+from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, shared_metrics
+from compcore.simulation.pricing import ChunkStats, PlanContexts, plan_contexts, price_chunk
+from compcore.simulation.results import FAIRNESS_VALUES, PlanTally, SimulationResult
 from compcore.simulation.roster import RosterRow, roster_rows
 from compcore.simulation.scenario import Scenario, load_scenario
-from compcore.simulation.sensitivity import sensitivity
+from compcore.simulation.sensitivity import rank_metrics
 
-__all__ = ["PAYOUT_SAMPLE", "SENSITIVITY_TRIALS", "SimulationResult", "price", "simulate"]
+__all__ = ["PAYOUT_SAMPLE", "SENSITIVITY_TRIALS", "SimulationResult", "price", "price_scenario", "simulate"]
 
 #: at most this many individual payout fractions are kept for a histogram
 PAYOUT_SAMPLE = 200_000
 #: the sensitivity ranking re-prices at most this many trials (the first chunk)
 SENSITIVITY_TRIALS = CHUNK_TRIALS
 
-
-def _simulate_chunk(spec: DrawSpec, ctx: PriceContext, n: int, seed: np.random.SeedSequence,
-                    sample_rows: int) -> ChunkStats:
-    return price_chunk(ctx, draw_chunk(spec, n, seed), sample_rows)
+PlansLike = Plan | dict[str, Any] | str | Mapping[str, Plan | dict[str, Any]]
 
 
-@dataclass(frozen=True, eq=False)
-class SimulationResult:
-    """The cost distribution of a plan over simulated periods (money per plan period).
+def _price_chunks(ctxs: PlanContexts, values: dict[str, np.ndarray], sample_rows: int,
+                  keep_rows: int) -> dict[str, ChunkStats]:
+    """Every plan with people priced over one chunk of draws."""
+    return {pid: price_chunk(ctx, values, sample_rows, keep_rows) for pid, ctx in ctxs.items() if ctx is not None}
 
-    Attributes
-    ----------
-    cost : ``(trials,)`` cost of each simulated period
-    expected, std : mean and standard deviation of ``cost``
-    percentiles : ``{"P10", "P50", "P90", "P95"}`` of ``cost`` (``np.quantile``, linear)
-    budget : the scenario's budget per period, or None
-    p_over_budget : share of trials with ``cost > budget``; None when there is no budget
-    per_period_target : sum of everyone's per-period target incentive (cost at 100% payout)
-    periods_per_year : 12, 4, 2 or 1
-    annualised : ``expected * periods_per_year``
-    cost_by_team : DataFrame ``team, headcount, target, expected_cost, pct_of_target`` (per period)
-    cost_by_role : the same per ``team, role``
-    share_above_target : share of employee-periods paid above 100% of target
-    share_zero : share of employee-periods paid nothing
-    payout_pct : sample of individual payout fractions (at most PAYOUT_SAMPLE) for a histogram
-    trials, seed : what was simulated
-    """
 
-    cost: np.ndarray
-    expected: float
-    std: float
-    percentiles: dict[str, float]
-    budget: float | None
-    p_over_budget: float | None
-    per_period_target: float
-    periods_per_year: int
-    annualised: float
-    share_above_target: float
-    share_zero: float
-    payout_pct: np.ndarray
-    trials: int
-    seed: int | None
-    _rows: tuple[Any, ...] = field(default=(), repr=False)
-    _sens_input: tuple[Any, ...] = field(default=(), repr=False)
-    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+def _simulate_chunk(spec: DrawSpec, ctxs: PlanContexts, n: int, seed: np.random.SeedSequence,
+                    sample_rows: int, keep_rows: int) -> dict[str, ChunkStats]:
+    return _price_chunks(ctxs, draw_chunk(spec, n, seed), sample_rows, keep_rows)
 
-    @property
-    def cost_by_team(self) -> pd.DataFrame:
-        """Per team: ``team, headcount, target, expected_cost, pct_of_target`` (money per period)."""
-        return _group(*self._rows, ("team",))
 
-    @property
-    def cost_by_role(self) -> pd.DataFrame:
-        """Per team and role: ``team, role, headcount, target, expected_cost, pct_of_target``."""
-        return _group(*self._rows, ("team", "role"))
-
-    def quantile(self, q: float | Sequence[float]) -> Any:
-        """``np.quantile(cost, q)``: e.g. ``quantile(0.9)`` is the P90 cost per period."""
-        return np.quantile(self.cost, q)
-
-    def sensitivity(self) -> pd.DataFrame:
-        """Which metric's uncertainty drives the cost variance (:func:`compcore.simulation.sensitivity.sensitivity`)."""
-        if "sensitivity" not in self._memo:
-            plan, roster, draws = self._sens_input[:3]
-            if draws is None:  # from simulate(): redraw the first chunk (deterministic from its seed)
-                spec, n, seed, teams = self._sens_input[3:]
-                draws = MetricDraws(draw_chunk(spec, n, seed), dict(zip(spec.order, spec.scopes, strict=True)),
-                                    teams, spec.team_index, n, self.seed)
-            self._memo["sensitivity"] = sensitivity(plan, draws, roster, max_trials=SENSITIVITY_TRIALS)
-        return self._memo["sensitivity"].copy()
+def _rows_per_chunk(limit: int, width: int, trials: int) -> int:
+    """Rows of each chunk to keep so that ``width`` values per row over every chunk stay near ``limit``."""
+    n_chunks = math.ceil(trials / CHUNK_TRIALS)
+    return max(1, math.ceil(limit / (max(width, 1) * n_chunks)))
 
 
 def _sample_rows(trials: int, n_employees: int) -> int:
-    n_chunks = math.ceil(trials / CHUNK_TRIALS)
-    return max(1, math.ceil(PAYOUT_SAMPLE / (n_employees * n_chunks)))
+    return _rows_per_chunk(PAYOUT_SAMPLE, n_employees, trials)
 
 
-def _row_costs(roster: list[RosterRow], ctx: PriceContext, frac_mean: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _keep_rows(ctxs: PlanContexts, trials: int) -> int:
+    return _rows_per_chunk(FAIRNESS_VALUES, sum(len(c.unit_target) for c in ctxs.values() if c is not None), trials)
+
+
+def _row_costs(roster: list[RosterRow], tallies: dict[str, PlanTally | None],
+               trials: int) -> tuple[np.ndarray, np.ndarray]:
     """Expected cost and target per period of each roster row."""
-    _, _, row_index = roster_arrays(roster)
-    emp_cost = frac_mean[ctx.emp_unit] * ctx.emp_target
-    return (np.bincount(row_index, weights=emp_cost, minlength=len(roster)),
-            np.bincount(row_index, weights=ctx.emp_target, minlength=len(roster)))
+    cost, target = np.zeros(len(roster)), np.zeros(len(roster))
+    for t in tallies.values():
+        if t is None:
+            continue
+        ctx = t.ctx
+        emp_cost = (t.frac_sum / trials)[ctx.emp_unit] * ctx.emp_target
+        cost = cost + np.bincount(ctx.emp_row, weights=emp_cost, minlength=len(roster))
+        target = target + np.bincount(ctx.emp_row, weights=ctx.emp_target, minlength=len(roster))
+    return cost, target
 
 
-def _group(roster: list[RosterRow], row_cost: np.ndarray, row_target: np.ndarray,
-           keys: tuple[str, ...]) -> pd.DataFrame:
-    """Headcount, target and expected cost per period per group of roster rows (e.g. per team)."""
-    groups: dict[tuple[str, ...], list[float]] = {}
-    for r, cost, target in zip(roster, row_cost, row_target, strict=True):
-        g = groups.setdefault(tuple(getattr(r, k) for k in keys), [0, 0.0, 0.0])
-        g[0] += r.headcount
-        g[1] += target
-        g[2] += cost
-    out = pd.DataFrame([(*k, *v) for k, v in groups.items()],
-                       columns=[*keys, "headcount", "target", "expected_cost"])
-    out["pct_of_target"] = np.divide(out["expected_cost"], out["target"],
-                                     out=np.zeros(len(out)), where=out["target"].to_numpy() > 0)
-    return out
-
-
-def _result(ctx: PriceContext, roster: list[RosterRow], stats: list[ChunkStats], trials: int,
-            budget: float | None, seed: int | None, sens_input: tuple[Any, ...]) -> SimulationResult:
-    cost = np.concatenate([s.cost for s in stats]) if len(stats) > 1 else stats[0].cost
-    frac_mean = np.sum([s.frac_sum for s in stats], axis=0) / trials
-    employee_periods = trials * len(ctx.emp_target)
+def _result(ctxs: PlanContexts, plans: Mapping[str, Plan], roster: list[RosterRow],
+            stats: list[dict[str, ChunkStats]], trials: int, budget: float | None, seed: int | None,
+            teams: tuple[str, ...], sens: Any) -> SimulationResult:
+    plan_costs: dict[str, np.ndarray] = {}
+    tallies: dict[str, PlanTally | None] = {}
+    for pid, ctx in ctxs.items():
+        if ctx is None:
+            plan_costs[pid], tallies[pid] = np.zeros(trials), None
+            continue
+        mine = [s[pid] for s in stats]
+        plan_costs[pid] = np.concatenate([s.cost for s in mine]) if len(mine) > 1 else mine[0].cost
+        tallies[pid] = PlanTally(ctx, np.sum([s.frac_sum for s in mine], axis=0),
+                                 np.sum([s.at_target for s in mine], axis=0), np.sum([s.zero for s in mine], axis=0),
+                                 np.concatenate([s.kept for s in mine]))
+    costs = iter(plan_costs.values())
+    cost = next(costs)
+    for c in costs:
+        cost = cost + c
+    employee_periods = trials * sum(len(c.emp_target) for c in ctxs.values() if c is not None)
     expected = float(cost.mean())
     pcts = np.quantile(cost, [0.10, 0.50, 0.90, 0.95])
+    ppy = next(iter(plans.values())).periods_per_year
     return SimulationResult(
         cost=cost,
         expected=expected,
@@ -163,42 +119,42 @@ def _result(ctx: PriceContext, roster: list[RosterRow], stats: list[ChunkStats],
         percentiles=dict(zip(("P10", "P50", "P90", "P95"), map(float, pcts), strict=True)),
         budget=budget,
         p_over_budget=None if budget is None else float(np.mean(cost > budget)),
-        per_period_target=float(ctx.emp_target.sum()),
-        periods_per_year=ctx.plan.periods_per_year,
-        annualised=expected * ctx.plan.periods_per_year,
-        _rows=(roster, *_row_costs(roster, ctx, frac_mean)),
-        share_above_target=sum(s.n_above for s in stats) / employee_periods,
-        share_zero=sum(s.n_zero for s in stats) / employee_periods,
-        payout_pct=np.concatenate([s.sample for s in stats])[:PAYOUT_SAMPLE],
+        per_period_target=float(sum(c.emp_target.sum() for c in ctxs.values() if c is not None)),
+        periods_per_year=ppy,
+        annualised=expected * ppy,
+        share_above_target=sum(x.n_above for s in stats for x in s.values()) / employee_periods,
+        share_zero=sum(x.n_zero for s in stats for x in s.values()) / employee_periods,
+        payout_pct=np.concatenate([x.sample for s in stats for x in s.values()])[:PAYOUT_SAMPLE],
         trials=trials,
         seed=seed,
-        _sens_input=sens_input,
+        plan_costs=plan_costs,
+        plan_names={pid: p.name for pid, p in plans.items()},
+        _rows=(roster, *_row_costs(roster, tallies, trials)),
+        _tallies=tallies,
+        _teams=teams,
+        _sens=sens,
     )
 
 
-def price(plan: Plan | dict[str, Any] | str, draws: MetricDraws, roster: Sequence[RosterRow | dict[str, Any]],
-          budget: float | None = None) -> SimulationResult:
-    """Price cached metric draws for a plan: the cost distribution, no new randomness.
+def _as_plans(plan: PlansLike) -> tuple[dict[str, Plan], bool]:
+    """``({plan id: Plan}, single)`` from one plan or a mapping of plan id -> plan."""
+    if isinstance(plan, Mapping) and plan and all(isinstance(v, Plan | Mapping) for v in plan.values()) \
+            and not {"metrics", "components"} & set(plan):
+        plans: dict[str, Plan] = {}
+        problems: list[tuple[str, str]] = []
+        for pid, p in plan.items():
+            try:
+                plans[str(pid)] = load_plan(p)  # type: ignore[arg-type]
+            except PlanError as e:
+                problems.extend((f"plans.{pid}.{path}".rstrip("."), m) for path, m in e.problems)
+        if problems:
+            raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+        return plans, False
+    return {SINGLE_PLAN_ID: load_plan(plan)}, True  # type: ignore[arg-type]
 
-    Parameters
-    ----------
-    plan : the (possibly edited) plan; its metrics must be in ``draws`` with the same scopes
-    draws : from :func:`~compcore.simulation.draws.draw_metrics`
-    roster : the roster the draws were made for (``scenario.roster``)
-    budget : money per period, for ``p_over_budget``
 
-    Notes
-    -----
-    ``cost[t] = sum_e target_e * payout(plan, draws[t, e]).total``.
-
-    Examples
-    --------
-    >>> draws = draw_metrics(scn, trials=10_000, seed=0)  # doctest: +SKIP
-    >>> price(edited_plan, draws, scn.roster, scn.budget).expected  # doctest: +SKIP
-    """
-    plan = load_plan(plan)
-    rows = roster_rows(roster)
-    for m in plan.metrics:
+def _check_draws(plans: Mapping[str, Plan], draws: MetricDraws, rows: list[RosterRow]) -> None:
+    for m in shared_metrics(plans).values():
         if m.id not in draws.values:
             raise PlanError(f'metrics: no draws for metric "{m.id}"; draw the metrics again for this plan',
                             problems=[("metrics", f'no draws for metric "{m.id}"')])
@@ -209,15 +165,70 @@ def price(plan: Plan | dict[str, Any] | str, draws: MetricDraws, roster: Sequenc
     if teams != draws.teams or not np.array_equal(team_index, draws.team_index):
         raise PlanError("roster: does not match the roster the metrics were drawn for; draw them again",
                         problems=[("roster", "does not match the draws")])
-    ctx = price_context(plan, rows, team_index)
+
+
+def price(plan: PlansLike, draws: MetricDraws, roster: Sequence[RosterRow | dict[str, Any]],
+          budget: float | None = None) -> SimulationResult:
+    """Price cached metric draws: the cost distribution, no new randomness.
+
+    Parameters
+    ----------
+    plan : the (possibly edited) plan everyone is on, or an org's ``{plan id: plan}`` (every roster
+        row naming its ``plan``); their metrics must be in ``draws`` with the same scopes
+    draws : from :func:`~compcore.simulation.draws.draw_metrics`
+    roster : the roster the draws were made for (``scenario.roster``)
+    budget : money per period, for ``p_over_budget``
+
+    Notes
+    -----
+    ``cost[t] = sum_e target_e * payout(plan of e, draws[t, e]).total``; each plan is priced only
+    over its own people.
+
+    Examples
+    --------
+    >>> draws = draw_metrics(scn, trials=10_000, seed=0)  # doctest: +SKIP
+    >>> price(edited_plan, draws, scn.roster, scn.budget).expected  # doctest: +SKIP
+    """
+    plans, single = _as_plans(plan)
+    rows = roster_rows(roster)
+    problems = org_problems(plans, rows, single)
+    if problems:
+        raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
+    return _price(plans, draws, rows, budget)
+
+
+def price_scenario(scn: Scenario | dict[str, Any] | str, draws: MetricDraws) -> SimulationResult:
+    """Price every plan of a scenario over cached draws (its roster and budget): ``simulate`` without drawing.
+
+    This is the entry point for re-pricing an edited scenario (one plan changed, a target moved,
+    a knob being solved for) against draws made once with
+    :func:`~compcore.simulation.draws.draw_metrics`: the draws must be of the same assumptions,
+    correlations, roster and metric scopes. ``price_scenario(scn, draw_metrics(scn, trials, seed))``
+    gives exactly ``simulate(scn, trials, seed)``.
+
+    Examples
+    --------
+    >>> draws = draw_metrics(scn, trials=10_000, seed=0)  # doctest: +SKIP
+    >>> price_scenario(edited_scn, draws).cost_by_plan  # doctest: +SKIP
+    """
+    scn = load_scenario(scn)
+    return _price(scn.plans, draws, list(scn.roster), scn.budget)
+
+
+def _price(plans: dict[str, Plan], draws: MetricDraws, rows: list[RosterRow], budget: float | None) -> SimulationResult:
+    _check_draws(plans, draws, rows)
+    ctxs = plan_contexts(plans, rows, draws.team_index, len(draws.teams))
     r = _sample_rows(draws.trials, draws.n_employees)
-    stats = [price_chunk(ctx, vals, r) for _, vals in draws.chunks()]
-    return _result(ctx, rows, stats, draws.trials, budget, draws.seed, (plan, rows, draws))
+    k = _keep_rows(ctxs, draws.trials)
+    stats = [_price_chunks(ctxs, vals, r, k) for _, vals in draws.chunks()]
+    metrics = list(shared_metrics(plans).values())
+    return _result(ctxs, plans, rows, stats, draws.trials, budget, draws.seed, draws.teams,
+                   lambda: rank_metrics(ctxs, metrics, draws, SENSITIVITY_TRIALS))
 
 
 def simulate(scn: Scenario | dict[str, Any] | str, trials: int = 10_000, seed: int | None = 0,
              executor: Executor | None = None, progress: Progress | None = None) -> SimulationResult:
-    """Monte Carlo cost of a scenario's plan over ``trials`` simulated periods.
+    """Monte Carlo cost of a scenario's plans over ``trials`` simulated periods.
 
     Parameters
     ----------
@@ -231,12 +242,13 @@ def simulate(scn: Scenario | dict[str, Any] | str, trials: int = 10_000, seed: i
     Returns
     -------
     SimulationResult
+        with ``plan_costs`` (``{"plan": cost}`` for a single plan), ``cost_by_plan`` and ``fairness``.
 
     Notes
     -----
-    ``cost[t] = sum_e (annual target_e / periods per year) * payout_e[t]``; a
-    ``company`` metric is drawn once per trial, ``team`` once per team,
-    ``individual`` once per employee.
+    ``cost[t] = sum_e (annual target_e / periods per year) * payout_e[t]``; a ``company`` metric is
+    drawn once per trial, ``team`` once per team, ``individual`` once per employee, and a metric
+    id shared by several plans is drawn once and seen by all of them.
 
     Examples
     --------
@@ -247,9 +259,18 @@ def simulate(scn: Scenario | dict[str, Any] | str, trials: int = 10_000, seed: i
     scn = load_scenario(scn)
     spec = draw_spec(scn)
     chunks = chunk_plan(trials, seed)
-    ctx = price_context(scn.plan, list(scn.roster), spec.team_index)
+    rows = list(scn.roster)
+    teams, _, _ = roster_arrays(rows)
+    ctxs = plan_contexts(scn.plans, rows, spec.team_index, len(teams))
     r = _sample_rows(int(trials), len(spec.team_index))
-    stats = run_chunks(_simulate_chunk, [(spec, ctx, n, s, r) for n, s in chunks], executor, progress)
-    teams, _, _ = roster_arrays(scn.roster)
-    sens = (scn.plan, list(scn.roster), None, spec, chunks[0][0], chunks[0][1], teams)
-    return _result(ctx, list(scn.roster), stats, int(trials), scn.budget, seed, sens)  # type: ignore[arg-type]
+    k = _keep_rows(ctxs, int(trials))
+    stats = run_chunks(_simulate_chunk, [(spec, ctxs, n, s, r, k) for n, s in chunks], executor, progress)
+    metrics = list(scn.metrics.values())
+
+    def sens() -> Any:  # redraw the first chunk (deterministic from its seed) only when asked
+        n, s = chunks[0]
+        draws = MetricDraws(draw_chunk(spec, n, s), dict(zip(spec.order, spec.scopes, strict=True)),
+                            teams, spec.team_index, n, seed)
+        return rank_metrics(ctxs, metrics, draws, SENSITIVITY_TRIALS)
+
+    return _result(ctxs, scn.plans, rows, stats, int(trials), scn.budget, seed, teams, sens)  # type: ignore[arg-type]
