@@ -32,7 +32,7 @@ from compcore.simulation.draws import MetricDraws, draw_metrics
 from compcore.simulation.knobs import Knob, set_number
 from compcore.simulation.knobs import knob as knob_info
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
-from compcore.simulation.simulate import SimulationResult, price
+from compcore.simulation.simulate import SimulationResult, price_scenario
 
 __all__ = ["COST_TOLERANCE", "X_TOLERANCE", "Goal", "Solution", "parse_goal", "solve"]
 
@@ -52,12 +52,8 @@ _MET = 1e-9
 
 
 def _price(scn: Scenario, draws: MetricDraws) -> SimulationResult:
-    """The one pricing call of solve: a whole scenario against cached draws.
-
-    Solve never prices any other way, so pricing an org scenario (several plans)
-    only changes this line.
-    """
-    return price(scn.plan, draws, scn.roster, scn.budget)
+    """The one pricing call of solve: a whole scenario (every plan of an org) against cached draws."""
+    return price_scenario(scn, draws)
 
 
 @dataclass(frozen=True)

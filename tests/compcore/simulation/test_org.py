@@ -366,3 +366,13 @@ def test_pricing_plans_against_a_roster_that_does_not_name_them_is_refused() -> 
         compcore.price(scn.plans, draws, rows)
     with pytest.raises(PlanError, match=r"roster\[0\].plan: names plan"):
         compcore.price(scn.plans["pmo"], draws, scn.roster)
+
+
+def test_solve_finds_one_plans_incentive_for_an_org_budget() -> None:
+    # an expected org cost of 20,000 with impl unchanged at 11,240: pmo must cost 8,760
+    data = org_scenario()
+    sol = compcore.solve(data, "plans.pmo.target_incentive.percent_of_base", {"expected_cost": 20_000},
+                         trials=200, seed=0)
+    # pmo cost = (4 x 100,000 + 120,000) x p / 4 x 1.08 = 140,400 p = 8,760  ->  p = 0.0623932...
+    assert sol.value == pytest.approx(8760 / 140_400, rel=1e-3)
+    assert sol.sim.expected == pytest.approx(20_000, rel=1e-3)
