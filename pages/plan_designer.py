@@ -29,6 +29,15 @@ choice = left.selectbox("Start from a sample plan or a blank one", options,
                                      default=plan_d.get("name") if plan_d.get("name") in options else options[0]))
 right.button("Load", key="load_plan", on_click=plan_editing.start_from, args=(choice,), width="stretch",
              help="Replaces the plan; roster, budget and assumptions of kept metrics stay.")
+if (pending := plan_editing.pending_replace()) is not None:
+    with st.container(border=True, key="confirm_box"):
+        st.warning(f"Loading “{pending}” replaces the plan you have changed. Save it on the Scenarios page "
+                   "first if you want to keep it; Undo also brings it back.",
+                   icon=":material/warning:")
+        yes, no = st.columns(2)
+        yes.button("Replace my plan", key="confirm_replace_yes", on_click=plan_editing.start_from,
+                   args=(pending, True), type="primary", width="stretch")
+        no.button("Keep my plan", key="confirm_replace_no", on_click=plan_editing.cancel_replace, width="stretch")
 st.file_uploader("Or open a plan or scenario JSON (as downloaded from the Plan document page)", type=["json"],
                  key="import_json", on_change=plan_editing.import_upload, args=("import_json",))
 if result := state.ui("import_result"):

@@ -21,7 +21,7 @@ if hr:
     page.init()
     notice = state.take_notice()
     if notice:
-        st.error(notice, icon="🔗")
+        st.error(notice, icon=":material/link_off:")
 else:
     page.setup()
 scn = state.valid()

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui.saved import apply_saved_link
-from ui.share_link import apply_share_link, share_section
+from ui import history
+from ui.saved import apply_saved_link, is_hr_view
+from ui.share_link import apply_share_link, share_section, sync_link
 from ui.state import init_state, take_notice
 
 __all__ = ["init", "setup"]
@@ -23,9 +24,15 @@ def init() -> None:
 
 
 def setup() -> None:
-    """Call first on every page: state, one-off notices, the share block."""
+    """Call first on every page: state, undo history, the address kept in step, one-off notices, the sidebar."""
     init()
+    read_only = is_hr_view()
+    sync_link(read_only)
+    if not read_only:
+        history.track()
     msg = take_notice()
     if msg:
         st.error(msg, icon=":material/link_off:")
-    share_section()
+    if not read_only:
+        history.undo_button()
+        share_section()

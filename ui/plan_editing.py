@@ -23,7 +23,7 @@ from compcore.plan.schema import dump_plan
 from compcore.plan.units import format_value, from_typed, in_percent, to_typed
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import dump_scenario
-from ui.session import K_TI_KIND, K_TI_VALUE
+from ui.session import K_CONFIRM, K_TI_KIND, K_TI_VALUE
 from ui.state import (
     BLANK_PLAN,
     bind,
@@ -34,6 +34,7 @@ from ui.state import (
     draft_plan,
     pct_in,
     pct_out,
+    plan_changed,
     plan_path,
     revalidate,
     sample_plans,
@@ -214,12 +215,29 @@ def import_upload(key: str) -> None:
     set_ui("import_result", (True, f"Imported the {got.kind} “{got.plan.name}” from {upload.name}."))
 
 
-def start_from(choice: str) -> None:
-    """Replace the plan with a sample plan (by name) or the blank plan, keeping roster and budget."""
+def start_from(choice: str, confirmed: bool = False) -> None:
+    """Replace the plan with a sample plan (by name) or the blank plan, keeping roster and budget.
+
+    When the plan has changes of the person's own (it differs from what was
+    last loaded), nothing is replaced until they confirm (:func:`pending_replace`).
+    """
+    if not confirmed and plan_changed():
+        st.session_state[K_CONFIRM] = choice
+        return
+    st.session_state[K_CONFIRM] = None
     plans = sample_plans()
     plan = json.loads(plans[choice].read_text()) if choice in plans else copy.deepcopy(BLANK_PLAN)
     data = dict(draft(), plan=plan)
     set_scenario(reconcile_scenario(data))
+
+
+def pending_replace() -> str | None:
+    """The sample (or "Blank plan") waiting for the person to confirm replacing their changed plan."""
+    return st.session_state.get(K_CONFIRM)
+
+
+def cancel_replace() -> None:
+    st.session_state[K_CONFIRM] = None
 
 
 # ---------------------------------------------------------------- target incentive and applies-to

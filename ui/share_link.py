@@ -1,17 +1,24 @@
 """The ``?s=`` share link: the whole valid scenario in the URL (no names), applied when a page opens.
 
-:func:`apply_share_link` runs from :func:`ui.init`; :func:`share_section`
-is the sidebar block that :func:`ui.page_setup` draws. The session keys
-used here are owned by :mod:`ui.state`.
+:func:`apply_share_link` runs from :func:`ui.page.init`; :func:`sync_link`
+then keeps the address bar in step with the scenario on every run, so a
+browser refresh reopens the work and a link copied at any moment opens what
+the person sees (a link is never out of date). :func:`share_section` is the
+sidebar block that shows that link to copy. A link that failed to open is
+replaced by the scenario shown, so it is never offered again. The session
+keys used here are owned by :mod:`ui.session`.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
 from compcore.errors import PlanError
 from compcore.io.share import decode_scenario, encode_scenario
 from compcore.simulation.scenario import dump_scenario, load_scenario
+from ui.session import K_LINK_FOR
 from ui.state import (
     TRIAL_CHOICES,
     UI_DEFAULTS,
@@ -47,33 +54,57 @@ def apply_share_link() -> None:
             set_ui(name, int(raw))
 
 
-def _on_share() -> None:
+def _token() -> str | None:
+    """The ``?s=`` token of the last valid scenario, encoded once per scenario object."""
+    scn = valid()
+    cached = st.session_state.get(K_LINK_FOR)
+    if cached is not None and cached[0] is scn:
+        return cached[1]
     try:
-        token = encode_scenario(dump_scenario(valid()))
-    except PlanError as e:
-        set_notice(str(e))
-        return
-    set_link_token(token)
+        token = encode_scenario(dump_scenario(scn))
+    except PlanError:  # too large for a link: the address keeps no scenario, the sidebar says so
+        token = None
+    st.session_state[K_LINK_FOR] = (scn, token)
+    return token
+
+
+def link_params() -> dict[str, str]:
+    """The query parameters of a link to what this session shows: ``s`` (+ ``trials``, ``seed`` if not default)."""
+    token = _token()
+    if token is None:
+        return {}
     params = {"s": token}
-    if int(ui("trials")) != UI_DEFAULTS["trials"]:
-        params["trials"] = str(int(ui("trials")))
-    if int(ui("seed")) != UI_DEFAULTS["seed"]:
-        params["seed"] = str(int(ui("seed")))
-    st.query_params.from_dict(params)
+    for name in ("trials", "seed"):
+        if int(ui(name)) != UI_DEFAULTS[name]:
+            params[name] = str(int(ui(name)))
+    return params
+
+
+def sync_link(read_only: bool = False) -> None:
+    """Keep the address bar on the current scenario (not in the read-only HR view, whose link is its own)."""
+    if read_only:
+        return
+    params = link_params()
+    if not params:
+        return
+    set_link_token(params["s"])  # so that this session does not re-apply its own link
+    current: dict[str, Any] = {k: st.query_params.get(k) for k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)
 
 
 def share_section() -> None:
-    """Sidebar block: put the current scenario in the URL and show the link to copy."""
+    """Sidebar block: the link to this scenario, always current, with a copy icon."""
     with st.sidebar:
         st.markdown("**Share**")
-        st.button("Put scenario in link", key="share", on_click=_on_share, width="stretch",
-                  help="Writes the current scenario into the address bar (?s=v1...). Anyone opening the "
-                       "link sees the same plan, assumptions and numbers. No names go into the link.")
-        token = st.query_params.get("s")
-        if token and token == link_token():
-            base = st.context.url or ""
-            extra = "".join(f"&{k}={st.query_params[k]}" for k in ("trials", "seed") if k in st.query_params)
-            st.code(f"{base}?s={token}{extra}", language=None, wrap_lines=True)
-            st.caption("Copy with the icon at the top right of the box.")
+        params = link_params()
+        if not params:
+            st.caption("This scenario is too large for a link; save it on the Scenarios page instead.")
+            return
+        base = (st.context.url or "").split("?")[0]
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+        st.caption("The address bar follows your edits, so a refresh keeps your work. Copy this link with the "
+                   "icon at its top right: it opens exactly this plan and these numbers. No names go into it.")
         if problems():
             st.caption("The link holds the last valid version of the plan.")

@@ -42,6 +42,7 @@ from compcore.plan.schema import load_plan
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from ui.session import (
+    K_BASELINE,
     K_LINK,
     K_NOTICE,
     K_PROBLEMS,
@@ -149,11 +150,24 @@ def _route_through_app() -> None:
 
 
 def set_scenario(data: dict[str, Any]) -> None:
-    """Replace the canonical scenario (a dict) and revalidate; widgets re-seed from it."""
+    """Replace the canonical scenario (a dict) and revalidate; widgets re-seed from it.
+
+    The plan loaded becomes the baseline that :func:`plan_changed` compares with.
+    """
     st.session_state[K_SCENARIO] = copy.deepcopy(data)
+    st.session_state[K_BASELINE] = copy.deepcopy(data.get("plan", data.get("plans")))
     bump_editors()
     st.session_state[K_UI]["component"] = 0
     revalidate()
+
+
+def plan_changed() -> bool:
+    """True when the plan differs from the one last loaded (a sample, a link, a file): the user's own work."""
+    baseline = st.session_state.get(K_BASELINE)
+    if baseline is None:
+        baseline = default_scenario().get("plan")
+    d = draft()
+    return d.get("plan", d.get("plans")) != baseline
 
 
 def take_notice() -> str | None:

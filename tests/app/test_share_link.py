@@ -9,12 +9,11 @@ from compcore.simulation.scenario import dump_scenario, load_scenario
 from tests.app.conftest import ROOT, page
 
 
-def test_share_button_writes_link_and_it_restores_elsewhere():
+def test_the_address_holds_the_link_and_it_restores_elsewhere():
     at = AppTest.from_file(page("plan_designer"), default_timeout=60)
     at.run()
     at.slider(key="weight_0").set_value(50.0).run()
-    at.number_input(key="metric_1_target").set_value(0.8).run()
-    at.button(key="share").click().run()
+    at.number_input(key="metric_1_target").set_value(80.0).run()
     assert not at.exception
     token = at.query_params["s"][0] if isinstance(at.query_params["s"], list) else at.query_params["s"]
     assert token.startswith("v1.")
