@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, page, session, simulation_state, state
+from ui import chart_cache, charts, page, session, simulation_state, solve_state, state
 from ui.core import DIST_KINDS, PlanError, assumptions, explore
 
 page.setup()
@@ -77,6 +77,50 @@ chart_cache.chart(charts.tornado_chart, tornado, key="cost_tornado", cache_key=s
 st.caption("Share of cost variance explained: " + ", ".join(
     f"{n} {charts.pct(v)}" for n, v in zip(sens["name"], sens["variance_share"], strict=True))
     + " (each metric on its own; gates, caps and correlations make them overlap, so these need not add to 100%).")
+
+# ---------------------------------------------------------------- solve for a budget (issue 13)
+st.divider()
+with st.container(key="solve"):
+    st.subheader("Solve for a budget")
+    st.caption("Pick one number of the plan and a cost goal: the app tries values of that number on the same "
+               f"{trials:,} simulated {plan.period}s and finds the one that meets the goal.")
+    options = solve_state.knob_options()
+    labels = {o.path: o.label for o in options}
+    s1, s2, s3, s4 = st.columns([3, 2.4, 1.4, 0.8], vertical_alignment="bottom")
+    s1.selectbox("Solve for", list(labels), format_func=labels.get, **solve_state.knob_binding(options))
+    s2.selectbox("Goal", solve_state.GOAL_KINDS, format_func=lambda g: solve_state.goal_words(g, plan.period),
+                 **solve_state.goal_binding())
+    s3.number_input(solve_state.amount_label(), **solve_state.amount_binding())
+    s4.button("Solve", type="primary", **solve_state.solve_binding())
+    if solve_state.flash():
+        st.caption(solve_state.plain(solve_state.flash()))
+    if solve_state.error():
+        st.error(solve_state.plain(solve_state.error()), icon=":material/block:")
+    answer = solve_state.view()
+    if answer is not None:
+        with st.container(key="solve_answer", border=True):
+            for line in answer.lines:
+                st.markdown(solve_state.plain(line))
+            a1, a2 = st.columns([1, 3])
+            a1.button("Apply to the plan", type="primary", **solve_state.apply_binding())
+            a2.caption("Apply writes this one number into the plan; Undo puts it back.")
+        h1, h2, h3 = st.columns(3)
+        with h1:
+            st.markdown(f"**Cost per {plan.period}**, now and with the answer")
+            chart_cache.chart(charts.cost_pair_chart, answer.hist, answer.solution.sim.budget, key="solve_hist",
+                              cache_key=answer.key)
+        with h2:
+            st.markdown(f"**{solve_state.plain(answer.curve.title)}**")
+            chart_cache.chart(charts.curve_pair_chart, answer.curve.frame, answer.curve.x_title, answer.curve.y_title,
+                              answer.curve.y_money, key="solve_curve", cache_key=answer.key)
+        with h3:
+            st.markdown(f"**{solve_state.plain(answer.y_title)} across the range**")
+            knob = answer.solution.knob
+            chart_cache.chart(charts.frontier_chart, answer.frontier, answer.x_title, knob.kind == "percent",
+                              knob.kind == "money", answer.y_title, answer.solution.goal.kind == "p_over_budget",
+                              answer.solution.goal.target, key="solve_frontier", cache_key=answer.key)
+    if solve_state.undo_label():
+        st.button(solve_state.plain(solve_state.undo_label()), icon=":material/undo:", **solve_state.undo_binding())
 
 # ---------------------------------------------------------------- inputs
 st.divider()

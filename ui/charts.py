@@ -266,3 +266,64 @@ def backtest_cost_chart(df: pd.DataFrame, cost: pd.DataFrame) -> alt.LayerChart:
         tooltip=[alt.Tooltip("period:O", title="Period"),
                  alt.Tooltip("target_cost:Q", title="On-target cost (whole roster)", format=MONEY)])
     return (bars + ticks).properties(height=HEIGHT + 40)
+
+
+# ---------------------------------------------------------------- solve for a budget (issue 13)
+# "Now" is always the first palette colour and "With the answer" the second.
+
+SOLVE_SERIES = ["Now", "With the answer"]
+
+
+def _value_format(percent: bool, is_money: bool) -> str:
+    return PCT if percent else MONEY if is_money else ",.3~g"
+
+
+def cost_pair_chart(bins: pd.DataFrame, budget: float | None) -> alt.LayerChart:
+    """Two cost histograms on the same bins: ``lo``, ``hi``, ``share``, ``series``; the budget as a rule."""
+    bars = alt.Chart(bins).mark_rect(opacity=0.55, stroke="white", strokeWidth=0.3).encode(
+        x=alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY, tickCount=5),
+                scale=alt.Scale(zero=False)), x2="hi:Q",
+        y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT), stack=None), y2=alt.datum(0),
+        color=alt.Color("series:N", title=None, scale=color_scale(SOLVE_SERIES), legend=LEGEND),
+        tooltip=[alt.Tooltip("series:N", title="Plan"), alt.Tooltip("lo:Q", title="From", format=MONEY),
+                 alt.Tooltip("hi:Q", title="To", format=MONEY),
+                 alt.Tooltip("share:Q", title="Share of trials", format=".1%")])
+    layers: list[alt.Chart] = [bars]
+    if budget is not None:
+        layers.append(alt.Chart(pd.DataFrame({"cost": [float(budget)]})).mark_rule(
+            color=BUDGET_COLOR, strokeWidth=2.5).encode(x="cost:Q", tooltip=[
+                alt.Tooltip("cost:Q", title="Budget", format=MONEY)]))
+    return alt.layer(*layers).properties(height=HEIGHT)
+
+
+def curve_pair_chart(df: pd.DataFrame, x_title: str, y_title: str, y_money: bool) -> alt.Chart:
+    """The curve the knob changes, before and after: ``x`` (attainment), ``y``, ``series``."""
+    y_fmt = MONEY if y_money else PCT
+    return alt.Chart(df).mark_line(strokeWidth=2.5).encode(
+        x=alt.X("x:Q", title=x_title, axis=alt.Axis(format=PCT)),
+        y=alt.Y("y:Q", title=y_title, axis=alt.Axis(format=y_fmt)),
+        color=alt.Color("series:N", title=None, scale=color_scale(SOLVE_SERIES), legend=LEGEND),
+        strokeDash=alt.StrokeDash("series:N", scale=alt.Scale(domain=SOLVE_SERIES, range=[[1, 0], [6, 3]]),
+                                  legend=None),
+        tooltip=[alt.Tooltip("series:N", title="Plan"), alt.Tooltip("x:Q", title="Attainment", format=".1%"),
+                 alt.Tooltip("y:Q", title="Payout", format=y_fmt.replace(".0%", ".1%"))],
+    ).properties(height=HEIGHT)
+
+
+def frontier_chart(df: pd.DataFrame, x_title: str, x_percent: bool, x_money: bool, y_title: str,
+                   y_percent: bool, goal: float) -> alt.LayerChart:
+    """The goal's measure across the knob's range (``value``, ``measure``, ``point``), the goal as a dashed
+    rule, the current value and the answer as points."""
+    x_fmt, y_fmt = _value_format(x_percent, x_money), PCT if y_percent else MONEY
+    x = alt.X("value:Q", title=x_title, axis=alt.Axis(format=x_fmt, tickCount=5), scale=alt.Scale(zero=False))
+    y = alt.Y("measure:Q", title=y_title, axis=alt.Axis(format=y_fmt), scale=alt.Scale(zero=False))
+    tips = [alt.Tooltip("value:Q", title=x_title, format=x_fmt if x_fmt != PCT else ".2%"),
+            alt.Tooltip("measure:Q", title=y_title, format=".2%" if y_percent else MONEY)]
+    line = alt.Chart(df[df["point"] == "across the range"]).mark_line(color="#888", point=True).encode(
+        x=x, y=y, tooltip=tips)
+    marks = alt.Chart(df[df["point"] != "across the range"]).mark_point(size=140, filled=True).encode(
+        x=x, y=y, color=alt.Color("point:N", title=None, scale=color_scale(["now", "answer"]), legend=LEGEND),
+        tooltip=[alt.Tooltip("point:N", title="Point"), *tips])
+    rule = alt.Chart(pd.DataFrame({"measure": [goal]})).mark_rule(color=BUDGET_COLOR, strokeDash=[6, 4]).encode(
+        y="measure:Q", tooltip=[alt.Tooltip("measure:Q", title="Goal", format=".2%" if y_percent else MONEY)])
+    return alt.layer(line, rule, marks).properties(height=HEIGHT)

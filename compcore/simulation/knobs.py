@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from compcore.errors import PlanError
+from compcore.plan.units import in_percent
 from compcore.report.format import money, pct
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 
@@ -186,8 +187,8 @@ def _describe(plan: dict[str, Any], rel: tuple[str | int, ...], value: float) ->
         return "Plan cap", "% of target incentive", "percent", _scaled(value)
     if head == "metrics" and rel[2:] == ("target",):
         m = plan["metrics"][rel[1]]
-        share = str(m.get("unit", "")).startswith("share")
-        return (f"{m.get('name') or m.get('id')}: target", m.get("unit") or "", "percent" if share else "number",
+        kind = "percent" if in_percent(m.get("unit")) else "number"
+        return (f"{m.get('name') or m.get('id')}: target", m.get("unit") or "", kind,
                 (value / 100, 10.0 * value))
     if head == "components" and len(rel) >= 3 and rel[2] == "weight":
         raise ValueError("is a component weight: the weights must add up to 100%, so one weight cannot move on its "

@@ -19,7 +19,7 @@ before that cost crosses the budget, to within ``X_TOLERANCE`` of the range.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,7 +34,7 @@ from compcore.simulation.knobs import knob as knob_info
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.simulate import SimulationResult, price_scenario
 
-__all__ = ["COST_TOLERANCE", "X_TOLERANCE", "Goal", "Solution", "parse_goal", "solve"]
+__all__ = ["COST_TOLERANCE", "X_TOLERANCE", "Goal", "Solution", "measure_at", "parse_goal", "solve"]
 
 #: expected_cost / quantile goals are met within this share of the goal's cost (DESIGN.md: 0.1%)
 COST_TOLERANCE = 1e-3
@@ -144,6 +144,7 @@ class Solution:
     past : for ``p_over_budget``, the nearest value tried beyond the boundary (it misses the goal);
         None when the whole range meets it
     evaluations : how many times the draws were priced (the given scenario and the answer included)
+    original : the scenario as given
     frontier : ``value, measure`` across the range when asked for (``frontier=n``), else empty
     """
 
@@ -159,6 +160,7 @@ class Solution:
     hi: float
     past: float | None
     evaluations: int
+    original: Scenario
     frontier: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"value": [], "measure": []}))
 
 
@@ -339,7 +341,7 @@ def solve(scn: Scenario | dict[str, Any] | str, knob: str, goal: Mapping[str, An
     value, past = _search(p, points, lo_, hi_)
     final = p.sim(value)
     return Solution(value, p.scenario(value), final, g.measure(final), k, g, base, g.measure(base), lo_, hi_, past,
-                    p.evaluations, table)
+                    p.evaluations, scn, table)
 
 
 def _search(p: _Problem, points: list[tuple[float, float]], lo: float, hi: float) -> tuple[float, float | None]:
@@ -390,3 +392,20 @@ def _search(p: _Problem, points: list[tuple[float, float]], lo: float, hi: float
                     f"at {k.name} = {k.show(v1)} (a metric drawn as whole counts makes the cost step there); "
                     f"no value gives {money(g.target)} within {pct(COST_TOLERANCE)}",
                     problems=[(k.path, "no value meets the goal")])
+
+
+def measure_at(scn: Scenario | dict[str, Any] | str, knob: str, goal: Mapping[str, Any] | Goal,
+               values: Sequence[float], draws: MetricDraws) -> pd.DataFrame:
+    """The goal's measure at each value of the knob, on the same draws: ``value``, ``measure`` (a frontier).
+
+    Values outside the field's valid values are left out.
+    """
+    scn = load_scenario(scn)
+    p = _Problem(scn, knob_info(scn, knob), parse_goal(goal, scn.budget), draws)
+    rows = []
+    for v in values:
+        try:
+            rows.append((float(v), p.goal.measure(p.sim(float(v)))))
+        except PlanError:
+            continue
+    return pd.DataFrame(rows, columns=["value", "measure"])

@@ -1,0 +1,242 @@
+"""The Cost simulation page's "Solve for a budget" section: the knob and goal widgets, solve, apply, undo.
+
+The solve re-prices the page's cached draws (same trials and seed as the
+histogram above it), so it costs re-pricings only. Its answer is kept in
+``K_SOLVE`` with a key of what was solved (plan, draws, knob, goal, budget);
+when any of those changes the answer is no longer shown. "Apply" writes the one
+number into the scenario as typed (nothing else the user typed changes) and
+pushes an entry on ``K_UNDO``; "Undo" puts the number back.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from compcore.errors import PlanError
+from compcore.simulation.knobs import Knob, knobs, parse_path
+from compcore.simulation.solve import Solution, measure_at, solve
+from compcore.simulation.solve_view import (
+    GOAL_KINDS,
+    CurveView,
+    answer_lines,
+    cost_pair,
+    frontier_frame,
+    frontier_values,
+    goal_words,
+    knob_curves,
+)
+from ui.session import K_SCENARIO, K_SOLVE, K_UNDO
+from ui.simulation_state import cached_draws, sim_key
+from ui.state import bind, revalidate, set_ui, set_value_at, ui, valid, value_at
+
+__all__ = ["GOAL_KINDS", "amount_binding", "amount_label", "answer", "apply_binding", "error", "flash", "solve_binding",
+           "goal", "goal_binding", "goal_words", "knob_binding", "knob_options", "plain", "undo_binding",
+           "undo_label", "view"]
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+
+
+def plain(text: str) -> str:
+    """Text with every markdown character escaped, so names a person typed show as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
+def _store() -> dict[str, Any]:
+    return st.session_state.setdefault(K_SOLVE, {})
+
+
+def _undo() -> list[dict[str, Any]]:
+    return st.session_state.setdefault(K_UNDO, [])
+
+
+# ---------------------------------------------------------------- widgets
+
+
+def knob_options() -> list[Knob]:
+    """Every number of the valid scenario's plan(s) a solve can move, labelled in words."""
+    return knobs(valid())
+
+
+def knob_binding(options: list[Knob]) -> dict[str, Any]:
+    """Kwargs of the "Solve for" selectbox (options: knob paths); a knob no longer in the plan falls back."""
+    paths = [k.path for k in options]
+    if ui("solve_knob") not in paths:
+        preferred = [p for p in paths if p.endswith("target_incentive.percent_of_base")]
+        set_ui("solve_knob", (preferred or paths)[0])
+    return bind("solve_knob", ("ui", "solve_knob"))
+
+
+def goal_binding() -> dict[str, Any]:
+    return bind("solve_goal", ("ui", "solve_goal"), default="p_over_budget")
+
+
+def _kind() -> str:
+    kind = ui("solve_goal") or "p_over_budget"
+    return kind if kind in GOAL_KINDS else "p_over_budget"
+
+
+def amount_label() -> str:
+    """The label of the goal's number, in the unit it is typed in."""
+    period = valid().plan.period
+    return {"p_over_budget": "Chance of going over, at most (%)", "expected_cost": f"Expected cost per {period}",
+            "quantile": f"P90 cost per {period}"}[_kind()]
+
+
+def _default_amount(kind: str) -> float:
+    if kind == "p_over_budget":
+        return 10.0
+    budget = valid().budget
+    return float(budget) if budget else round(valid().per_period_target, -3)
+
+
+def amount_binding() -> dict[str, Any]:
+    """Kwargs of the goal's number input: a percent for P(over budget), money otherwise."""
+    kind = _kind()
+    kw = bind(f"solve_amount_{kind}", ("ui", f"solve_amount_{kind}"), default=_default_amount(kind))
+    if kind == "p_over_budget":
+        return {**kw, "min_value": 0.0, "max_value": 99.9, "step": 1.0, "format": "%.4g"}
+    return {**kw, "min_value": 0.0, "step": 1000.0, "format": "%.0f"}
+
+
+def goal() -> dict[str, float]:
+    """The goal the widgets say, as :func:`compcore.solve` takes it."""
+    kind = _kind()
+    amount = ui(f"solve_amount_{kind}")
+    amount = _default_amount(kind) if amount is None else float(amount)
+    if kind == "p_over_budget":
+        return {"p_over_budget": amount / 100}
+    if kind == "expected_cost":
+        return {"expected_cost": amount}
+    return {"quantile": 0.9, "cost": amount}
+
+
+# ---------------------------------------------------------------- solve, apply, undo
+
+
+def _request() -> str:
+    """What an answer depends on: the plan and the draws (``sim_key``), the budget, the knob and the goal."""
+    return sim_key() + json.dumps([valid().budget, ui("solve_knob"), goal()], sort_keys=True)
+
+
+def _run() -> None:
+    scn = valid()
+    knob, g = ui("solve_knob"), goal()
+    store = _store()
+    store.update(key=_request(), solution=None, frontier=None, view=None, error=None, flash=None)
+    try:
+        draws = cached_draws(scn, int(ui("trials")), int(ui("seed")))
+        sol = solve(scn, knob, g, draws=draws)
+        store["frontier"] = frontier_frame(measure_at(scn, knob, g, frontier_values(sol), draws), sol)
+        store["solution"] = sol
+    except PlanError as e:
+        store["error"] = str(e)
+
+
+def solve_binding() -> dict[str, Any]:
+    return {"key": "solve_run", "on_click": _run}
+
+
+def _current() -> dict[str, Any] | None:
+    store = _store()
+    return store if store.get("key") == _request() else None
+
+
+def answer() -> tuple[Solution, pd.DataFrame] | None:
+    """The answer for the knob and goal on screen, or None (not solved yet, or something changed since)."""
+    cur = _current()
+    if cur is None or cur.get("solution") is None:
+        return None
+    return cur["solution"], cur["frontier"]
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """What the page draws for an answer (built once per answer): sentences and the three charts' data."""
+
+    key: str                 # a cache key for the charts
+    solution: Solution
+    lines: list[str]         # the answer in sentences (plain text: escape before markdown)
+    hist: pd.DataFrame       # cost before / after on the same bins
+    curve: CurveView         # the curve the knob changes, before / after
+    frontier: pd.DataFrame   # the goal's measure across the knob's range, now and the answer marked
+    x_title: str             # the knob in words, with its unit
+    y_title: str             # the goal's measure
+
+
+def view() -> AnswerView | None:
+    """The answer on screen as sentences and chart data, or None."""
+    cur = _current()
+    if cur is None or cur.get("solution") is None:
+        return None
+    if cur.get("view") is None:
+        sol = cur["solution"]
+        name = sol.goal.measure_name
+        cur["view"] = AnswerView(
+            key=cur["key"] + "|solve", solution=sol, lines=answer_lines(sol, valid().plan.period),
+            hist=cost_pair(sol.base.cost, sol.sim.cost), curve=knob_curves(sol), frontier=cur["frontier"],
+            x_title=f"{sol.knob.label} ({sol.knob.unit})" if sol.knob.unit else sol.knob.label,
+            y_title=name[0].upper() + name[1:])
+    return cur["view"]
+
+
+def error() -> str | None:
+    """Why the last solve for these inputs found no answer (a goal out of reach, ...), or None."""
+    cur = _current()
+    return None if cur is None else cur.get("error")
+
+
+def flash() -> str | None:
+    """What the last Apply or Undo did."""
+    return _store().get("flash")
+
+
+def _apply() -> None:
+    hit = answer()
+    if hit is None:
+        return
+    sol = hit[0]
+    path = (K_SCENARIO, *parse_path(sol.knob.path))
+    old = value_at(path)
+    try:
+        set_value_at(path, sol.value)
+    except (KeyError, IndexError, TypeError):
+        _store()["flash"] = "The plan changed since this answer; solve again."
+        return
+    _undo().append({"path": sol.knob.path, "old": old, "new": sol.value, "label": sol.knob.label,
+                    "old_text": sol.knob.phrase(sol.knob.value), "new_text": sol.knob.phrase(sol.value)})
+    revalidate()
+    _store().update(key=None, flash=f"Applied: {sol.knob.label} is now {sol.knob.phrase(sol.value)}.")
+
+
+def apply_binding() -> dict[str, Any]:
+    return {"key": "solve_apply", "on_click": _apply}
+
+
+def undo_label() -> str | None:
+    """The Undo button's words for the last applied answer, or None when there is nothing to undo."""
+    stack = _undo()
+    return f"Undo: {stack[-1]['label']} back to {stack[-1]['old_text']}" if stack else None
+
+
+def _undo_last() -> None:
+    stack = _undo()
+    if not stack:
+        return
+    last = stack.pop()
+    try:
+        set_value_at((K_SCENARIO, *parse_path(last["path"])), last["old"])
+    except (KeyError, IndexError, TypeError):
+        _store()["flash"] = f"{last['label']} is no longer in the plan; nothing to undo."
+        return
+    revalidate()
+    _store()["flash"] = f"Undone: {last['label']} is back to {last['old_text']}."
+
+
+def undo_binding() -> dict[str, Any]:
+    return {"key": "solve_undo_button", "on_click": _undo_last}
