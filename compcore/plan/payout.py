@@ -16,7 +16,8 @@ import numpy as np
 from compcore.plan.curves import evaluate_curve
 from compcore.plan.schema import TOLERANCE, Metric, Plan, load_plan
 
-__all__ = ["GateEffect", "PayoutResult", "actual_for", "attainment", "payout", "payout_total"]
+__all__ = ["GateEffect", "PayoutParts", "PayoutResult", "actual_for", "attainment", "combine", "payout", "payout_parts",
+           "payout_total"]
 
 
 @dataclass(frozen=True)
@@ -200,11 +201,98 @@ def _limit(att: np.ndarray, below: float, cap: float) -> np.ndarray:
     return np.where(_gate_fired(att, below), cap, np.inf)
 
 
-def _apply(op: Any, x: np.ndarray, y: Any) -> np.ndarray:
-    """``op(x, y)`` written into ``x`` when ``x`` already has the broadcast shape (x is ours to overwrite)."""
-    if np.shape(y) == () or np.broadcast_shapes(x.shape, np.shape(y)) == x.shape:
-        return op(x, y, out=x)
-    return op(x, y)
+@dataclass(frozen=True)
+class PayoutParts:
+    """Everything of a payout that reads attainments: each curve, gate and modifier evaluated once.
+
+    :func:`combine` turns them into the total. Sensitivity re-pricing with one
+    metric held fixed swaps in that metric's parts (:meth:`with_metric`) and
+    recombines, instead of evaluating every curve again.
+    """
+
+    plan: Plan
+    curves: dict[str, np.ndarray]   # component id -> payout fraction of its curve (with the curve's cap)
+    limits: tuple[np.ndarray, ...]  # per gate: cap where it fired, inf elsewhere
+    mods: tuple[np.ndarray, ...]    # per modifier: its multiplier
+    shape: tuple[int, ...]          # broadcast shape of the actuals
+
+    def with_metric(self, metric_id: str, value: Any) -> PayoutParts:
+        """These parts with ``metric_id``'s actual replaced by ``value`` (everywhere); the rest reused."""
+        plan = self.plan
+        att = _attainments(plan, {metric_id: np.asarray(value, dtype=float)}, only=metric_id)
+        a = att[metric_id]
+        curves = {c.id: (np.asarray(evaluate_curve(c.curve, a), dtype=float) if c.metric == metric_id
+                         else self.curves[c.id]) for c in plan.components}
+        limits = tuple(_limit(a, g.below, g.cap) if g.metric == metric_id else old
+                       for g, old in zip(plan.gates, self.limits, strict=True))
+        mods = tuple(np.asarray(evaluate_curve(mod.curve, a), dtype=float) if mod.metric == metric_id else old
+                     for mod, old in zip(plan.modifiers, self.mods, strict=True))
+        return PayoutParts(plan, curves, limits, mods, self.shape)
+
+
+def _attainments(plan: Plan, values: Mapping[str, np.ndarray], only: str | None = None) -> dict[str, np.ndarray]:
+    att = {}
+    for m in plan.metrics:
+        if only is not None and m.id != only:
+            continue
+        ratio = np.divide(values[m.id], m.target, out=np.empty(np.shape(values[m.id])))
+        att[m.id] = ratio if m.direction == "higher" else np.subtract(2.0, ratio, out=ratio)
+    return att
+
+
+def payout_parts(plan: Plan | dict[str, Any] | str, actuals: Mapping[str, Any]) -> PayoutParts:
+    """Each curve, gate and modifier of the plan evaluated at ``actuals`` (see :func:`combine`)."""
+    plan = load_plan(plan)
+    values = _check_actuals(plan, actuals)
+    att = _attainments(plan, values)
+    return PayoutParts(
+        plan,
+        {c.id: np.asarray(evaluate_curve(c.curve, att[c.metric]), dtype=float) for c in plan.components},
+        tuple(_limit(att[g.metric], g.below, g.cap) for g in plan.gates),
+        tuple(np.asarray(evaluate_curve(mod.curve, att[mod.metric]), dtype=float) for mod in plan.modifiers),
+        np.broadcast_shapes(*(v.shape for v in values.values())),
+    )
+
+
+def _op(ufunc: Any, x: np.ndarray, y: Any, mine: bool) -> np.ndarray:
+    """``ufunc(x, y)``, written into ``x`` when x is ours to overwrite and already has the broadcast shape."""
+    if mine and (np.shape(y) == () or np.broadcast_shapes(x.shape, np.shape(y)) == x.shape):
+        return ufunc(x, y, out=x)
+    return np.asarray(ufunc(x, y))  # a 0-d result comes back as a numpy scalar: keep it an array
+
+
+def combine(parts: PayoutParts, reuse: bool = True) -> np.ndarray:
+    """The total payout fraction from evaluated parts: ``payout(plan, actuals).total``, bit for bit.
+
+    The same operations in the same order as :func:`payout`. With ``reuse``
+    the parts are left untouched (they can be combined again); without, their
+    arrays are overwritten in place (one pass less per step).
+    """
+    plan = parts.plan
+    total: np.ndarray | None = None
+    for c in plan.components:
+        frac, mine = parts.curves[c.id], not reuse
+        for g, limit in zip(plan.gates, parts.limits, strict=True):
+            if g.applies_to != "all" and c.id in g.applies_to:
+                frac, mine = _op(np.minimum, frac, limit, mine), True
+        for mod, value in zip(plan.modifiers, parts.mods, strict=True):
+            if mod.applies_to != "all" and c.id in mod.applies_to:
+                frac, mine = _op(np.multiply, frac, value, mine), True
+        frac = _op(np.multiply, frac, c.weight, mine)
+        total = frac if total is None else _op(np.add, total, frac, True)
+    assert total is not None  # a plan has at least one component
+    multiplier: Any = 1.0
+    for mod, value in zip(plan.modifiers, parts.mods, strict=True):
+        if mod.applies_to == "all":
+            multiplier = multiplier * value
+    if any(mod.applies_to == "all" for mod in plan.modifiers):
+        total = _op(np.multiply, total, multiplier, True)
+    for g, limit in zip(plan.gates, parts.limits, strict=True):
+        if g.applies_to == "all":
+            total = _op(np.minimum, total, limit, True)
+    if plan.cap is not None:
+        total = _op(np.minimum, total, plan.cap, True)
+    return total if total.shape == parts.shape else np.broadcast_to(total, parts.shape)
 
 
 def payout_total(plan: Plan | dict[str, Any] | str, actuals: Mapping[str, Any]) -> np.ndarray:
@@ -221,35 +309,4 @@ def payout_total(plan: Plan | dict[str, Any] | str, actuals: Mapping[str, Any]) 
     >>> [round(x, 6) for x in total.tolist()]
     [1.0, 1.3]
     """
-    plan = load_plan(plan)
-    values = _check_actuals(plan, actuals)
-    att = {}
-    for m in plan.metrics:
-        ratio = np.divide(values[m.id], m.target, out=np.empty(values[m.id].shape))
-        att[m.id] = ratio if m.direction == "higher" else np.subtract(2.0, ratio, out=ratio)
-    limits = [_limit(att[g.metric], g.below, g.cap) for g in plan.gates]
-    total: np.ndarray | None = None
-    for c in plan.components:
-        frac = np.asarray(evaluate_curve(c.curve, att[c.metric]), dtype=float)  # a new array: ours to overwrite
-        for g, limit in zip(plan.gates, limits, strict=True):
-            if g.applies_to != "all" and c.id in g.applies_to:
-                frac = _apply(np.minimum, frac, limit)
-        for mod in plan.modifiers:
-            if mod.applies_to != "all" and c.id in mod.applies_to:
-                frac = _apply(np.multiply, frac, evaluate_curve(mod.curve, att[mod.metric]))
-        frac = _apply(np.multiply, frac, c.weight)
-        total = frac if total is None else _apply(np.add, total, frac)
-    assert total is not None  # a plan has at least one component
-    multiplier: Any = 1.0
-    for mod in plan.modifiers:
-        if mod.applies_to == "all":
-            multiplier = multiplier * evaluate_curve(mod.curve, att[mod.metric])
-    if any(mod.applies_to == "all" for mod in plan.modifiers):
-        total = _apply(np.multiply, total, multiplier)
-    for g, limit in zip(plan.gates, limits, strict=True):
-        if g.applies_to == "all":
-            total = _apply(np.minimum, total, limit)
-    if plan.cap is not None:
-        total = _apply(np.minimum, total, plan.cap)
-    shape = np.broadcast_shapes(*(v.shape for v in values.values()))
-    return total if total.shape == shape else np.broadcast_to(total, shape)
+    return combine(payout_parts(plan, actuals), reuse=False)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from compcore.errors import PlanError
+from compcore.simulation.allocator import tune_allocator
 from compcore.simulation.distributions import Fixed
 from compcore.simulation.roster import RosterRow
 from compcore.simulation.scenario import Scenario, correlation_matrix, load_scenario
@@ -166,6 +167,7 @@ def _widen(w: np.ndarray, src: str, dst: str, spec: DrawSpec) -> np.ndarray:
 
 def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence) -> dict[str, np.ndarray]:
     """Draw ``n`` trials of every metric from one chunk's seed."""
+    tune_allocator()  # a worker started by Dask's nanny would page-fault on every array otherwise
     rng = np.random.default_rng(seed)
     normals: dict[int, np.ndarray] = {}
     out: dict[str, np.ndarray] = {}

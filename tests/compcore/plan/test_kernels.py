@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compcore.plan.curves import evaluate_curve
-from compcore.plan.payout import payout, payout_total
+from compcore.plan.payout import combine, payout, payout_parts, payout_total
 from compcore.plan.schema import TOLERANCE, LinearCurve, StepsCurve, TiersCurve, load_plan
 from tests.compcore.strategies import increasing_xs, monotone_plan
 
@@ -139,3 +139,17 @@ def test_the_total_equals_payout_called_once_per_value(case: tuple[Any, dict[str
     fast = payout_total(plan, actuals)
     for idx in np.ndindex(shape):
         assert fast[idx] == payout(plan, {k: float(v[idx]) for k, v in full.items()}).total
+
+
+@given(plan_and_actuals(), st.data())
+def test_holding_one_metric_fixed_recombines_to_payout_with_that_value(case: Any, data: Any) -> None:
+    """Sensitivity re-prices by swapping one metric's parts: the same numbers as pricing the held value."""
+    plan, actuals = case
+    parts = payout_parts(plan, actuals)
+    base = combine(parts)
+    m = data.draw(st.sampled_from(plan.metrics))
+    held = m.target * data.draw(st.floats(min_value=-0.5, max_value=2.5, allow_nan=False))
+    shape = np.broadcast_shapes(*(v.shape for v in actuals.values()))
+    expected = payout(plan, {**actuals, m.id: np.full(shape, held)}).total
+    assert combine(parts.with_metric(m.id, held)).tolist() == expected.tolist()
+    assert combine(parts).tolist() == base.tolist() == payout(plan, actuals).total.tolist()  # parts reused intact
