@@ -1,4 +1,8 @@
-"""``python -m compcore describe PLAN``: the plan in plain English."""
+"""``python -m compcore describe PLAN_OR_SCENARIO``: the plan in plain English, or every plan of a scenario.
+
+A scenario file (it has a ``roster``) is described plan by plan, each under its name and id
+with who is on it; an org scenario thus reads as one short document per team's plan.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,38 @@ import argparse
 from typing import Any
 
 from compcore.plan.describe import describe
-from compcore.plan.schema import load_plan
+from compcore.plan.schema import load_plan, read_source
+from compcore.simulation.scenario import Scenario, load_scenario
 
-__all__ = ["register"]
+__all__ = ["describe_scenario", "register"]
+
+
+def describe_scenario(scn: Scenario) -> list[str]:
+    """Lines describing every plan of a scenario: a heading (name, id, who is on it), then the plan."""
+    out: list[str] = []
+    for pid, plan in scn.plans.items():
+        rows = [scn.roster[i] for i in scn.plan_rows[pid]]
+        people = sum(r.headcount for r in rows)
+        teams = ", ".join(dict.fromkeys(r.team for r in rows)) or "nobody yet (a draft)"
+        heading = plan.name if not scn.is_org else f"{plan.name} (plan {pid})"
+        if out:
+            out.append("")
+        out.extend([heading, "=" * len(heading), f"Who is on it: {teams}; {people} people.", ""])
+        out.extend(describe(plan))
+    return out
 
 
 def _run_describe(args: argparse.Namespace) -> int:
-    print("\n".join(describe(load_plan(args.plan))))
+    data = read_source(args.plan, "plan or scenario")
+    if "roster" in data or "plans" in data:
+        print("\n".join(describe_scenario(load_scenario(args.plan))))
+    else:
+        print("\n".join(describe(load_plan(data))))
     return 0
 
 
 def register(subparsers: Any) -> None:
     """Add the ``describe`` subcommand to an argparse subparsers object."""
-    d = subparsers.add_parser("describe", help="the plan in plain English")
-    d.add_argument("plan", help="plan JSON file")
+    d = subparsers.add_parser("describe", help="a plan, or every plan of a scenario, in plain English")
+    d.add_argument("plan", help="plan or scenario JSON file")
     d.set_defaults(func=_run_describe)

@@ -1,9 +1,11 @@
 """``python -m compcore simulate SCENARIO.json``: the Monte Carlo cost summary on the command line.
 
 Prints expected cost, P10/P50/P90/P95, P(over budget), cost by team and the
-sensitivity ranking; ``--json`` prints the same as JSON, ``--csv out.csv``
-writes the per-trial costs. An invalid scenario prints one line on stderr and
-exits with code 2.
+sensitivity ranking; for an org scenario (several plans) also the cost by plan
+and the fairness table (each team's chance of earning its target). ``--json``
+prints the same as JSON (``by_plan`` and ``fairness`` always), ``--csv out.csv``
+writes the per-trial costs (and each plan's, for an org). An invalid scenario
+prints one line on stderr and exits with code 2.
 """
 
 from __future__ import annotations
@@ -45,8 +47,27 @@ def report(sim: SimulationResult, name: str = "") -> dict[str, Any]:
         "share_zero": sim.share_zero,
         "by_team": sim.cost_by_team.to_dict(orient="records"),
         "by_role": sim.cost_by_role.to_dict(orient="records"),
+        "by_plan": sim.cost_by_plan.to_dict(orient="records"),
+        "fairness": sim.fairness.to_dict(orient="records"),
         "sensitivity": sens.to_dict(orient="records"),
     }
+
+
+def _print_org(sim: SimulationResult, per: str) -> None:
+    """Cost by plan and the fairness table: does every team have a fair chance at its target?"""
+    print()
+    print(f"{'plan':<20}{'name':<36}{'people':>7}{'target':>14}{'expected':>14}{'% of target':>13}")
+    for row in sim.cost_by_plan.itertuples(index=False):
+        name = sim.plan_names.get(row.plan, row.plan)
+        name = name if len(name) <= 34 else name[:33] + "…"
+        print(f"{row.plan:<20}{name:<36}{row.headcount:>7}{money(row.target):>14}{money(row.expected_cost):>14}"
+              f"{pct(row.pct_of_target):>13}")
+    print()
+    print(f"fairness: share of person-{per}s paid at least 100% of target, paid nothing, expected payout, P10-P90")
+    print(f"{'team':<24}{'plan':<20}{'people':>7}{'at target':>11}{'nothing':>9}{'expected':>10}{'P10-P90':>16}")
+    for r in sim.fairness.itertuples(index=False):
+        print(f"{r.team:<24}{r.plan:<20}{r.headcount:>7}{pct(r.p_at_or_above_target):>11}{pct(r.p_zero):>9}"
+              f"{pct(r.expected_payout):>10}{pct(r.p10) + '-' + pct(r.p90):>16}")
 
 
 def _print_summary(sim: SimulationResult, name: str) -> None:
@@ -68,6 +89,8 @@ def _print_summary(sim: SimulationResult, name: str) -> None:
     for row in sim.cost_by_team.itertuples(index=False):
         print(f"{row.team:<24}{row.headcount:>7}{money(row.target):>14}{money(row.expected_cost):>14}"
               f"{pct(row.pct_of_target):>13}")
+    if len(sim.plan_costs) > 1:
+        _print_org(sim, per)
     print()
     print(f"{'sensitivity (metric)':<28}{'variance share':>15}{'cost at P10':>14}{'cost at P90':>14}")
     for row in sim.sensitivity().itertuples(index=False):
@@ -75,10 +98,11 @@ def _print_summary(sim: SimulationResult, name: str) -> None:
 
 
 def _write_csv(sim: SimulationResult, path: str) -> None:
+    plans = list(sim.plan_costs) if len(sim.plan_costs) > 1 else []
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["trial", "cost"])
-        w.writerows((i, f"{c:.2f}") for i, c in enumerate(sim.cost))
+        w.writerow(["trial", "cost", *(f"cost_{p}" for p in plans)])
+        w.writerows((i, f"{c:.2f}", *(f"{sim.plan_costs[p][i]:.2f}" for p in plans)) for i, c in enumerate(sim.cost))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,8 +131,9 @@ def run(args: argparse.Namespace) -> int:
 
 def register(subparsers: Any) -> None:
     """Add the ``simulate`` subcommand to an argparse subparsers object."""
-    p = subparsers.add_parser("simulate", help="Monte Carlo cost of a scenario's plan",
-                              description="Monte Carlo cost of a scenario's plan (money per plan period).")
+    p = subparsers.add_parser("simulate", help="Monte Carlo cost of a scenario's plan(s)",
+                              description="Monte Carlo cost of a scenario's plan, or of every plan of an org "
+                                          "(money per plan period).")
     p.add_argument("scenario", help="scenario JSON file")
     p.add_argument("--trials", type=int, default=10_000, help="simulated periods (default 10,000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")

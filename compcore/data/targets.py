@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -31,7 +31,7 @@ from compcore.errors import PlanError
 from compcore.plan.schema import Plan
 
 __all__ = [
-    "LABELS", "backtest_histories", "describe_spec", "files_to_frames", "fit_for", "last_year",
+    "LABELS", "backtest_histories", "describe_spec", "files_to_frames", "fit_by_team", "fit_for", "last_year",
     "metric_history", "metric_options", "plan_history", "scope_by", "suggest_mapping", "target_for",
 ]
 
@@ -142,6 +142,41 @@ def fit_for(data: CSData, spec: Mapping[str, Any], plan: Plan, metric_id: str,
             kind: str = "auto") -> dict[str, Any]:
     """A scenario assumption for ``metric_id`` fitted on its history (see :func:`fit_assumption`)."""
     return fit_assumption(plan_history(data, spec, plan, metric_id), kind)
+
+
+def fit_by_team(data: CSData, spec: Mapping[str, Any], plan: Plan, metric_id: str, teams: Sequence[str],
+                kind: str = "auto") -> dict[str, Any]:
+    """An assumption fitted on every team's history, with ``by_team`` fitted on each team's own records.
+
+    For a ``team`` metric a team's rows are its own periods; for an ``individual`` metric, the periods
+    of its people (owners matched to teams through ``people``). A team without a usable history keeps
+    the default (it is left out of ``by_team``). Teams differ in how hard a target is for them (the
+    sample history has 57% to 100% adopted within 90 days by team): this is what lets a simulation
+    show whether each team has a fair chance at its target.
+
+    Raises
+    ------
+    PlanError
+        for a company metric (one value for everyone: nothing to fit by team).
+    """
+    scope = plan.metric(metric_id).scope
+    if scope == "company":
+        raise PlanError(f'{metric_id}: a company metric has one value for everyone; fit it without by_team')
+    history = plan_history(data, spec, plan, metric_id)
+    out = fit_assumption(history, kind)
+    if scope == "team":
+        team_of = history["team"]
+    else:
+        team_of = history["owner"].map(dict(zip(data.people["owner"], data.people["team"], strict=True)))
+    by_team = {}
+    for team in teams:
+        try:
+            by_team[team] = fit_assumption(history[(team_of == team).to_numpy()], out["dist"])
+        except PlanError:
+            continue  # no usable period for this team: it keeps the default
+    if by_team:
+        out["by_team"] = by_team
+    return out
 
 
 def last_year(data: CSData, spec: Mapping[str, Any], by: str = "team") -> pd.DataFrame:

@@ -67,3 +67,14 @@ def test_describe_prints_one_sentence_per_rule(capsys: pytest.CaptureFixture[str
 def test_a_gate_that_fires_without_cutting_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["payout", SEED_000, "--actual", "team_okr=0.5", "--actual", "company_arr=1"]) == 0
     assert "total capped at 100% (no effect: already below the cap)" in capsys.readouterr().out
+
+
+def test_describe_an_org_scenario_describes_every_plan_with_who_is_on_it(capsys: pytest.CaptureFixture[str]) -> None:
+    org = str(Path(SEED_000).parents[1] / "scenarios" / "cs_org_teams.json")
+    assert main(["describe", org]) == 0
+    out = capsys.readouterr().out
+    for name, pid, team in (("PMO quarterly bonus", "pmo", "PMO"),
+                            ("Customer Success quarterly bonus", "customer_success", "Customer Success")):
+        assert f"{name} (plan {pid})\n" in out
+        assert f"Who is on it: {team};" in out
+    assert out.count("Target incentive:") == 4

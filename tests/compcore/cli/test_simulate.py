@@ -71,3 +71,32 @@ def test_a_missing_file_and_zero_trials_exit_2(capsys: pytest.CaptureFixture[str
     assert run_cli("simulate", SCENARIO, "--trials", "0") == 2
     err = capsys.readouterr().err
     assert "no/such/scenario.json" in err and "--trials" in err
+
+
+ORG = str(ROOT / "sample_data/scenarios/cs_org_teams.json")
+
+
+def test_an_org_prints_cost_by_plan_and_the_fairness_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("simulate", ORG, "--trials", "2000", "--seed", "3") == 0
+    out = capsys.readouterr().out
+    sim = simulate(ORG, trials=2000, seed=3)
+    assert "Customer Success quarterly bonus" in out and "fairness" in out
+    for row in sim.cost_by_plan.itertuples():
+        assert f"{row.expected_cost:,.0f}" in out
+    for r in sim.fairness.itertuples():
+        assert f"{100 * r.p_at_or_above_target:.1f}%" in out
+
+
+def test_org_json_and_csv_carry_each_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_csv = tmp_path / "costs.csv"
+    assert run_cli("simulate", ORG, "--trials", "500", "--seed", "2", "--json", "--csv", str(out_csv)) == 0
+    data = json.loads(capsys.readouterr().out)
+    sim = simulate(ORG, trials=500, seed=2)
+    assert [r["plan"] for r in data["by_plan"]] == list(sim.cost_by_plan["plan"])
+    assert data["fairness"][0]["p_at_or_above_target"] == pytest.approx(sim.fairness["p_at_or_above_target"][0])
+    rows = list(csv.DictReader(out_csv.open()))
+    assert list(rows[0]) == ["trial", "cost", "cost_pmo", "cost_implementation", "cost_customer_success",
+                             "cost_change_enablement"]
+    first = rows[0]
+    assert float(first["cost"]) == pytest.approx(sum(float(first[k]) for k in first if k.startswith("cost_")),
+                                                 abs=0.03)
