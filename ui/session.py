@@ -42,5 +42,4 @@ K_GATE_PASSWORD = "gate_password"  # str: the password box (emptied after every 
 K_GATE_FAILED = "gate_failed"  # bool: the last password typed was wrong
 
 # "Solve for a budget" on the Cost simulation page (ui/solve_state.py)
-K_SOLVE = "solve_result"  # dict: key (what was solved), solution, frontier, error; flash (last apply / undo)
-K_UNDO = "solve_undo_stack"  # list[dict]: applied answers, newest last (path, old and new value, label) for Undo
+K_SOLVE = "solve_result"  # dict: key (what was solved), solution, frontier, view, error; flash, applied (last Apply)

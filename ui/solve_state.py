@@ -4,12 +4,14 @@ The solve re-prices the page's cached draws (same trials and seed as the
 histogram above it), so it costs re-pricings only. Its answer is kept in
 ``K_SOLVE`` with a key of what was solved (plan, draws, knob, goal, budget);
 when any of those changes the answer is no longer shown. "Apply" writes the one
-number into the scenario as typed (nothing else the user typed changes) and
-pushes an entry on ``K_UNDO``; "Undo" puts the number back.
+number into the scenario as typed (nothing else the user typed changes): an
+edit like any other, so the app's undo (:mod:`ui.history`) takes it back; the
+section offers that Undo while the applied answer is still the last edit.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 from dataclasses import dataclass
@@ -31,9 +33,10 @@ from compcore.simulation.solve_view import (
     goal_words,
     knob_curves,
 )
-from ui.session import K_SCENARIO, K_SOLVE, K_UNDO
+from ui import history
+from ui.session import K_SCENARIO, K_SOLVE
 from ui.simulation_state import cached_draws, sim_key
-from ui.state import bind, revalidate, set_ui, set_value_at, ui, valid, value_at
+from ui.state import bind, draft, revalidate, set_ui, set_value_at, ui, valid
 
 __all__ = ["GOAL_KINDS", "amount_binding", "amount_label", "answer", "apply_binding", "error", "flash", "solve_binding",
            "goal", "goal_binding", "goal_words", "knob_binding", "knob_options", "plain", "undo_binding",
@@ -49,10 +52,6 @@ def plain(text: str) -> str:
 
 def _store() -> dict[str, Any]:
     return st.session_state.setdefault(K_SOLVE, {})
-
-
-def _undo() -> list[dict[str, Any]]:
-    return st.session_state.setdefault(K_UNDO, [])
 
 
 # ---------------------------------------------------------------- widgets
@@ -201,17 +200,15 @@ def _apply() -> None:
     if hit is None:
         return
     sol = hit[0]
-    path = (K_SCENARIO, *parse_path(sol.knob.path))
-    old = value_at(path)
     try:
-        set_value_at(path, sol.value)
+        set_value_at((K_SCENARIO, *parse_path(sol.knob.path)), sol.value)
     except (KeyError, IndexError, TypeError):
         _store()["flash"] = "The plan changed since this answer; solve again."
         return
-    _undo().append({"path": sol.knob.path, "old": old, "new": sol.value, "label": sol.knob.label,
-                    "old_text": sol.knob.phrase(sol.knob.value), "new_text": sol.knob.phrase(sol.value)})
     revalidate()
-    _store().update(key=None, flash=f"Applied: {sol.knob.label} is now {sol.knob.phrase(sol.value)}.")
+    k = sol.knob
+    _store().update(key=None, flash=f"Applied: {k.label} is now {k.phrase(sol.value)} (was {k.phrase(k.value)}).",
+                    applied={"draft": copy.deepcopy(draft()), "label": f"Undo: {k.label} back to {k.phrase(k.value)}"})
 
 
 def apply_binding() -> dict[str, Any]:
@@ -219,23 +216,18 @@ def apply_binding() -> dict[str, Any]:
 
 
 def undo_label() -> str | None:
-    """The Undo button's words for the last applied answer, or None when there is nothing to undo."""
-    stack = _undo()
-    return f"Undo: {stack[-1]['label']} back to {stack[-1]['old_text']}" if stack else None
+    """The Undo button's words while the applied answer is still the last edit, else None."""
+    applied = _store().get("applied")
+    if not applied or applied["draft"] != draft() or not history.can_undo():
+        return None
+    return applied["label"]
 
 
 def _undo_last() -> None:
-    stack = _undo()
-    if not stack:
-        return
-    last = stack.pop()
-    try:
-        set_value_at((K_SCENARIO, *parse_path(last["path"])), last["old"])
-    except (KeyError, IndexError, TypeError):
-        _store()["flash"] = f"{last['label']} is no longer in the plan; nothing to undo."
-        return
-    revalidate()
-    _store()["flash"] = f"Undone: {last['label']} is back to {last['old_text']}."
+    applied = _store().pop("applied", None)
+    history.undo()
+    if applied:
+        _store()["flash"] = applied["label"].replace("Undo: ", "Undone: ", 1) + "."
 
 
 def undo_binding() -> dict[str, Any]:
