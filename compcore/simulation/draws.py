@@ -181,7 +181,7 @@ def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence) -> dict[str
         z = spec.chol[m, m] * normals[m]
         for j in range(m):
             if j in normals and spec.chol[m, j] != 0:
-                z = z + spec.chol[m, j] * _widen(normals[j], spec.scopes[j], scope, spec)
+                z += spec.chol[m, j] * _widen(normals[j], spec.scopes[j], scope, spec)  # z is ours
         out[mid] = dist.from_normal(z) if own is None else _by_team(dist, own, z)  # type: ignore[attr-defined]
     return out
 

@@ -15,17 +15,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from compcore.plan.payout import payout_total
+from compcore.plan.payout import combine, payout_parts, payout_total
 from compcore.plan.schema import TOLERANCE, Plan
 from compcore.simulation.draws import roster_arrays
 from compcore.simulation.org import plan_rows
 from compcore.simulation.roster import RosterRow, row_period_targets
 
-__all__ = ["ChunkStats", "PlanContexts", "PriceContext", "cost_chunk", "org_cost_chunk", "plan_contexts",
-           "price_chunk", "price_context"]
+__all__ = ["ChunkStats", "PlanContexts", "PriceContext", "cost_chunk", "held_costs", "org_cost_chunk",
+           "plan_contexts", "price_chunk", "price_context", "sub_rows"]
 
-#: pricing works on row slices of this many trials (cache-sized arrays)
+#: pricing works on row slices of this many trials (cache-sized arrays) ...
 SUB_TRIALS = 2048
+#: ... or fewer, so that a slice holds at most this many unit-trials: with a wide roster the rows
+#: shrink instead of the arrays growing (2 MiB of float64; 128 units or fewer keep SUB_TRIALS rows)
+SUB_ELEMENTS = SUB_TRIALS * 128
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class PriceContext:
     emp_row: np.ndarray         # (E,) roster row of each employee
     emp_cols: np.ndarray | None = None  # (E,) columns of these employees in the draws; None: every employee
     n_teams: int = 0            # teams of the whole roster (columns of a team metric's draws)
+    identity: bool = False      # units are the draws' employee columns in order: no scatter needed
 
     def unit_team_heads(self) -> np.ndarray:
         """``(U, n_teams)`` people of each team in each unit (a company-level unit holds every team)."""
@@ -121,8 +125,9 @@ def price_context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray, *
         n_units = len(block_team) * slots
     unit_target = np.bincount(emp_unit, weights=emp_target, minlength=n_units)
     unit_heads = np.bincount(emp_unit, minlength=n_units).astype(float)
+    identity = emp_cols is None and n_units == n_emp and bool(np.array_equal(emp_unit, np.arange(n_emp)))
     return PriceContext(plan, level, slots, block_team, unit_target, unit_heads, emp_unit, emp_target, team_index,
-                        emp_row, emp_cols, n_teams)
+                        emp_row, emp_cols, n_teams, identity)
 
 
 def _blocks(team_index: np.ndarray, n_teams: int, n_team: int, n_ind: int) -> tuple[int, np.ndarray, np.ndarray]:
@@ -159,6 +164,8 @@ def _actuals(ctx: PriceContext, values: dict[str, np.ndarray]) -> dict[str, np.n
             out[m.id] = v[:, None, None] if blocks else v[:, None]
         elif m.scope == "team" and blocks:
             out[m.id] = v[:, ctx.block_team, None]
+        elif m.scope == "individual" and ctx.identity:
+            out[m.id] = v.reshape(len(v), -1, ctx.slots)  # a view: the scatter below would copy v as it is
         elif m.scope == "individual":
             full = np.zeros((len(v), len(ctx.unit_target)))
             # empty slots stay 0: priced, but their target is 0
@@ -172,16 +179,25 @@ def _actuals(ctx: PriceContext, values: dict[str, np.ndarray]) -> dict[str, np.n
 def _totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
     """Total payout fraction, shape ``(n, units)``."""
     n = len(next(iter(values.values())))
-    total = payout_total(ctx.plan, _actuals(ctx, values))
+    return _per_unit(ctx, payout_total(ctx.plan, _actuals(ctx, values)), n)
+
+
+def _per_unit(ctx: PriceContext, total: np.ndarray, n: int) -> np.ndarray:
+    """A total of the actuals' broadcast shape as ``(n, units)``."""
     if ctx.level == "individual":
         total = np.broadcast_to(total, (n, len(ctx.block_team), ctx.slots)).reshape(n, -1)
     return np.broadcast_to(total, (n, len(ctx.unit_target)))
 
 
-def _blocks_of(values: dict[str, np.ndarray]) -> list[dict[str, np.ndarray]]:
-    """Row slices of :data:`SUB_TRIALS` trials: arrays that fit in cache price ~1.5x faster."""
-    n = len(next(iter(values.values())))
-    return [{k: v[s:s + SUB_TRIALS] for k, v in values.items()} for s in range(0, n, SUB_TRIALS)]
+def sub_rows(units: int) -> int:
+    """Trials per pricing slice for ``units`` units: :data:`SUB_TRIALS`, fewer for a wide roster."""
+    return min(SUB_TRIALS, max(1, SUB_ELEMENTS // max(units, 1)))
+
+
+def _blocks_of(values: dict[str, np.ndarray], units: int) -> list[dict[str, np.ndarray]]:
+    """Row slices of :func:`sub_rows` trials: arrays that fit in cache price ~1.5x faster."""
+    n, step = len(next(iter(values.values()))), sub_rows(units)
+    return [{k: v[s:s + step] for k, v in values.items()} for s in range(0, n, step)]
 
 
 def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: int, keep_rows: int = 0) -> ChunkStats:
@@ -190,7 +206,7 @@ def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: i
     n_units = len(ctx.unit_target)
     frac_sum, at_target, zero = np.zeros(n_units), np.zeros(n_units), np.zeros(n_units)
     n_above = n_zero = 0.0
-    for block in _blocks_of(values):
+    for block in _blocks_of(values, n_units):
         total = _totals(ctx, block)
         costs.append(total @ ctx.unit_target)
         frac_sum += total.sum(axis=0)
@@ -210,7 +226,8 @@ def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: i
 
 
 def cost_chunk(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
-    return np.concatenate([_totals(ctx, block) @ ctx.unit_target for block in _blocks_of(values)])
+    return np.concatenate([_totals(ctx, block) @ ctx.unit_target
+                           for block in _blocks_of(values, len(ctx.unit_target))])
 
 
 def org_cost_chunk(ctxs: PlanContexts, values: dict[str, np.ndarray]) -> np.ndarray:
@@ -220,4 +237,37 @@ def org_cost_chunk(ctxs: PlanContexts, values: dict[str, np.ndarray]) -> np.ndar
     for ctx in ctxs.values():
         if ctx is not None:
             out = out + cost_chunk(ctx, values)
+    return out
+
+
+def held_costs(ctxs: PlanContexts, values: dict[str, np.ndarray], held: list[tuple[str, float]]) -> np.ndarray:
+    """Cost of each trial, then again with each ``(metric id, value)`` of ``held`` holding that metric there.
+
+    Row 0 is :func:`org_cost_chunk`; row ``i`` is what it gives for draws whose metric
+    ``held[i - 1][0]`` is ``held[i - 1][1]`` in every trial and unit, bit for bit. Each slice
+    evaluates the plan's curves once (:func:`~compcore.plan.payout.payout_parts`) and
+    recombines them per held value, re-evaluating only the held metric's curves, on one number.
+    """
+    n = len(next(iter(values.values())))
+    out = np.zeros((len(held) + 1, n))
+    for ctx in ctxs.values():
+        if ctx is None:
+            continue
+        used = {m.id for m in ctx.plan.metrics}
+        cols = []
+        for block in _blocks_of(values, len(ctx.unit_target)):
+            rows = len(next(iter(block.values())))
+            parts = payout_parts(ctx.plan, _actuals(ctx, block))
+            base = _per_unit(ctx, combine(parts), rows)
+            costs = [base @ ctx.unit_target]
+            for mid, value in held:
+                if mid not in used:
+                    costs.append(costs[0])  # this plan does not read the metric: its cost is unchanged
+                    continue
+                units = _per_unit(ctx, combine(parts.with_metric(mid, value)), rows)
+                if base.flags.c_contiguous and not units.flags.c_contiguous:
+                    units = np.ascontiguousarray(units)  # the same memory layout, so the same BLAS sum order
+                costs.append(units @ ctx.unit_target)
+            cols.append(np.stack(costs))
+        out = out + np.concatenate(cols, axis=1)
     return out

@@ -27,19 +27,10 @@ from compcore.errors import PlanError
 from compcore.plan.schema import Metric, Plan, load_plan
 from compcore.simulation.draws import MetricDraws
 from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, shared_metrics
-from compcore.simulation.pricing import PlanContexts, org_cost_chunk, plan_contexts
+from compcore.simulation.pricing import PlanContexts, held_costs, plan_contexts
 from compcore.simulation.roster import RosterRow, roster_rows
 
 __all__ = ["rank_metrics", "sensitivity"]
-
-
-def _cost(ctxs: PlanContexts, draws: MetricDraws, override: dict[str, np.ndarray]) -> np.ndarray:
-    parts = []
-    for start, vals in draws.chunks():
-        for mid, full in override.items():
-            vals[mid] = full[start:start + draws.chunk_trials]
-        parts.append(org_cost_chunk(ctxs, vals))
-    return np.concatenate(parts)
 
 
 def sensitivity(plan: Plan | dict[str, Any] | str | Mapping[str, Any], draws: MetricDraws,
@@ -78,15 +69,18 @@ def sensitivity(plan: Plan | dict[str, Any] | str | Mapping[str, Any], draws: Me
 def rank_metrics(ctxs: PlanContexts, metrics: Sequence[Metric], draws: MetricDraws, max_trials: int) -> pd.DataFrame:
     """The sensitivity table of :func:`sensitivity` for priced contexts (one per plan)."""
     draws = draws.head(max_trials)
-    base = _cost(ctxs, draws, {})
+    quantiles = {m.id: [float(x) for x in np.quantile(draws.values[m.id], [0.10, 0.50, 0.90])] for m in metrics}
+    # every re-pricing at once, chunk by chunk: the curves are evaluated once per slice and
+    # recombined with each metric held at its P50, P10 and P90 (rows 1.. of held_costs)
+    held = [(m.id, q) for m in metrics for q in (quantiles[m.id][1], quantiles[m.id][0], quantiles[m.id][2])]
+    costs = np.concatenate([held_costs(ctxs, vals, held) for _, vals in draws.chunks()], axis=1)
+    base = costs[0]
     var = float(base.var())
     out = []
-    for m in metrics:
-        v = draws.values[m.id]
-        p10, p50, p90 = (float(x) for x in np.quantile(v, [0.10, 0.50, 0.90]))
-        frozen_var = float(_cost(ctxs, draws, {m.id: np.broadcast_to(p50, v.shape)}).var())
-        lo = float(_cost(ctxs, draws, {m.id: np.broadcast_to(p10, v.shape)}).mean())
-        hi = float(_cost(ctxs, draws, {m.id: np.broadcast_to(p90, v.shape)}).mean())
+    for i, m in enumerate(metrics):
+        p10, p50, p90 = quantiles[m.id]
+        frozen_var = float(costs[1 + 3 * i].var())
+        lo, hi = float(costs[2 + 3 * i].mean()), float(costs[3 + 3 * i].mean())
         share = min(1.0, max(0.0, 1.0 - frozen_var / var)) if var > 0 else 0.0
         out.append({"metric": m.id, "name": m.name, "scope": m.scope, "variance_share": share,
                     "cost_at_p10": lo, "cost_at_p90": hi, "swing": abs(hi - lo),

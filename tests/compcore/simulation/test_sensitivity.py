@@ -12,8 +12,14 @@ from typing import Any
 import numpy as np
 import pytest
 
+import compcore
 from compcore import sensitivity
-from compcore.simulation.draws import MetricDraws
+from compcore.simulation.draws import CHUNK_TRIALS, MetricDraws
+from compcore.simulation.org import shared_metrics
+from compcore.simulation.pricing import org_cost_chunk, plan_contexts
+from compcore.simulation.sensitivity import rank_metrics
+from tests.compcore.scenario_data import org_scenario
+from tests.compcore.simulation.single_plan_cases import ROOT, cases
 
 LINEAR = {"kind": "linear", "points": [[0, 0], [2, 2]], "above": "extend"}
 PLAN = {
@@ -106,3 +112,39 @@ def test_max_trials_prices_only_the_first_trials() -> None:
     assert rows["m"]["variance_share"] == pytest.approx(1.0) and rows["k"]["variance_share"] == 0.0
     # expected over those trials: 2000 (mean m 1.0 + 0.8) = 3600
     assert sens.attrs["expected"] == pytest.approx(3600)
+
+
+def _reprice_with(ctxs: Any, draws: MetricDraws, override: dict[str, np.ndarray]) -> np.ndarray:
+    """The plain way: replace a metric's draws by a constant array and price every chunk again."""
+    parts = []
+    for start, vals in draws.chunks():
+        for mid, full in override.items():
+            vals[mid] = full[start:start + draws.chunk_trials]
+        parts.append(org_cost_chunk(ctxs, vals))
+    return np.concatenate(parts)
+
+
+@pytest.mark.parametrize("src", ["cs_org_quarterly.json", "cs_ops_enablement.json", "accelerators.json", "mix",
+                                 "org"])
+def test_recombined_re_pricing_equals_pricing_the_held_draws_bit_for_bit(src: str) -> None:
+    """rank_metrics evaluates the curves once and recombines: the same numbers as pricing each held value."""
+    if src == "mix":
+        scn = compcore.load_scenario(cases()["mix-30k"][0])
+    elif src == "org":
+        scn = compcore.load_scenario(org_scenario())
+    else:
+        scn = compcore.load_scenario(ROOT / "sample_data/scenarios" / src)
+    draws = compcore.draw_metrics(scn, trials=CHUNK_TRIALS + 3_000, seed=5)  # two chunks, several slices
+    ctxs = plan_contexts(scn.plans, list(scn.roster), draws.team_index, len(draws.teams))
+    metrics = list(shared_metrics(scn.plans).values())
+    table = rank_metrics(ctxs, metrics, draws, max_trials=draws.trials).set_index("metric")
+    base = _reprice_with(ctxs, draws, {})
+    assert table.attrs["expected"] == float(base.mean())
+    for m in metrics:
+        v = draws.values[m.id]
+        p10, p50, p90 = (float(x) for x in np.quantile(v, [0.10, 0.50, 0.90]))
+        frozen = _reprice_with(ctxs, draws, {m.id: np.broadcast_to(p50, v.shape)})
+        share = min(1.0, max(0.0, 1.0 - float(frozen.var()) / float(base.var()))) if base.var() > 0 else 0.0
+        assert table.loc[m.id, "variance_share"] == share
+        for q, col in ((p10, "cost_at_p10"), (p90, "cost_at_p90")):
+            assert table.loc[m.id, col] == float(_reprice_with(ctxs, draws, {m.id: np.broadcast_to(q, v.shape)}).mean())
