@@ -83,12 +83,12 @@ st.divider()
 with st.container(key="solve"):
     st.subheader("Solve for a budget")
     st.caption("Pick one number of the plan and a cost goal: the app tries values of that number on the same "
-               f"{trials:,} simulated {plan.period}s and finds the one that meets the goal.")
+               f"{trials:,} simulated {scn.period}s and finds the one that meets the goal.")
     options = solve_state.knob_options()
     labels = {o.path: o.label for o in options}
     s1, s2, s3, s4 = st.columns([3, 2.4, 1.4, 0.8], vertical_alignment="bottom")
     s1.selectbox("Solve for", list(labels), format_func=labels.get, **solve_state.knob_binding(options))
-    s2.selectbox("Goal", solve_state.GOAL_KINDS, format_func=lambda g: solve_state.goal_words(g, plan.period),
+    s2.selectbox("Goal", solve_state.GOAL_KINDS, format_func=lambda g: solve_state.goal_words(g, scn.period),
                  **solve_state.goal_binding())
     s3.number_input(solve_state.amount_label(), **solve_state.amount_binding())
     s4.button("Solve", type="primary", **solve_state.solve_binding())
@@ -106,7 +106,7 @@ with st.container(key="solve"):
             a2.caption("Apply writes this one number into the plan; Undo puts it back.")
         h1, h2, h3 = st.columns(3)
         with h1:
-            st.markdown(f"**Cost per {plan.period}**, now and with the answer")
+            st.markdown(f"**Cost per {scn.period}**, now and with the answer")
             chart_cache.chart(charts.cost_pair_chart, answer.hist, answer.solution.sim.budget, key="solve_hist",
                               cache_key=answer.key)
         with h2:

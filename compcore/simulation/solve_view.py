@@ -18,6 +18,7 @@ from compcore.plan.schema import Plan
 from compcore.report.format import money
 from compcore.simulation.knobs import Knob, parse_path
 from compcore.simulation.scenario import Scenario
+from compcore.simulation.simulate import SimulationResult
 from compcore.simulation.solve import Solution
 
 __all__ = ["AFTER", "BEFORE", "GOAL_KINDS", "CurveView", "answer_lines", "cost_pair", "frontier_frame",
@@ -59,18 +60,19 @@ class CurveView:
 
 
 def _plan_of(scn: Scenario, k: Knob) -> Plan:
-    return scn.plan if k.plan == "plan" else scn.plans[k.plan]  # type: ignore[attr-defined]
+    return scn.plans[k.plan]  # a one-plan scenario reads as {"plan": plan}
 
 
 def _both(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([a.assign(series=BEFORE), b.assign(series=AFTER)], ignore_index=True)[["x", "y", "series"]]
 
 
-def _person(scn: Scenario, plan: Plan, lo: float, hi: float, n: int = 121) -> pd.DataFrame:
-    """Payout of an average person per period (money) with every metric at the same attainment."""
+def _person(sim: SimulationResult, plan_id: str, plan: Plan, lo: float, hi: float, n: int = 121) -> pd.DataFrame:
+    """Payout per period (money) of an average person on the plan, with every metric at the same attainment."""
     a = np.linspace(lo, hi, n)
     total = payout(plan, {m.id: actual_for(m, a) for m in plan.metrics}).total
-    return pd.DataFrame({"x": a, "y": np.asarray(total) * scn.per_period_target / max(scn.headcount, 1)})
+    row = sim.cost_by_plan.set_index("plan").loc[plan_id]
+    return pd.DataFrame({"x": a, "y": np.asarray(total) * float(row["target"]) / max(float(row["headcount"]), 1.0)})
 
 
 def knob_curves(sol: Solution) -> CurveView:
@@ -102,8 +104,9 @@ def knob_curves(sol: Solution) -> CurveView:
         name = p0.metric(mid).name
         return CurveView(_both(*frames), f"Plan payout as {name} moves (others on target)",
                          f"{name} (% of today's target)", "Payout (% of target incentive)", False)
-    return CurveView(_both(_person(old, p0, lo, hi), _person(new, p1, lo, hi)),
-                     "What an average person earns per period", "Attainment of every metric (% of target)",
+    who = "" if k.plan == "plan" else f" on {p0.name}"
+    return CurveView(_both(_person(sol.base, k.plan, p0, lo, hi), _person(sol.sim, k.plan, p1, lo, hi)),
+                     f"What an average person{who} earns per period", "Attainment of every metric (% of target)",
                      "Payout per period", True)
 
 

@@ -228,3 +228,28 @@ def test_frontier_spans_the_range_and_agrees_with_the_answer(base) -> None:
     assert sol.frontier["measure"].iloc[1] == pytest.approx(base.expected)
     assert sol.frontier["measure"].iloc[5] == pytest.approx(5 * base.expected)
     assert sol.value == pytest.approx(0.1, rel=COST_TOLERANCE)
+
+
+# ---------------------------------------------------------------- an org: one plan's knob, the other plans untouched
+
+
+def org() -> dict[str, Any]:
+    """Two plans on the same adoption metric: PMO on a percent of base, Implementation on a fixed amount."""
+    data = scenario()
+    plan = data.pop("plan")
+    impl = copy.deepcopy(plan) | {"name": "Implementation", "target_incentive": {"amount": 8000}}
+    data["plans"] = {"pmo": plan | {"name": "PMO"}, "impl": impl}
+    data["roster"][0]["plan"], data["roster"][1]["plan"] = "pmo", "impl"
+    return data
+
+
+def test_solving_one_plans_knob_leaves_the_other_plans_costs_unchanged() -> None:
+    base = simulate(org(), trials=TRIALS, seed=0)
+    e_pmo, e_impl = (float(base.plan_costs[p].mean()) for p in ("pmo", "impl"))
+    goal = e_impl + 0.5 * e_pmo  # PMO's cost is proportional to its percent: half the cost at half the percent
+    sol = solve(org(), "plans.pmo.target_incentive.percent_of_base", {"expected_cost": goal}, trials=TRIALS, seed=0)
+    assert sol.value == pytest.approx(0.05, rel=2 * COST_TOLERANCE * goal / e_pmo)
+    assert np.array_equal(sol.sim.plan_costs["impl"], base.plan_costs["impl"])
+    assert sol.scenario.plans["impl"] == sol.original.plans["impl"]
+    assert sol.knob.label == "Target incentive, % of base (PMO)"
+    assert abs(sol.achieved - goal) <= COST_TOLERANCE * goal
