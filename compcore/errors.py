@@ -55,12 +55,23 @@ def friendly_message(err: Any) -> str:
     """What is wrong with one field, in words (a pydantic error dict in)."""
     try:
         return _friendly_text(err)
-    except (KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):
         return str(err["msg"]).removeprefix("Value error, ")
+
+
+def _shown(value: Any) -> str:
+    """The value a person gave, short enough for one message line (a 5,000-digit number is cut)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int over Python's 4,300-digit str limit
+        return "a number too long to show"
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _friendly_text(err: Any) -> str:
     kind = err["type"]
+    if "input" in err:
+        err = {**err, "input": _ShownInput(err["input"])}
     if kind == "missing":
         return "is required but missing"
     if kind == "extra_forbidden":
@@ -71,22 +82,38 @@ def _friendly_text(err: Any) -> str:
         return 'needs a "kind": "linear", "tiers" or "steps" ("linear" or "steps" for a modifier)'
     if kind in ("float_parsing", "float_type"):
         return f"must be a number, got {err.get('input')!r}"
+    if kind == "greater_than_equal" and err["ctx"]["ge"] != 0:
+        return f"must be at least {err['ctx']['ge']:g}, got {err.get('input')!r}"
     if kind in ("greater_than_equal",):
         return f"must not be negative (>= {err['ctx']['ge']}), got {err.get('input')!r}"
     if kind == "greater_than":
         return f"must be greater than {err['ctx']['gt']}, got {err.get('input')!r}"
     if kind == "less_than_equal":
-        return f"must be at most {err['ctx']['le']}, got {err.get('input')!r}"
+        return f"must be at most {err['ctx']['le']:g}, got {err.get('input')!r}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
         return f"must be a whole number, got {err.get('input')!r}"
     if kind == "too_short":
         return f"needs at least {err['ctx']['min_length']} entries"
+    if kind == "too_long":
+        return f"has {err['ctx'].get('actual_length', 'too many')} entries; at most {err['ctx']['max_length']}"
+    if kind == "string_type":
+        return f"must be text, got {err.get('input')!r}"
     if kind == "finite_number":
         return "must be a finite number"
     if kind == "string_pattern_mismatch":
         return f"{err.get('input')!r} is not a valid id; use lowercase letters, digits and _"
     msg = err["msg"]
     return msg.removeprefix("Value error, ")
+
+
+class _ShownInput:
+    """An input whose repr is cut to one line (see :func:`_shown`)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return _shown(self.value)
 
 
 def validation_error(exc: ValidationError, *, prefix: str = "",

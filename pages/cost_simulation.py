@@ -21,7 +21,7 @@ if state.problems():
 c1, c2, c3, c4 = st.columns([1.4, 1, 1, 2.6], vertical_alignment="bottom")
 c1.number_input(f"Budget per {plan.period}", min_value=0.0, step=1000.0, format="%.0f", placeholder="no budget",
                 **state.bind("budget", (session.K_SCENARIO, "budget")))
-c2.selectbox("Trials", state.TRIAL_CHOICES, format_func="{:,}".format,
+c2.selectbox("Trials", sorted({*state.TRIAL_CHOICES, int(state.ui("trials"))}), format_func="{:,}".format,
              **state.bind("trials", ("ui", "trials"), default=10_000))
 c3.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, help="Same seed, same draws, same numbers.",
                 **state.bind("seed", ("ui", "seed"), default=0))
@@ -30,6 +30,13 @@ c4.caption(f"{scn.headcount} people in {len(scn.roster)} roster rows; one trial 
 state.show_problems("budget")
 
 trials, seed = int(state.ui("trials")), int(state.ui("seed"))
+too_big = simulation_state.memory_message(scn, trials)
+if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and offer fewer trials
+    st.warning(too_big)
+    if simulation_state.fewer_trials(scn, trials):
+        st.button(f"Run {simulation_state.fewer_trials(scn, trials):,} trials", key="fewer_trials",
+                  on_click=simulation_state.use_fewer_trials)
+    st.stop()
 progress = None
 if not simulation_state.is_drawn(scn, trials, seed):
     bar = st.progress(0.0, text=f"Simulating {trials:,} {plan.period}s...")

@@ -64,6 +64,13 @@ st.altair_chart(charts.components_chart(explore.component_curves(plan), [c.name 
                 width="stretch", key="doc_curves")
 
 st.subheader("What it costs")
+too_big = simulation_state.memory_message(scn, int(state.ui("trials")))
+if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and offer fewer trials
+    st.warning(too_big)
+    if simulation_state.fewer_trials(scn, int(state.ui("trials"))):
+        st.button(f"Run {simulation_state.fewer_trials(scn, int(state.ui('trials'))):,} trials", key="fewer_trials",
+                  on_click=simulation_state.use_fewer_trials)
+    st.stop()
 with st.spinner("Simulating the cost…"):
     sim = simulation_state.simulation()
 summary = document.cost_summary(sim, scn.budget)

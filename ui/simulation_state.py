@@ -20,6 +20,7 @@ from compcore.errors import PlanError
 from compcore.plan.schema import dump_plan
 from compcore.simulation.assumptions import default_assumption
 from compcore.simulation.draws import draw_metrics
+from compcore.simulation.limits import draw_bytes, trials_within
 from compcore.simulation.roster import roster_from_csv, roster_to_csv
 from compcore.simulation.scenario import Scenario, dump_scenario
 from compcore.simulation.sensitivity import sensitivity as rank
@@ -27,6 +28,7 @@ from compcore.simulation.simulate import price
 from ui.lru import shared_caches
 from ui.session import K_SCENARIO
 from ui.state import (
+    TRIAL_CHOICES,
     bind,
     bind_editor,
     bump_editor,
@@ -36,9 +38,13 @@ from ui.state import (
     pct_out,
     revalidate,
     set_notice,
+    set_ui,
     ui,
     valid,
 )
+
+#: most memory the metric draws of one session may take (DESIGN.md "Limits"); beyond it, fewer trials are offered
+MAX_SESSION_DRAW_BYTES = 256 * 2**20
 
 # ---------------------------------------------------------------- draws and the priced simulation
 
@@ -51,8 +57,43 @@ def draws_key(scn: Scenario, trials: int, seed: int) -> str:
                        "trials": trials, "seed": seed}, sort_keys=True)
 
 
+def fewer_trials(scn: Scenario, trials: int) -> int | None:
+    """None when ``trials`` of this scenario fit the session's memory bound, else the most trials that do."""
+    if draw_bytes(scn, trials) <= MAX_SESSION_DRAW_BYTES:
+        return None
+    fit = trials_within(scn, MAX_SESSION_DRAW_BYTES)
+    return next((c for c in sorted(TRIAL_CHOICES, reverse=True) if c <= fit), fit // 100 * 100 or fit)
+
+
+def memory_message(scn: Scenario, trials: int) -> str | None:
+    """What to tell the user when ``trials`` of this scenario would not fit in memory (None when they do)."""
+    fit = fewer_trials(scn, trials)
+    if fit is None:
+        return None
+    need = draw_bytes(scn, trials) / 2**20
+    if fit == 0:
+        return (f"This scenario ({scn.headcount:,} people) is too large to simulate here: even one trial needs more "
+                f"than {MAX_SESSION_DRAW_BYTES // 2**20} MiB. Use the command line (python -m compcore simulate).")
+    return (f"{trials:,} trials of this scenario ({scn.headcount:,} people) would keep {need:,.0f} MiB of draws in "
+            f"memory; this app keeps at most {MAX_SESSION_DRAW_BYTES // 2**20} MiB per session. "
+            f"Run {fit:,} trials instead, or the command line for more.")
+
+
+def use_fewer_trials() -> None:
+    """Button callback: the most trials of the current scenario that fit the memory bound."""
+    fit = fewer_trials(valid(), int(ui("trials")))
+    if fit:
+        set_ui("trials", fit)
+
+
 def cached_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[float], None] | None = None) -> Any:
-    """Metric draws for the scenario, from the cache when its draw inputs are unchanged."""
+    """Metric draws for the scenario, from the cache when its draw inputs are unchanged.
+
+    Raises PlanError (with the fewer trials to use) beyond the session's memory bound.
+    """
+    message = memory_message(scn, trials)
+    if message is not None:
+        raise PlanError(f"trials: {message}", problems=[("trials", message)])
     key = draws_key(scn, trials, seed)
     hit = shared_caches()["draws"].get(key)
     if hit is None:

@@ -51,6 +51,16 @@ SCHEMAS: dict[str, dict[str, tuple[str, bool]]] = {
 #: columns that may be left out of a file altogether (filled with blanks)
 OPTIONAL_COLUMNS: frozenset[str] = frozenset({"name", "segment", "role", "base_salary"})
 _MAX_SHOWN = 5
+#: dates outside this range are typos (and beyond 2262 pandas' nanosecond dates wrap around)
+FIRST_DATE, LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31")
+#: largest number a count or amount may hold (as in plans and scenarios)
+MAX_VALUE = 1e12
+#: an actual go-live may be reported this long after the last usage week or activity
+GO_LIVE_LAG = pd.Timedelta(days=31)
+#: with clients.csv alone, a go-live may come this long after the last contract start or churn
+GO_LIVE_LAG_CLIENTS_ONLY = pd.Timedelta(days=365)
+# a time-zone offset ("Z", "+02:00") after a time: dropped, the local date is the date meant
+_TZ_SUFFIX = r"(?<=\d)(?:Z|[+-]\d\d:?\d\d)$"
 
 
 @dataclass(frozen=True)
@@ -126,22 +136,18 @@ def _clean_column(file: str, col: str, kind: str, required: bool, raw: pd.Series
         raise PlanError(f"{where}: blank in {_rows(blank, raw.fillna(''))}")
     text = raw.astype(str).str.strip()
     if kind == "date":
-        if pd.api.types.is_datetime64_any_dtype(raw):
-            out = pd.to_datetime(raw).dt.normalize()
-        else:
-            out = pd.to_datetime(text.where(~blank), format="ISO8601", errors="coerce")
-        bad = out.isna().to_numpy() & ~blank
-        if bad.any():
-            raise PlanError(f"{where}: not a date (YYYY-MM-DD) in {_rows(bad, raw)}")
-        return out.dt.tz_localize(None).dt.normalize() if out.dt.tz else out.dt.normalize()
+        return _clean_dates(where, raw, text, blank)
     if kind in ("int", "money"):
         out = pd.to_numeric(text.str.replace(",", "", regex=False).where(~blank), errors="coerce")
         bad = (out.isna().to_numpy() & ~blank) | (out < 0).to_numpy()
+        big = (out.notna() & ~(out.abs() <= MAX_VALUE)).to_numpy()  # "1e400" reads as inf: refused
+        bad |= big
         if kind == "int":
             bad |= (out.notna() & (out != out.round())).to_numpy()
         if bad.any():
             what = "a whole number >= 0" if kind == "int" else "an amount >= 0"
-            raise PlanError(f"{where}: not {what} in {_rows(bad, raw)}")
+            limit = f"; at most {MAX_VALUE:,.0f} (and finite)" if big.any() else ""
+            raise PlanError(f"{where}: not {what} in {_rows(bad, raw)}{limit}")
         return out.astype("float64")
     out = text.where(~blank).astype(object)
     if kind == "id":
@@ -154,6 +160,54 @@ def _clean_column(file: str, col: str, kind: str, required: bool, raw: pd.Series
             kinds = ", ".join(ACTIVITY_KINDS)
             raise PlanError(f"{where}: must be one of {kinds} in {_rows(bad, raw)}")
     return out
+
+
+def _clean_dates(where: str, raw: pd.Series, text: pd.Series, blank: np.ndarray) -> pd.Series:
+    """Dates at day resolution (datetime64[ns]), 1900..2199; an offset such as +02:00 keeps its local date."""
+    if pd.api.types.is_datetime64_any_dtype(raw):
+        out = raw.dt.tz_localize(None) if raw.dt.tz is not None else raw
+    else:
+        local = text.str.replace(_TZ_SUFFIX, "", regex=True).where(~blank)
+        try:
+            out = pd.to_datetime(local, format="ISO8601", errors="coerce")
+        except (ValueError, OverflowError, TypeError):  # pandas refuses the column as a whole: try row by row
+            out = pd.Series([_one_date(x) for x in local], index=raw.index, dtype="datetime64[s]")
+    bad = (out.isna().to_numpy() & ~blank)
+    if bad.any():
+        raise PlanError(f"{where}: not a date (YYYY-MM-DD) in {_rows(bad, raw)}")
+    bad = (out.notna() & ~((out >= FIRST_DATE) & (out <= LAST_DATE))).to_numpy()
+    if bad.any():
+        raise PlanError(f"{where}: not a date (YYYY-MM-DD) in {_rows(bad, raw)}; dates must lie between "
+                        f"{FIRST_DATE:%Y} and {LAST_DATE:%Y}")
+    return out.astype("datetime64[ns]").dt.normalize()
+
+
+def _one_date(value: object) -> pd.Timestamp:
+    try:
+        return pd.Timestamp(value) if isinstance(value, str) else pd.NaT
+    except (ValueError, OverflowError, TypeError):
+        return pd.NaT
+
+
+def _check_go_lives(clients: pd.DataFrame, usage: pd.DataFrame | None, acts: pd.DataFrame | None) -> None:
+    """An actual go-live far after everything else the records hold is a typo (it would move "as of")."""
+    others = [clients["contract_start"].max(), clients["churn_date"].max()]
+    lag = GO_LIVE_LAG_CLIENTS_ONLY
+    if usage is not None and len(usage):
+        others.append(usage["week_start"].max() + pd.Timedelta(days=6))
+        lag = GO_LIVE_LAG
+    if acts is not None and len(acts):
+        others.append(acts["date"].max())
+        lag = GO_LIVE_LAG
+    others = [d for d in others if pd.notna(d)]
+    if not others:
+        return
+    end = max(others)
+    late = (clients["actual_go_live"] > end + lag).to_numpy()
+    if late.any():
+        raise PlanError(f"clients.csv: column actual_go_live: after the records end ({end:%Y-%m-%d}) in "
+                        f"{_rows(late, clients['actual_go_live'].dt.strftime('%Y-%m-%d'))}; an actual go-live "
+                        "cannot be in the future: fix the date or move it to planned_go_live")
 
 
 def _clean_frame(file: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -180,7 +234,7 @@ def _check_refs(file: str, col: str, frame: pd.DataFrame, known: pd.Series, what
 def _read_csv(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:  # ValueError: bad UTF-8
         raise PlanError(f"{path.name}: cannot read as CSV ({exc})") from None
 
 
@@ -247,6 +301,7 @@ def load_cs_data(source: str | Path | Mapping[str, pd.DataFrame] | CSData) -> CS
             raise PlanError("usage_weekly.csv: column week_start: duplicate week for a client in "
                             + _rows(dup, usage["client_id"] + " " + usage["week_start"].astype(str)))
     acts = frames.get("activities")
+    _check_go_lives(clients, usage, acts)
     if acts is not None:
         _check_refs("activities", "client_id", acts, clients["client_id"], "client")
         if people is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from compcore.errors import PlanError
-from compcore.plan.schema import Plan, dump_plan, load_plan
+from compcore.plan.schema import Plan, dump_plan, load_plan, parse_json
 from compcore.simulation.scenario import SCENARIO_SCHEMA, Scenario, dump_scenario, load_scenario
 
 __all__ = ["MAX_IMPORT_BYTES", "Imported", "import_json", "plan_json", "scenario_json"]
@@ -49,13 +49,14 @@ def import_json(content: bytes | str, filename: str = "upload") -> Imported:
     >>> import_json(plan_json(plan)).plan == plan
     True
     """
+    if not isinstance(content, bytes | bytearray | str):
+        raise PlanError(f"{filename}: expected the file's bytes or text, got {type(content).__name__}")
     if len(content) > MAX_IMPORT_BYTES:
         raise PlanError(f"{filename}: the file is {len(content):,} bytes; a plan or scenario is at most "
                         f"{MAX_IMPORT_BYTES:,}")
     try:
-        text = content.decode("utf-8") if isinstance(content, bytes) else content
-        data = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        data = parse_json(content, "the file")
+    except PlanError as e:
         raise PlanError(f"{filename}: not a JSON file ({e})") from None
     if not isinstance(data, dict):
         raise PlanError(f"{filename}: expected a plan or scenario object, got a JSON {type(data).__name__}")

@@ -100,8 +100,12 @@ def _check_actuals(plan: Plan, actuals: Mapping[str, Any]) -> dict[str, np.ndarr
             v = np.asarray(actuals[m.id], dtype=float)
         except (TypeError, ValueError):
             raise ValueError(f'actual for metric "{m.id}" must be a number, got {actuals[m.id]!r}') from None
-        if v.size and np.isnan(v.min()):  # min propagates NaN: one pass, no boolean array
-            raise ValueError(f'actual for metric "{m.id}" is NaN (not a number)')
+        if v.size:
+            lo, hi = v.min(), v.max()  # min/max propagate NaN and show an infinity: no boolean array
+            if np.isnan(lo):
+                raise ValueError(f'actual for metric "{m.id}" is NaN (not a number)')
+            if not (np.isfinite(lo) and np.isfinite(hi)):
+                raise ValueError(f'actual for metric "{m.id}" is infinite; give a finite number')
         values[m.id] = v
     return values
 

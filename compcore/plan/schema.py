@@ -8,13 +8,16 @@ plan raises :class:`~compcore.errors.PlanError` naming the field path.
 from __future__ import annotations
 
 import json
+import numbers
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    Strict,
     ValidationError,
     field_validator,
     model_validator,
@@ -27,6 +30,14 @@ PLAN_SCHEMA = "compcore.plan/v1"
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "half": 2, "year": 1}
 #: thresholds, gates and band edges compare attainment with this tolerance
 TOLERANCE = 1e-9
+#: largest salary, amount or target accepted (money or metric units); beyond it float sums lose meaning
+MAX_AMOUNT = 1e12
+#: most metrics one plan may have
+MAX_METRICS = 30
+#: most points, bands or steps one curve may have
+MAX_CURVE_POINTS = 100
+#: largest file a plan or scenario is read from (a real one is a few KiB)
+MAX_SOURCE_BYTES = 1_000_000
 
 Period = Literal["month", "quarter", "half", "year"]
 AppliesTo = Literal["all"] | list[str]
@@ -37,7 +48,22 @@ class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+def _whole(value: Any) -> Any:
+    """Integral numbers (also 12.0 or a numpy integer) as int; anything else is left for the strict check."""
+    if isinstance(value, bool):
+        return value  # true is not 1: the strict int check rejects it
+    if isinstance(value, numbers.Integral):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# Numbers are JSON numbers: strict, so "0.6" (a string) and true are errors, never 0.6 or 1.
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Strict(), Field(ge=0, allow_inf_nan=False)]
+Amount = Annotated[float, Strict(), Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+WholeNumber = Annotated[int, BeforeValidator(_whole), Strict()]
 Point = tuple[NonNegative, NonNegative]
 
 
@@ -50,7 +76,7 @@ class TargetIncentive(_Model):
     """Annual target incentive: a share of base salary or a fixed amount."""
 
     percent_of_base: NonNegative | None = None
-    amount: NonNegative | None = None
+    amount: Amount | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> TargetIncentive:
@@ -71,7 +97,7 @@ class Metric(_Model):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: str
     unit: str = ""
-    target: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    target: Annotated[float, Strict(), Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False)]
     direction: Literal["higher", "lower"] = "higher"
     scope: Literal["individual", "team", "company"] = "individual"
 
@@ -80,7 +106,7 @@ class LinearCurve(_Model):
     """Points joined by straight lines; below the first point pays 0 (it is the threshold)."""
 
     kind: Literal["linear"] = "linear"
-    points: Annotated[list[Point], Field(min_length=2)]
+    points: Annotated[list[Point], Field(min_length=2, max_length=MAX_CURVE_POINTS)]
     above: Literal["flat", "extend"] = "flat"
     cap: NonNegative | None = None
 
@@ -102,7 +128,7 @@ class TiersCurve(_Model):
     """Rate bands: ``marginal`` pays each band's rate inside it, ``retroactive`` pays all at the reached rate."""
 
     kind: Literal["tiers"] = "tiers"
-    bands: Annotated[list[Band], Field(min_length=1)]
+    bands: Annotated[list[Band], Field(min_length=1, max_length=MAX_CURVE_POINTS)]
     mode: Literal["marginal", "retroactive"] = "marginal"
     threshold: NonNegative | None = None
     cap: NonNegative | None = None
@@ -120,7 +146,7 @@ class StepsCurve(_Model):
     """A step table: the payout of the highest step at or below attainment; 0 below the first."""
 
     kind: Literal["steps"] = "steps"
-    steps: Annotated[list[Point], Field(min_length=1)]
+    steps: Annotated[list[Point], Field(min_length=1, max_length=MAX_CURVE_POINTS)]
     cap: NonNegative | None = None
 
     @field_validator("steps")
@@ -139,7 +165,7 @@ class Component(_Model):
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     metric: str
-    weight: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    weight: Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
     curve: Curve
     name: str = ""
 
@@ -168,10 +194,10 @@ class Plan(_Model):
     name: str
     period: Period = "year"
     target_incentive: TargetIncentive
-    metrics: Annotated[list[Metric], Field(min_length=1)]
-    components: Annotated[list[Component], Field(min_length=1)]
-    gates: list[Gate] = []
-    modifiers: list[Modifier] = []
+    metrics: Annotated[list[Metric], Field(min_length=1, max_length=MAX_METRICS)]
+    components: Annotated[list[Component], Field(min_length=1, max_length=MAX_METRICS)]
+    gates: Annotated[list[Gate], Field(max_length=MAX_METRICS)] = []
+    modifiers: Annotated[list[Modifier], Field(max_length=MAX_METRICS)] = []
     cap: NonNegative | None = None
 
     @property
@@ -256,26 +282,61 @@ def plan_error_from(exc: ValidationError, prefix: str = "") -> PlanError:
     return validation_error(exc, prefix=prefix, message=_plan_message)
 
 
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(text: str | bytes, what: str) -> Any:
+    """JSON text (or UTF-8 bytes) to Python; PlanError for anything that is not plain, finite JSON.
+
+    Non-UTF-8 bytes, NaN/Infinity, a number too long to read, nesting too deep
+    for the parser: each is a PlanError, never another exception.
+
+    >>> parse_json(b"\\xff", "plan")
+    Traceback (most recent call last):
+    ...
+    compcore.errors.PlanError: plan is not UTF-8 text (byte 0 cannot be read); save the file as UTF-8 JSON
+    """
+    if isinstance(text, bytes | bytearray):
+        try:
+            text = bytes(text).decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise PlanError(f"{what} is not UTF-8 text (byte {e.start} cannot be read); "
+                            "save the file as UTF-8 JSON") from None
+    if "\x00" in text:
+        raise PlanError(f"{what} is a binary file, not JSON text")
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as e:
+        raise PlanError(f"{what} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise PlanError(f"{what} is not valid JSON: nested too deep") from None
+    except ValueError as e:  # NaN/Infinity, or an integer longer than Python reads (4,300 digits)
+        raise PlanError(f"{what} is not valid JSON: {str(e)[:120]}") from None
+
+
 def read_source(source: Any, what: str) -> dict[str, Any]:
-    """Turn a dict, JSON text or path into a dict (PlanError if it cannot)."""
+    """Turn a dict, JSON text or path into a dict (PlanError if it cannot, whatever the input)."""
     if isinstance(source, BaseModel):
         return source.model_dump(by_alias=True, mode="json")
     if isinstance(source, dict):
         return source
     if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
+        if isinstance(source, str) and ("\x00" in source or len(source) > 4096):
+            raise PlanError(f"a {what} must be a dict, JSON text or a path; this text is neither")
         path = Path(source)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as e:
-            raise PlanError(f"cannot read {what} file {str(path)!r}: {e.strerror or e}") from None
-    elif isinstance(source, str | bytes):
-        text = source.decode() if isinstance(source, bytes) else source
+            if path.stat().st_size > MAX_SOURCE_BYTES:
+                raise PlanError(f"{what} file {str(path)!r} is larger than {MAX_SOURCE_BYTES:,} bytes; "
+                                f"a {what} is a few KiB")
+            text: str | bytes = path.read_bytes()
+        except (OSError, ValueError) as e:
+            raise PlanError(f"cannot read {what} file {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+    elif isinstance(source, str | bytes | bytearray):
+        text = source
     else:
         raise PlanError(f"a {what} must be a dict, JSON text or a path, not {type(source).__name__}")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise PlanError(f"{what} is not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    data = parse_json(text, what)
     if not isinstance(data, dict):
         raise PlanError(f"a {what} must be a JSON object, not {type(data).__name__}")
     return data

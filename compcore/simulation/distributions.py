@@ -21,7 +21,9 @@ import math
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+
+from compcore.plan.schema import MAX_AMOUNT, WholeNumber
 
 __all__ = [
     "Beta",
@@ -37,9 +39,15 @@ __all__ = [
     "norm_cdf",
 ]
 
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# strict: a JSON number, never "0.6" or true (see compcore.plan.schema.Number)
+# and bounded like targets (|value| <= 1e12), so no draw overflows a cost sum
+Finite = Annotated[float, Strict(), Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+NonNegative = Annotated[float, Strict(), Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+Positive = Annotated[float, Strict(), Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+#: most values an empirical distribution may list
+MAX_EMPIRICAL_VALUES = 100_000
+#: largest Poisson mean (its probability table grows with the mean)
+MAX_POISSON_MEAN = 1_000_000
 
 
 class _Dist(BaseModel):
@@ -171,8 +179,8 @@ class Binomial(_Dist):
     """Share ``k / n`` of a cohort of ``n`` clients, each succeeding with probability ``p``."""
 
     dist: Literal["binomial"] = "binomial"
-    n: Annotated[int, Field(ge=1, le=1_000_000)]
-    p: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+    n: Annotated[WholeNumber, Field(ge=1, le=1_000_000)]
+    p: Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False)]
 
     def from_uniform(self, u: np.ndarray) -> np.ndarray:
         k = np.arange(self.n + 1, dtype=float)
@@ -187,7 +195,7 @@ class Poisson(_Dist):
     """A count (touchpoints, EBRs, leads) with the given ``mean``."""
 
     dist: Literal["poisson"] = "poisson"
-    mean: NonNegative
+    mean: Annotated[float, Strict(), Field(ge=0, le=MAX_POISSON_MEAN, allow_inf_nan=False)]
 
     def from_uniform(self, u: np.ndarray) -> np.ndarray:
         if self.mean == 0:
@@ -206,7 +214,7 @@ class Empirical(_Dist):
     """
 
     dist: Literal["empirical"] = "empirical"
-    values: Annotated[list[Finite], Field(min_length=1)]
+    values: Annotated[list[Finite], Field(min_length=1, max_length=MAX_EMPIRICAL_VALUES)]
     bootstrap: bool = True
 
     def from_uniform(self, u: np.ndarray) -> np.ndarray:

@@ -22,6 +22,8 @@ import numpy as np
 from compcore.errors import PlanError
 from compcore.simulation.allocator import tune_allocator
 from compcore.simulation.distributions import Fixed
+from compcore.simulation.limits import MAX_TRIALS as LIMIT_TRIALS
+from compcore.simulation.limits import check_seed
 from compcore.simulation.roster import RosterRow
 from compcore.simulation.scenario import Scenario, correlation_matrix, load_scenario
 
@@ -29,8 +31,8 @@ __all__ = ["CHUNK_TRIALS", "MAX_TRIALS", "MetricDraws", "draw_metrics", "roster_
 
 #: trials per chunk: bounds memory (a chunk of 50 people is a few MB per metric)
 CHUNK_TRIALS = 20_000
-#: more trials than this is a typo, not a plan question
-MAX_TRIALS = 50_000_000
+#: more trials than this is a typo, not a plan question (DESIGN.md "Limits")
+MAX_TRIALS = LIMIT_TRIALS
 _SCOPE_ORDER = {"company": 0, "team": 1, "individual": 2}
 
 Progress = Callable[[float], None]
@@ -200,6 +202,7 @@ def chunk_plan(trials: int, seed: int | None) -> list[tuple[int, np.random.SeedS
         raise PlanError(f"trials: must be a whole number from 1 to {MAX_TRIALS:,}, got {trials!r}",
                         problems=[("trials", f"must be a whole number from 1 to {MAX_TRIALS:,}")])
     trials = int(trials)
+    seed = check_seed(seed)
     n_chunks = math.ceil(trials / CHUNK_TRIALS)
     seeds = np.random.SeedSequence(seed).spawn(n_chunks)
     return [(min(CHUNK_TRIALS, trials - i * CHUNK_TRIALS), s) for i, s in enumerate(seeds)]

@@ -18,7 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compcore.errors import PlanError, validation_error
 from compcore.io.spreadsheet import safe_cell
-from compcore.plan.schema import Plan, TargetIncentive
+from compcore.plan.schema import Amount, Plan, TargetIncentive, WholeNumber
+from compcore.simulation.limits import MAX_HEADCOUNT
 
 __all__ = ["PLAN_COLUMN", "ROSTER_COLUMNS", "RosterRow", "roster_from_csv", "roster_rows", "roster_to_csv",
            "row_period_targets"]
@@ -41,8 +42,8 @@ class RosterRow(_Model):
 
     team: Annotated[str, Field(min_length=1)]
     role: Annotated[str, Field(min_length=1)]
-    headcount: Annotated[int, Field(ge=0)]
-    base_salary: Annotated[float, Field(ge=0, allow_inf_nan=False)]
+    headcount: Annotated[WholeNumber, Field(ge=0, le=MAX_HEADCOUNT)]
+    base_salary: Amount
     target_incentive: TargetIncentive | None = None
     plan: Annotated[str, Field(min_length=1)] | None = None
 
@@ -54,6 +55,21 @@ def row_period_targets(plan: Plan, roster: list[RosterRow]) -> list[float]:
 
 def _cell(text: str | None) -> str:
     return (text or "").strip()
+
+
+def _number(text: str) -> Any:
+    """A CSV cell as a number when it reads as one (``1,200`` too); else the text, for the schema to name."""
+    cleaned = text.replace(",", "")
+    if "_" in cleaned:  # Python reads 1_000 as a number; a spreadsheet does not
+        return text
+    try:
+        return int(cleaned)
+    except ValueError:  # not an integer, or one longer than Python reads
+        pass
+    try:
+        return float(cleaned)  # "1e400" is inf: the schema rejects it as not finite
+    except ValueError:
+        return text
 
 
 def roster_from_csv(source: str | Path) -> list[RosterRow]:
@@ -69,14 +85,24 @@ def roster_from_csv(source: str | Path) -> list[RosterRow]:
     PlanError
         ``roster[i].field: ...`` with ``i`` the data row (0 = first row after the header).
     """
-    if isinstance(source, Path) or "\n" not in source:
+    if isinstance(source, Path) or ("\n" not in source and "\r" not in source):
         try:
-            text = Path(source).read_text(encoding="utf-8-sig")
-        except OSError as e:
-            raise PlanError(f"cannot read roster file {str(source)!r}: {e.strerror or e}") from None
+            text = Path(source).read_bytes().decode("utf-8-sig")
+        except (OSError, ValueError) as e:
+            raise PlanError(f"cannot read roster file {str(source)!r}: {getattr(e, 'strerror', None) or e}") from None
     else:
         text = str(source).lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
+    if "\x00" in text:
+        raise PlanError("roster CSV: this is a binary file, not CSV text", problems=[("roster", "not CSV text")])
+    try:
+        return _roster_from_text(text)
+    except csv.Error as e:  # e.g. a field larger than the csv module's limit
+        raise PlanError(f"roster CSV: cannot read ({e})", problems=[("roster", f"cannot read ({e})")]) from None
+
+
+def _roster_from_text(text: str) -> list[RosterRow]:
+    # newline="" semantics: CR-only, LF and CRLF line ends all end a row
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in ("team", "role", "base_salary") if c not in header]
     if missing:
@@ -85,12 +111,12 @@ def roster_from_csv(source: str | Path) -> list[RosterRow]:
     rows: list[dict[str, Any]] = []
     for raw in reader:
         rec = {k.strip(): _cell(v) for k, v in raw.items() if k is not None}
-        row: dict[str, Any] = {"team": rec["team"], "role": rec["role"], "base_salary": rec["base_salary"],
-                               "headcount": rec.get("headcount") or "1"}
+        row: dict[str, Any] = {"team": rec["team"], "role": rec["role"], "base_salary": _number(rec["base_salary"]),
+                               "headcount": _number(rec.get("headcount") or "1")}
         if rec.get("target_incentive_amount"):
-            row["target_incentive"] = {"amount": rec["target_incentive_amount"]}
+            row["target_incentive"] = {"amount": _number(rec["target_incentive_amount"])}
         elif rec.get("target_incentive_percent"):
-            row["target_incentive"] = {"percent_of_base": rec["target_incentive_percent"]}
+            row["target_incentive"] = {"percent_of_base": _number(rec["target_incentive_percent"])}
         if rec.get(PLAN_COLUMN):
             row["plan"] = rec[PLAN_COLUMN]
         rows.append(row)

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
 from compcore.errors import PlanError, field_path, validation_error
-from compcore.plan.schema import Metric, Plan, dump_plan, load_plan, read_source
+from compcore.plan.schema import Amount, Metric, Plan, dump_plan, load_plan, read_source
 from compcore.simulation.distributions import DIST_KINDS, Distribution
+from compcore.simulation.limits import scenario_limit_problems
 from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, plan_rows, shared_metrics, where
 from compcore.simulation.roster import RosterRow, row_period_targets
 
@@ -49,7 +50,7 @@ class Correlation(_Model):
     """Correlation ``rho`` of the normals underlying two metrics (Gaussian copula)."""
 
     between: tuple[str, str]
-    rho: Annotated[float, Field(ge=-1, le=1, allow_inf_nan=False)]
+    rho: Annotated[float, Strict(), Field(ge=-1, le=1, allow_inf_nan=False)]
 
 
 PlanId = Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
@@ -70,7 +71,7 @@ class Scenario(_Model):
     roster: Annotated[list[RosterRow], Field(min_length=1)]
     assumptions: dict[str, Distribution]
     correlations: list[Correlation] = []
-    budget: Annotated[float, Field(ge=0, allow_inf_nan=False)] | None = None
+    budget: Amount | None = None
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
@@ -153,6 +154,9 @@ def _cross_check(scn: Scenario) -> list[tuple[str, str]]:
         msg = ('give either "plan" (one plan for everyone) or "plans" (plan id -> plan, each roster row naming '
                'its plan), not both') if both else 'is required: give "plan" (one plan for everyone) or "plans"'
         return [("plans" if both else "plan", msg)]
+    limits = scenario_limit_problems(scn)
+    if limits:  # beyond the limits nothing else is worth computing
+        return limits
     single = not scn.is_org
     problems = org_problems(scn.plans, scn.roster, single)
     metrics = scn.metrics
