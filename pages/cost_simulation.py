@@ -6,7 +6,16 @@ import pandas as pd
 import streamlit as st
 
 from ui import chart_cache, charts, page, session, simulation_state, solve_state, state
-from ui.core import DIST_KINDS, PlanError, assumptions, explore
+from ui.core import (
+    DIST_KINDS,
+    PlanError,
+    assumptions,
+    cost_axis_title,
+    explore,
+    figure_words,
+    sensitivity_sentence,
+    units,
+)
 
 page.setup()
 scn = state.valid()
@@ -46,44 +55,47 @@ if progress is not None:
     bar.empty()
 
 # ---------------------------------------------------------------- key figures
+words = figure_words(plan.period, sim.budget, charts.CURRENCY)
 with st.container(key="cost_figures"):
     k = st.columns(6)
-    k[0].metric("Expected cost", charts.money(sim.expected),
-                help=f"Per {plan.period}; {charts.money(sim.annualised)} a year; "
-                     f"on-target cost {charts.money(sim.per_period_target)}.")
-    k[1].metric("P10", charts.money(sim.percentiles["P10"]), help="1 period in 10 costs less than this.")
-    k[2].metric("P50", charts.money(sim.percentiles["P50"]), help="The median period.")
-    k[3].metric("P90", charts.money(sim.percentiles["P90"]), help="9 periods in 10 cost less than this.")
-    k[4].metric("P(over budget)", "no budget" if sim.p_over_budget is None else charts.pct(sim.p_over_budget, 1),
-                help=None if sim.budget is None else f"Budget {charts.money(sim.budget)} per {plan.period}.")
-    k[5].metric("Paid above target", charts.pct(sim.share_above_target),
-                help=f"Share of person-periods paid above 100% of target incentive; "
-                     f"{charts.pct(sim.share_zero)} are paid nothing.")
+    figures = [
+        ("Expected cost", charts.money(sim.expected), f"{charts.money(sim.annualised)} a year; "
+                                                      f"on-target cost {charts.money(sim.per_period_target)}."),
+        ("P10", charts.money(sim.percentiles["P10"]), None),
+        ("P50", charts.money(sim.percentiles["P50"]), None),
+        ("P90", charts.money(sim.percentiles["P90"]), None),
+        ("P(over budget)", "no budget" if sim.p_over_budget is None else charts.pct(sim.p_over_budget, 1), None),
+    ]
+    for col, (name, value, tip) in zip(k, figures, strict=False):
+        col.metric(words[name].label, value, help=tip)
+        col.caption(words[name].words)
+    k[5].metric("Paid above target", charts.pct(sim.share_above_target))
+    k[5].caption(f"of person-{plan.period}s pay above 100% of target; {charts.pct(sim.share_zero)} pay nothing")
 
 quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
 hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
 sk = simulation_state.sim_key()
-chart_cache.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant, key="cost_hist",
-                  cache_key=sk, datasets={"budget": charts.budget_rows(sim.budget)})
+chart_cache.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant,
+                  cost_axis_title(plan.period), key="cost_hist", cache_key=sk,
+                  datasets={"budget": charts.budget_rows(sim.budget)})
 
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Cost by team** (expected per {plan.period})")
     teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
-    chart_cache.chart(charts.team_chart, teams, key="cost_teams", cache_key=sk)
+    chart_cache.chart(charts.team_chart, teams, f"Expected cost per {plan.period}", key="cost_teams", cache_key=sk)
 with right:
     st.markdown("**Individual payout** (% of target incentive)")
     chart_cache.chart(charts.payout_pct_chart, explore.histogram_frame(sim.payout_pct, 40, lo=0.0),
                       key="cost_payout_pct", cache_key=sk)
 
-st.markdown("**What drives the cost** (expected cost with one metric at its own P10 or P90, others random)")
+st.markdown("**What drives the cost**")
 sens = simulation_state.sensitivity()
 tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
                         "base": sim.expected})
-chart_cache.chart(charts.tornado_chart, tornado, key="cost_tornado", cache_key=sk)
-st.caption("Share of cost variance explained: " + ", ".join(
-    f"{n} {charts.pct(v)}" for n, v in zip(sens["name"], sens["variance_share"], strict=True))
-    + " (each metric on its own; gates, caps and correlations make them overlap, so these need not add to 100%).")
+chart_cache.chart(charts.tornado_chart, tornado, f"Expected cost per {plan.period}", key="cost_tornado",
+                  cache_key=sk)
+st.caption(sensitivity_sentence(plan.period))
 
 # ---------------------------------------------------------------- solve for a budget (issue 13)
 st.divider()
@@ -137,7 +149,7 @@ with tab_a:
     for m in plan.metrics:
         a = d["assumptions"].get(m.id) or {}
         cols = st.columns([2.2, 1.3, 3, 2], vertical_alignment="bottom")
-        cols[0].markdown(f"**{m.name}**  \ntarget {m.target:g} {m.unit}, {m.scope}")
+        cols[0].markdown(f"**{m.name}**  \ntarget {units.format_value(m.target, m.unit)}, {m.scope}")
         dist = cols[1].selectbox("Distribution", DIST_KINDS, **simulation_state.dist_binding(m.id))
         pcols = cols[2].columns(max(len(assumptions.DIST_PARAMS[dist]), 1))
         for pc, param in zip(pcols, assumptions.DIST_PARAMS[dist], strict=False):

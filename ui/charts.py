@@ -125,40 +125,44 @@ def budget_rows(budget: float | None) -> list[dict[str, object]]:
     return [] if budget is None else [{"label": "Budget", "cost": float(budget)}]
 
 
-def cost_histogram(bins: pd.DataFrame, quantiles: dict[str, float]) -> alt.LayerChart:
+def cost_histogram(bins: pd.DataFrame, quantiles: dict[str, float], x_title: str = "Cost per period") -> alt.LayerChart:
     """Cost distribution: ``bins`` has ``lo``, ``hi``, ``share``; P10/P50/P90 markers and a budget line.
 
     The budget comes from the named dataset ``"budget"`` (:func:`budget_rows`), so a
-    budget change swaps one row of data instead of rebuilding the chart.
+    budget change swaps one row of data instead of rebuilding the chart. The
+    rules stop below the labels and the budget label sits one row under the
+    percentile labels, so "P90" and "Budget" never cross however close they are.
     """
     bars = alt.Chart(bins).mark_rect(color=PALETTE[0], opacity=0.85, stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
+        x=alt.X("lo:Q", title=x_title, axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
         x2="hi:Q", y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT)), y2=alt.datum(0),
         tooltip=[alt.Tooltip("lo:Q", title="From", format=MONEY), alt.Tooltip("hi:Q", title="To", format=MONEY),
                  alt.Tooltip("share:Q", title="Share of trials", format=".1%")])
     q = pd.DataFrame({"label": list(quantiles), "cost": list(quantiles.values())})
-    top = float(bins["share"].max()) * 1.08 if len(bins) else 1.0
+    peak = float(bins["share"].max()) if len(bins) else 1.0
+    rule_top, budget_row, quantile_row = peak * 1.05, peak * 1.12, peak * 1.24
     q_rules = alt.Chart(q).mark_rule(color=QUANTILE_COLOR, strokeDash=[3, 3]).encode(
-        x="cost:Q", tooltip=[alt.Tooltip("label:N", title="Percentile"),
-                             alt.Tooltip("cost:Q", title="Cost", format=MONEY)])
-    q_text = alt.Chart(q).mark_text(dy=-6, color=QUANTILE_COLOR, fontSize=11).encode(
-        x="cost:Q", y=alt.datum(top), text="label:N")
+        x="cost:Q", y=alt.datum(0), y2=alt.datum(rule_top),
+        tooltip=[alt.Tooltip("label:N", title="Percentile"), alt.Tooltip("cost:Q", title="Cost", format=MONEY)])
+    q_text = alt.Chart(q).mark_text(color=QUANTILE_COLOR, fontSize=11).encode(
+        x="cost:Q", y=alt.datum(quantile_row), text="label:N")
     budget = alt.Chart(alt.NamedData(name="budget"))
     b_rule = budget.mark_rule(color=BUDGET_COLOR, strokeWidth=2.5).encode(
-        x="cost:Q", tooltip=[alt.Tooltip("cost:Q", title="Budget", format=MONEY)])
-    b_text = budget.mark_text(dy=-6, dx=4, align="left", color=BUDGET_COLOR, fontWeight="bold").encode(
-        x="cost:Q", y=alt.datum(top * 0.9), text="label:N")
+        x="cost:Q", y=alt.datum(0), y2=alt.datum(rule_top),
+        tooltip=[alt.Tooltip("cost:Q", title="Budget", format=MONEY)])
+    b_text = budget.mark_text(color=BUDGET_COLOR, fontWeight="bold", fontSize=11).encode(
+        x="cost:Q", y=alt.datum(budget_row), text="label:N")
     return alt.layer(bars, q_rules, q_text, b_rule, b_text).properties(height=HEIGHT + 40)
 
 
-def team_chart(df: pd.DataFrame) -> alt.Chart:
+def team_chart(df: pd.DataFrame, x_title: str = "Expected cost per period") -> alt.Chart:
     """Expected cost by team: columns ``team``, ``expected`` (money), optional ``p90``."""
     tips = [alt.Tooltip("team:N", title="Team"), alt.Tooltip("expected:Q", title="Expected cost", format=MONEY)]
     if "p90" in df:
         tips.append(alt.Tooltip("p90:Q", title="P90", format=MONEY))
     return alt.Chart(df).mark_bar(color=PALETTE[0]).encode(
         y=alt.Y("team:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
-        x=alt.X("expected:Q", title="Expected cost per period", axis=alt.Axis(format=MONEY)),
+        x=alt.X("expected:Q", title=x_title, axis=alt.Axis(format=MONEY)),
         tooltip=tips).properties(height=max(120, 36 * len(df)))
 
 
@@ -171,18 +175,19 @@ def payout_pct_chart(bins: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("share:Q", title="Share", format=".1%")]).properties(height=HEIGHT)
 
 
-def tornado_chart(df: pd.DataFrame) -> alt.Chart:
+def tornado_chart(df: pd.DataFrame, x_title: str = "Expected cost per period") -> alt.Chart:
     """Sensitivity: columns ``metric``, ``low``, ``high`` (cost when the metric is at its P10 / P90), ``base``."""
     base = float(df["base"].iloc[0]) if len(df) else 0.0
-    long = pd.concat([df.assign(end=df["low"], side="Metric at its P10"),
-                      df.assign(end=df["high"], side="Metric at its P90")])
+    low, high = "Metric low (its P10)", "Metric high (its P90)"
+    long = pd.concat([df.assign(end=df["low"], side=low), df.assign(end=df["high"], side=high)])
     order = df.assign(span=(df["high"] - df["low"]).abs()).sort_values("span", ascending=False)["metric"].tolist()
     bars = alt.Chart(long).mark_bar().encode(
         y=alt.Y("metric:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
-        x=alt.X("end:Q", title="Expected cost per period", axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
+        x=alt.X("end:Q", title=x_title, axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
         x2=alt.X2("base:Q"),
-        color=alt.Color("side:N", title=None, scale=color_scale(["Metric at its P10", "Metric at its P90"]),
-                        legend=LEGEND),
+        # one legend entry per line: two short entries fit a 390 px phone without being cut
+        color=alt.Color("side:N", title=None, scale=color_scale([low, high]),
+                        legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=240)),
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("side:N", title="When"),
                  alt.Tooltip("end:Q", title="Expected cost", format=MONEY)])
     rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#333").encode(x="base:Q")

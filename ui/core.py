@@ -20,11 +20,13 @@ from compcore.plan.guardrails import guardrails
 from compcore.plan.schema import TOLERANCE
 from compcore.report import compare, document
 from compcore.report.html import plan_document_html
+from compcore.report.words import cost_axis_title, figure_words, sensitivity_sentence
 from compcore.simulation import assumptions
 from compcore.simulation.distributions import DIST_KINDS
 from compcore.simulation.scenario import Scenario, load_scenario
 
 __all__ = [
+    "cost_axis_title", "figure_words", "sensitivity_sentence",
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",
     "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "excel", "explore",
     "export_csv", "files", "fit_assumption", "guardrails", "load_scenario", "plan_document_html", "scope_by",

@@ -103,7 +103,7 @@ def share_section() -> None:
             return
         base = (st.context.url or "").split("?")[0]
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        st.code(f"{base}?{query}", language=None, wrap_lines=True)
+        st.code(f"{base}?{query}", language=None, wrap_lines=False)
         st.caption("The address bar follows your edits, so a refresh keeps your work. Copy this link with the "
                    "icon at its top right: it opens exactly this plan and these numbers. No names go into it.")
         if problems():

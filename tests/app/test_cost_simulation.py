@@ -21,9 +21,10 @@ TIMEOUT = 120
 
 def test_opens_with_results(at):
     f = _figures(at)
-    assert set(f) >= {"Expected cost", "P10", "P50", "P90", "P(over budget)", "Paid above target"}
-    assert _money(f["P10"]) < _money(f["P50"]) < _money(f["P90"])
-    assert f["P(over budget)"].endswith("%")
+    assert set(f) >= {"Expected cost", "P10: a good quarter", "P50: a typical quarter", "P90: a bad quarter",
+                      "Over budget", "Paid above target"}
+    assert _money(f["P10: a good quarter"]) < _money(f["P50: a typical quarter"]) < _money(f["P90: a bad quarter"])
+    assert f["Over budget"].endswith("%")
     assert len(at.get("vega_lite_chart")) >= 4 + 4  # histogram, teams, payout %, tornado + 4 previews
     sim = at.session_state["scenario_valid"]
     assert sim.budget == 116_000
@@ -35,7 +36,8 @@ def test_budget_changes_probability_only(at):
     assert not at.exception
     after = _figures(at)
     assert after["Expected cost"] == before["Expected cost"]
-    assert float(after["P(over budget)"].rstrip("%")) > float(before["P(over budget)"].rstrip("%"))
+    over = "Over budget"
+    assert float(after[over].rstrip("%")) > float(before[over].rstrip("%"))
     assert at.session_state["scenario"]["budget"] == 90_000.0
 
 
@@ -100,3 +102,19 @@ def test_roster_csv_round_trip():
     from compcore.simulation.roster import roster_to_csv
 
     assert roster_from_csv(roster_to_csv(scn.roster)) == scn.roster
+
+
+def test_figures_are_explained_in_words_next_to_the_number(at):
+    captions = " ".join(c.value for c in at.caption)
+    assert "1 in 10 quarters cost more than this" in captions  # P90
+    assert "1 in 10 quarters cost less than this" in captions  # P10
+    assert "chance of going over the budget of $116,000 in a quarter" in captions
+
+
+def test_axes_name_the_plans_period_and_the_sensitivity_has_one_measure(at):
+    specs = [c.spec for c in at.get("vega_lite_chart")]
+    assert '"Cost per quarter"' in specs[0] and "per period" not in specs[0]
+    assert all("Expected cost per period" not in s for s in specs)
+    captions = " ".join(c.value for c in at.caption)
+    assert "the longer the bar, the more that metric moves the cost" in captions
+    assert "variance" not in captions  # one measure: the swing the bars show
