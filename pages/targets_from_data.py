@@ -13,8 +13,11 @@ from ui.core import (
     FIT_KINDS,
     LABELS,
     PlanError,
+    definition_conflict,
+    describe_assumption,
     describe_spec,
     fit_assumption,
+    round_target,
     scope_by,
     target_from_history,
 )
@@ -35,7 +38,9 @@ def fmt(v: float, share: bool) -> str:
 
 st.title("Targets from data")
 st.caption("Your CS records -> metrics with written-down definitions -> last year's numbers -> plan targets, "
-           "a back-test of the current plan and Monte Carlo assumptions. Definitions: docs/metrics.md.")
+           "a back-test of the current plan and Monte Carlo assumptions.")
+with st.expander("How each metric is defined"):
+    st.markdown(targets_state.DEFINITIONS_HELP)
 
 # ---------------------------------------------------------------- 1. records
 with st.container(border=True):
@@ -48,7 +53,8 @@ with st.container(border=True):
                          accept_multiple_files=True, **targets_state.cs_upload_binding())
         files = targets_state.tfd("files")
         if not files:
-            st.info("Upload at least clients.csv. Columns and formats: docs/metrics.md.", icon=":material/upload:")
+            st.info("Upload at least clients.csv. The columns each file needs are listed under "
+                    "“How each metric is defined” above.", icon=":material/upload:")
             st.stop()
         st.caption("Using: " + ", ".join(sorted(files)))
     try:
@@ -116,6 +122,8 @@ with st.container(key="tfd_headline"):
         unit = "people" if metric == "activities" else "clients"
         st.markdown(f"#### {year['year'].iloc[0]}: {fmt(total['value'], share)} — {describe_spec(spec)}, "
                     f"{int(total['n']):,} {unit}")
+        st.caption(f"{year['year'].iloc[0]} is the last complete calendar year; the records run to "
+                   f"{data.as_of():%Y-%m-%d}, and the history below includes the months since.")
         cols = st.columns(min(len(year), 6))
         for i, (_, row) in enumerate(year.iloc[:-1].head(len(cols)).iterrows()):
             cols[i].metric(str(row["group"]), fmt(row["value"], share), delta=f"{int(row['n']):,} {unit}",
@@ -125,7 +133,7 @@ st.subheader(f"History by {period} and {by}")
 mapped = [mid for mid, s in targets_state.tfd_mapping().items() if s.get("metric") == metric and mid in ids]
 target_line = plan.metric(mapped[0]).target if mapped and period == plan.period else None
 chart_cache.chart(charts.history_chart, history[["period", by, "value", "n", "complete"]], by, share, target_line,
-                  key="tfd_history_chart")
+                  describe_spec(spec), key="tfd_history_chart")
 shown = history.assign(cell=[f"{fmt(v, share)} (n={int(n)})" if n else "no cohort"
                              for v, n in zip(history["value"], history["n"], strict=True)])
 table = shown.pivot(index="period", columns=by, values="cell")
@@ -158,15 +166,21 @@ with st.container(border=True):
         pct = st.slider("Set the target at this percentile of history", 0, 100, step=5,
                         **state.bind("tfd_pct", t("percentile"), default=50))
         try:
-            target = target_from_history(plan_hist, pct)
+            target = round_target(target_from_history(plan_hist, pct), share)
         except PlanError as e:
             st.warning(str(e))
         else:
-            st.metric(f"P{pct} of history", fmt(target, share), help=f"Current target: {fmt(m.target, share)}.")
+            st.metric(f"P{pct} of history", fmt(target, share),
+                      help=f"Rounded as a target is written. Current target: {fmt(m.target, share)}.")
             st.caption(f"Current target {fmt(m.target, share)}. P{pct}: about {100 - pct}% of past "
                        f"{scope_by(m.scope)}-{plan.period}s did better.")
-            st.button(f"Set target to {fmt(target, share)}", key="tfd_set_target", type="primary",
-                      on_click=targets_state.set_metric_target, args=(mid, target, spec), disabled=target <= 0,
+            conflict = definition_conflict(m.name, spec)
+            if conflict:
+                st.warning(conflict + ". Setting this target renames the plan metric after the definition, "
+                           "so the plan says what it measures.", icon=":material/warning:")
+            st.button(f"Set target to {fmt(target, share)}" + (" and rename the metric" if conflict else ""),
+                      key="tfd_set_target", type="primary", on_click=targets_state.set_metric_target,
+                      args=(mid, target, spec, bool(conflict)), disabled=target <= 0,
                       help="Writes the plan's target; the back-test below also measures the metric this way.")
     with right, st.container(key="tfd_fit"):
         kind = st.radio("Fit an assumption", FIT_KINDS, horizontal=True,
@@ -176,10 +190,10 @@ with st.container(border=True):
         except PlanError as e:
             st.warning(str(e))
         else:
-            shown_fit = {k: (f"{len(v)} past values" if isinstance(v, list) else v) for k, v in fit.items()}
-            st.markdown("Fitted: `" + ", ".join(f"{k}={v}" for k, v in shown_fit.items()) + "`")
+            st.markdown("From the history: " + describe_assumption(fit) + ".")
             now = scn.assumptions.get(mid)
-            st.caption("In the scenario now: " + (f"`{now.model_dump(exclude_none=True)}`" if now else "none"))
+            st.caption("In the scenario now: " + (describe_assumption(now.model_dump(exclude_none=True))
+                                                  if now else "none") + ".")
             st.button("Use as the assumption for Cost simulation", key="tfd_set_fit",
                       on_click=targets_state.set_assumption, args=(mid, fit, spec))
     state.show_problems(f"assumptions.{mid}")
@@ -219,6 +233,10 @@ with st.container(border=True):
     k[2].metric("Average payout", "n/a" if bt.average_payout is None else charts.pct(bt.average_payout),
                 help="Cost over on-target cost of the teams priced, complete periods.")
     k[3].metric("Team-periods missing", f"{int(cost['teams_missing'].sum())} of {len(bt.teams)}")
+    st.caption("Why this can differ from the Cost simulation: the back-test pays the past periods' actual "
+               "results through today's plan, while the Cost simulation draws each metric from the assumptions "
+               "on its page. If the simulation expects a much higher payout than this, its assumptions are more "
+               "optimistic than the history: fit them to the history with “Use as the assumption” above.")
     teams = bt.teams.assign(label=[fmt(v, True) for v in bt.teams["payout"]])
     chart_cache.chart(charts.backtest_cost_chart, teams[["period", "team", "money"]],
                       cost[["period", "target_cost"]], key="tfd_cost_chart")

@@ -209,7 +209,8 @@ def preview_chart(bins: pd.DataFrame, unit_format: str = ",.3~g") -> alt.Chart:
 # ---------------------------------------------------------------- targets from data (issue 6)
 
 
-def history_chart(df: pd.DataFrame, group: str, share: bool = True, target: float | None = None) -> alt.LayerChart:
+def history_chart(df: pd.DataFrame, group: str, share: bool = True, target: float | None = None,
+                  y_title: str = "Value") -> alt.LayerChart:
     """A metric's history: columns ``period``, ``group`` (its name in ``group``), ``value``, ``n``, ``complete``.
 
     One line per group; incomplete periods are hollow points; gaps (NaN) stay gaps; ``target`` is a dashed rule.
@@ -219,11 +220,11 @@ def history_chart(df: pd.DataFrame, group: str, share: bool = True, target: floa
     data = df.assign(status=df["complete"].map({True: "complete", False: "not complete yet"}))
     base = alt.Chart(data).encode(
         x=alt.X("period:O", title=None, sort=sorted(df["period"].unique()), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("value:Q", title="Value", axis=alt.Axis(format=fmt)),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=fmt, labelLimit=200)),
         color=alt.Color(f"{group}:N", title=group.capitalize(), scale=color_scale(groups),
                         legend=LEGEND),
         tooltip=[alt.Tooltip("period:O", title="Period"), alt.Tooltip(f"{group}:N", title=group.capitalize()),
-                 alt.Tooltip("value:Q", title="Value", format=".1%" if share else ",.3~g"),
+                 alt.Tooltip("value:Q", title=y_title, format=".1%" if share else ",.3~g"),
                  alt.Tooltip("n:Q", title="Cohort / headcount"), alt.Tooltip("status:N", title="Period")])
     lines = base.mark_line(strokeWidth=2)
     points = base.mark_point(size=60, filled=True).encode(

@@ -7,6 +7,7 @@ a test that parses the pages.
 
 from __future__ import annotations
 
+from compcore.data.definitions import definition_conflict, round_target
 from compcore.data.fit import FIT_KINDS
 from compcore.data.metrics import ACTIVITY_KINDS, fit_assumption, target_from_history
 from compcore.data.targets import LABELS, describe_spec, scope_by
@@ -19,6 +20,7 @@ from compcore.plan.describe import describe, describe_curve
 from compcore.plan.guardrails import guardrails
 from compcore.plan.schema import TOLERANCE
 from compcore.report import compare, document
+from compcore.report.document import describe_assumption
 from compcore.report.html import plan_document_html
 from compcore.report.words import cost_axis_title, figure_words, sensitivity_sentence
 from compcore.simulation import assumptions
@@ -26,6 +28,7 @@ from compcore.simulation.distributions import DIST_KINDS
 from compcore.simulation.scenario import Scenario, load_scenario
 
 __all__ = [
+    "definition_conflict", "describe_assumption", "round_target",
     "cost_axis_title", "figure_words", "sensitivity_sentence",
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",
     "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "excel", "explore",

@@ -19,6 +19,7 @@ import streamlit as st
 
 from compcore.data import targets
 from compcore.data.backtest import backtest
+from compcore.data.definitions import renamed_for
 from compcore.data.metrics import load_cs_data
 from compcore.data.targets import backtest_histories, files_to_frames, suggest_mapping
 from compcore.simulation.scenario import dump_scenario
@@ -114,11 +115,36 @@ def map_metric(metric_id: str, spec: dict[str, Any] | None) -> None:
     set_value_at(tfd_path("mapping"), mapping)
 
 
-def set_metric_target(metric_id: str, target: float, spec: dict[str, Any] | None = None) -> None:
-    """Button callback: write a plan metric's target into the canonical scenario (and map ``spec`` to it)."""
+#: the "How each metric is defined" help of the Targets page (our own text, not data)
+DEFINITIONS_HELP = """
+- **Adopted within N days**: of the clients that went live in a period, the share with at least one week, within
+  N days of go-live, in which enough of their licensed seats (or at least K users) were active.
+- **Continued adoption**: of the clients live for a while, the share still adopted on average over the last
+  weeks of the period.
+- **On-time go-live**: of the go-lives due in a period, the share live by the period's end (plus grace days).
+- **Activities per person**: executive business reviews, touchpoints or cross-sell leads logged in the period,
+  per person of the team.
+
+Files (dates `YYYY-MM-DD`, extra columns ignored): `clients.csv` is required (client_id, owner, team,
+contract_start, planned_go_live, actual_go_live, licensed_seats, arr_start, arr_renewal, renewal_date,
+churn_date); `usage_weekly.csv` (client_id, week_start, active_users), `activities.csv` (activity_id, date,
+owner, team, client_id, kind = touchpoint, ebr or cross_sell_lead) and `people.csv` (owner, team) add the
+usage and activity metrics. A period still running is never used for a target or a fit.
+"""
+
+
+def set_metric_target(metric_id: str, target: float, spec: dict[str, Any] | None = None,
+                      rename: bool = False) -> None:
+    """Button callback: write a plan metric's target into the canonical scenario (and map ``spec`` to it).
+
+    ``rename``: the metric's name contradicted the definition (``definition_conflict``),
+    so it is renamed after it and the plan keeps saying what it measures.
+    """
     for m in draft_plan()["metrics"]:
         if m["id"] == metric_id:
             m["target"] = round(float(target), 6)
+            if rename and spec is not None:
+                m["name"] = renamed_for(m.get("name") or metric_id, spec)
     if spec is not None:
         map_metric(metric_id, spec)
     commit_plan_change()

@@ -198,7 +198,10 @@ def team_costs(sim: Any) -> pd.DataFrame:
 
 
 def _num(x: Any) -> str:
-    return f"{x:g}" if isinstance(x, int | float) else str(x)
+    """A parameter as a person reads it: 3 significant figures, thousands separated (0.84058 -> 0.841)."""
+    if not isinstance(x, int | float):
+        return str(x)
+    return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:.3g}"
 
 
 def describe_assumption(dist: Mapping[str, Any]) -> str:
@@ -212,7 +215,9 @@ def describe_assumption(dist: Mapping[str, Any]) -> str:
             return "empirical (no values)"
         return f"empirical, {len(values)} past values from {min(values):g} to {max(values):g}"
     if kind == "binomial":
-        return f"binomial: share of a cohort of {_num(dist.get('n'))} clients, each with chance {_num(dist.get('p'))}"
+        p = dist.get("p")
+        chance = pct(p) if isinstance(p, int | float) else str(p)
+        return f"binomial: share of a cohort of {_num(dist.get('n'))} clients, each with chance {chance}"
     params = ", ".join(f"{k} {_num(v)}" for k, v in dist.items() if k != "dist")
     return f"{kind}, {params}" if params else kind
 

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from compcore.data import targets
 from compcore.data.backtest import backtest
+from compcore.data.definitions import round_target
 from compcore.data.metrics import fit_assumption, load_cs_data, target_from_history
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,7 +76,7 @@ def test_set_target_writes_the_scenario(at):
     _ok(at.slider(key="tfd_pct").set_value(75).run())
     _ok(at.button(key="tfd_set_target").click().run())
     hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
-    expected = round(target_from_history(hist, 75), 6)
+    expected = round_target(target_from_history(hist, 75), share=True)  # lands rounded, as a person writes it
     assert _plan_metric(at, "adoption_90d")["target"] == pytest.approx(expected)
     assert at.session_state["scenario_valid"].plan.metric("adoption_90d").target == pytest.approx(expected)
     assert at.session_state["ui"]["tfd"]["mapping"]["adoption_90d"]["days"] == 90
@@ -168,3 +169,28 @@ def test_chart_builders_give_valid_vega_lite():
     teams = bt.teams.assign(label=bt.teams["payout"].map(lambda v: "missing" if v != v else f"{v:.0%}"))
     charts.backtest_payout_chart(teams[["period", "team", "payout", "label", "money"]]).to_dict()
     charts.backtest_cost_chart(teams[["period", "team", "money"]], bt.cost[["period", "target_cost"]]).to_dict()
+
+
+def test_no_developer_text_on_the_page(at):
+    text = " ".join(str(x.value) for x in [*at.markdown, *at.caption, *at.info])
+    assert "docs/metrics.md" not in text
+    assert "{'dist'" not in text and "dist=" not in text and "Fitted:" not in text
+    assert "From the history: " in text and "each with chance" in text  # the fit in words
+    spec = at.get("vega_lite_chart")[0].spec
+    assert '"title": "Value"' not in spec and '"Adopted within 90 days' in spec  # the axis says what it counts
+
+
+def test_headline_year_is_explained_against_the_records_end(at):
+    captions = " ".join(c.value for c in at.caption)
+    assert "is the last complete calendar year; the records run to 2026-09-30" in captions
+
+
+def test_a_target_of_another_definition_asks_to_rename_the_metric(at):
+    _ok(at.number_input(key="tfd_days").set_value(60).run())
+    assert any("says 90 days, but this target counts Adopted within 60 days" in w.value for w in at.warning)
+    button = at.button(key="tfd_set_target")
+    assert button.label.endswith("and rename the metric")
+    _ok(button.click().run())
+    m = _plan_metric(at, "adoption_90d")
+    assert m["name"] == "Clients adopted within 60 days"
+    assert round(m["target"] * 100) == m["target"] * 100 or abs(m["target"] * 100 - round(m["target"] * 100)) < 1e-9

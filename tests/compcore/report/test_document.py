@@ -167,7 +167,7 @@ def test_one_line_per_metric_then_one_per_correlation() -> None:
     ({"dist": "fixed", "value": 0.9}, "fixed at 0.9"),
     ({"dist": "empirical", "values": [1.2, 0.9, 1.1], "bootstrap": True}, "empirical, 3 past values from 0.9 to 1.2"),
     ({"dist": "empirical", "values": []}, "empirical (no values)"),
-    ({"dist": "binomial", "n": 20, "p": 0.88}, "binomial: share of a cohort of 20 clients, each with chance 0.88"),
+    ({"dist": "binomial", "n": 20, "p": 0.88}, "binomial: share of a cohort of 20 clients, each with chance 88%"),
     ({"dist": "poisson", "mean": 6}, "poisson, mean 6"),
     ({"dist": "beta", "a": 5, "b": 95, "scale": 1.2}, "beta, a 5, b 95, scale 1.2"),
     ({"dist": "lognormal", "mean": 1.0, "sd": 0.25}, "lognormal, mean 1, sd 0.25"),
