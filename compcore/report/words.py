@@ -1,5 +1,8 @@
 """Cost figures in words a CS leader reads in a meeting: P10 is "a good quarter", P90 "a bad quarter".
 
+The labels keep the short names people learn (P10, P90, P(over budget)); the
+words go beside them, never only in a tooltip.
+
 The Cost page, the plan document and the CLI put these next to the numbers,
 so nobody has to hover to learn what P90 means.
 """
@@ -28,19 +31,19 @@ def figure_words(period: str, budget: float | None = None, currency: str = "") -
     --------
     >>> w = figure_words("quarter", budget=116_000, currency="$")
     >>> w["P90"].label, w["P90"].words
-    ('P90: a bad quarter', '1 in 10 quarters cost more than this')
+    ('P90', 'a bad quarter: 1 in 10 quarters cost more than this')
     >>> w["P(over budget)"].label, w["P(over budget)"].words
-    ('Over budget', 'chance of going over the budget of $116,000 in a quarter')
+    ('P(over budget)', 'chance of going over the budget of $116,000 in a quarter')
     """
     per = f"{period}s"
     over = (f"chance of going over the budget of {money(budget, currency)} in a {period}" if budget is not None
             else "chance of going over budget: set a budget to see it")
     return {
         "Expected cost": FigureWords("Expected cost", f"the average {period}"),
-        "P10": FigureWords(f"P10: a good {period}", f"1 in 10 {per} cost less than this"),
-        "P50": FigureWords(f"P50: a typical {period}", f"half the {per} cost more, half less"),
-        "P90": FigureWords(f"P90: a bad {period}", f"1 in 10 {per} cost more than this"),
-        "P(over budget)": FigureWords("Over budget", over),
+        "P10": FigureWords("P10", f"a good {period}: 1 in 10 {per} cost less than this"),
+        "P50": FigureWords("P50", f"a typical {period}: half the {per} cost more, half less"),
+        "P90": FigureWords("P90", f"a bad {period}: 1 in 10 {per} cost more than this"),
+        "P(over budget)": FigureWords("P(over budget)", over),
     }
 
 

@@ -110,7 +110,7 @@ def test_share_link_restores_same_numbers_in_fresh_context(browser, app_url):
     page.get_by_role("link", name="Cost simulation").click()
     settle(page)
     page.wait_for_selector(key("cost_hist"))
-    numbers = {label: metric_value(page, label) for label in ("Expected cost", "P90", "Over budget")}
+    numbers = {label: metric_value(page, label) for label in ("Expected cost", "P90", "P(over budget)")}
     ctx.close()
 
     fresh = browser.new_context(viewport={"width": 1400, "height": 2400})
