@@ -5,9 +5,13 @@ the metrics' scopes, the number of trials and the seed, never on weights,
 curves or targets. That is what lets the app cache them and re-price an edited
 plan instantly (:func:`compcore.simulation.simulate.price`).
 
-Trials are processed in fixed-size chunks of :data:`CHUNK_TRIALS`; chunk ``i``
-draws from ``np.random.SeedSequence(seed).spawn(n_chunks)[i]``, so the draws
-are the same with or without an executor and for any number of workers.
+Trials are processed in chunks of :data:`CHUNK_TRIALS`, or fewer for a wide
+roster so that a chunk holds at most :data:`CHUNK_ELEMENTS` drawn values
+(:func:`chunk_trials`); chunk ``i`` draws from
+``np.random.SeedSequence(seed).spawn(n_chunks)[i]``, so the draws are the same
+with or without an executor and for any number of workers. The chunk size
+depends only on the scenario (its metrics' scopes, teams and headcount), never
+on the executor.
 """
 
 from __future__ import annotations
@@ -27,10 +31,15 @@ from compcore.simulation.limits import check_seed
 from compcore.simulation.roster import RosterRow
 from compcore.simulation.scenario import Scenario, correlation_matrix, load_scenario
 
-__all__ = ["CHUNK_TRIALS", "MAX_TRIALS", "MetricDraws", "draw_metrics", "roster_arrays"]
+__all__ = ["CHUNK_ELEMENTS", "CHUNK_TRIALS", "MAX_TRIALS", "MetricDraws", "chunk_trials", "draw_metrics",
+           "roster_arrays", "rows_per_chunk"]
 
-#: trials per chunk: bounds memory (a chunk of 50 people is a few MB per metric)
+#: trials per chunk: bounds memory (a chunk of 50 people is a few MB per metric) ...
 CHUNK_TRIALS = 20_000
+#: ... and drawn values per chunk (32 MiB of float64): 20,000 trials of 4 individual metrics over
+#: 50 people, so every roster up to that keeps chunks (and random numbers) of 20,000 trials, and a
+#: wider one gets shorter chunks instead of bigger arrays (5,000 people x 4 metrics: 200 trials)
+CHUNK_ELEMENTS = 4_000_000
 #: more trials than this is a typo, not a plan question (DESIGN.md "Limits")
 MAX_TRIALS = LIMIT_TRIALS
 _SCOPE_ORDER = {"company": 0, "team": 1, "individual": 2}
@@ -196,16 +205,47 @@ def _by_team(dist: object, own: tuple[tuple[np.ndarray, object], ...], z: np.nda
     return out
 
 
-def chunk_plan(trials: int, seed: int | None) -> list[tuple[int, np.random.SeedSequence]]:
-    """``(size, seed sequence)`` of each chunk of ``trials``."""
+def values_per_trial(spec: DrawSpec) -> int:
+    """Values drawn per trial: 1 per company metric, one per team per team metric, one per person per individual."""
+    return sum(int(np.prod(_shape(scope, 1, spec))) for scope in spec.scopes)
+
+
+def chunk_trials(spec: DrawSpec) -> int:
+    """Trials per chunk: :data:`CHUNK_TRIALS`, fewer when that would draw more than :data:`CHUNK_ELEMENTS` values."""
+    return min(CHUNK_TRIALS, max(1, CHUNK_ELEMENTS // max(values_per_trial(spec), 1)))
+
+
+def chunk_plan(trials: int, seed: int | None, size: int = CHUNK_TRIALS) -> list[tuple[int, np.random.SeedSequence]]:
+    """``(size, seed sequence)`` of each chunk of ``trials``, chunks of ``size`` trials (the last one shorter)."""
     if isinstance(trials, bool) or not isinstance(trials, int | np.integer) or not 1 <= trials <= MAX_TRIALS:
         raise PlanError(f"trials: must be a whole number from 1 to {MAX_TRIALS:,}, got {trials!r}",
                         problems=[("trials", f"must be a whole number from 1 to {MAX_TRIALS:,}")])
     trials = int(trials)
     seed = check_seed(seed)
-    n_chunks = math.ceil(trials / CHUNK_TRIALS)
+    n_chunks = math.ceil(trials / size)
     seeds = np.random.SeedSequence(seed).spawn(n_chunks)
-    return [(min(CHUNK_TRIALS, trials - i * CHUNK_TRIALS), s) for i, s in enumerate(seeds)]
+    return [(min(size, trials - i * size), s) for i, s in enumerate(seeds)]
+
+
+def chunk_groups(n_chunks: int, size: int) -> list[range]:
+    """Consecutive chunks run as one task: about :data:`CHUNK_TRIALS` trials' worth, so a wide roster's
+    short chunks do not become thousands of tasks (each shipping the pricing context to a worker)."""
+    per = max(1, CHUNK_TRIALS // size)
+    return [range(i, min(i + per, n_chunks)) for i in range(0, n_chunks, per)]
+
+
+def rows_per_chunk(limit: int, width: int, n_chunks: int) -> list[int]:
+    """Rows of each chunk to keep so that ``width`` values per row over every chunk stay near ``limit``.
+
+    Each chunk keeps the same number of its first rows; when even one row per chunk would be
+    more than ``limit`` values (a wide roster in many short chunks), only the first chunks keep one.
+    """
+    width = max(width, 1)
+    rows = max(1, math.ceil(limit / (width * n_chunks)))
+    if rows > 1 or width * n_chunks <= limit:
+        return [rows] * n_chunks
+    keep = math.ceil(limit / width)
+    return [1 if i < keep else 0 for i in range(n_chunks)]
 
 
 def run_chunks(fn: Callable[..., object], jobs: list[tuple[object, ...]], executor: Executor | None,
@@ -260,11 +300,12 @@ def draw_metrics(scn: Scenario | dict | str, trials: int = 10_000, seed: int | N
     """
     scn = load_scenario(scn)
     spec = draw_spec(scn)
-    plan_chunks = chunk_plan(trials, seed)
+    size = chunk_trials(spec)
+    plan_chunks = chunk_plan(trials, seed, size)
     parts = run_chunks(draw_chunk, [(spec, n, s) for n, s in plan_chunks], executor, progress)
     values = {mid: np.concatenate([p[mid] for p in parts]) if len(parts) > 1 else parts[0][mid]  # type: ignore[index]
               for mid in spec.order}
     teams, team_index, _ = roster_arrays(scn.roster)
     return MetricDraws(values, dict(zip(spec.order, spec.scopes, strict=True)), teams, team_index,
-                       int(trials), seed)
+                       int(trials), seed, size)
 

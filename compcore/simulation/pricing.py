@@ -21,7 +21,7 @@ from compcore.simulation.draws import roster_arrays
 from compcore.simulation.org import plan_rows
 from compcore.simulation.roster import RosterRow, row_period_targets
 
-__all__ = ["ChunkStats", "PlanContexts", "PriceContext", "cost_chunk", "held_costs", "org_cost_chunk",
+__all__ = ["ChunkStats", "PlanContexts", "PriceContext", "cost_chunk", "fold_stats", "held_costs", "org_cost_chunk",
            "plan_contexts", "price_chunk", "price_context", "sub_rows"]
 
 #: pricing works on row slices of this many trials (cache-sized arrays) ...
@@ -271,3 +271,21 @@ def held_costs(ctxs: PlanContexts, values: dict[str, np.ndarray], held: list[tup
             cols.append(np.stack(costs))
         out = out + np.concatenate(cols, axis=1)
     return out
+
+
+def fold_stats(parts: list[ChunkStats]) -> ChunkStats:
+    """Consecutive chunks' statistics as one (costs and samples in order, sums summed in chunk order)."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    frac_sum, at_target, zero = first.frac_sum.copy(), first.at_target, first.zero
+    n_above, n_zero = first.n_above, first.n_zero
+    for p in parts[1:]:
+        frac_sum += p.frac_sum
+        at_target = at_target + p.at_target  # type: ignore[operator]
+        zero = zero + p.zero  # type: ignore[operator]
+        n_above += p.n_above
+        n_zero += p.n_zero
+    return ChunkStats(np.concatenate([p.cost for p in parts]), frac_sum, n_above, n_zero,
+                      np.concatenate([p.sample for p in parts]), at_target, zero,
+                      np.concatenate([p.kept for p in parts]))  # type: ignore[misc]

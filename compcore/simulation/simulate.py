@@ -28,14 +28,17 @@ from compcore.simulation.draws import (
     DrawSpec,
     MetricDraws,
     Progress,
+    chunk_groups,
     chunk_plan,
+    chunk_trials,
     draw_chunk,
     draw_spec,
     roster_arrays,
+    rows_per_chunk,
     run_chunks,
 )
 from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, shared_metrics
-from compcore.simulation.pricing import ChunkStats, PlanContexts, plan_contexts, price_chunk
+from compcore.simulation.pricing import ChunkStats, PlanContexts, fold_stats, plan_contexts, price_chunk
 from compcore.simulation.results import FAIRNESS_VALUES, PlanTally, SimulationResult
 from compcore.simulation.roster import RosterRow, roster_rows
 from compcore.simulation.scenario import Scenario, load_scenario
@@ -45,8 +48,10 @@ __all__ = ["PAYOUT_SAMPLE", "SENSITIVITY_TRIALS", "SimulationResult", "price", "
 
 #: at most this many individual payout fractions are kept for a histogram
 PAYOUT_SAMPLE = 200_000
-#: the sensitivity ranking re-prices at most this many trials (the first chunk)
+#: the sensitivity ranking re-prices at most this many trials (the first chunk) ...
 SENSITIVITY_TRIALS = CHUNK_TRIALS
+#: ... from at most this many chunks (a wide roster's chunks are short: 4 x 4,000,000 values at most)
+SENSITIVITY_CHUNKS = 4
 
 PlansLike = Plan | dict[str, Any] | str | Mapping[str, Plan | dict[str, Any]]
 
@@ -57,23 +62,22 @@ def _price_chunks(ctxs: PlanContexts, values: dict[str, np.ndarray], sample_rows
     return {pid: price_chunk(ctx, values, sample_rows, keep_rows) for pid, ctx in ctxs.items() if ctx is not None}
 
 
-def _simulate_chunk(spec: DrawSpec, ctxs: PlanContexts, n: int, seed: np.random.SeedSequence,
-                    sample_rows: int, keep_rows: int) -> dict[str, ChunkStats]:
-    return _price_chunks(ctxs, draw_chunk(spec, n, seed), sample_rows, keep_rows)
+def _fold(parts: list[dict[str, ChunkStats]]) -> dict[str, ChunkStats]:
+    return {pid: fold_stats([p[pid] for p in parts]) for pid in parts[0]}
 
 
-def _rows_per_chunk(limit: int, width: int, trials: int) -> int:
-    """Rows of each chunk to keep so that ``width`` values per row over every chunk stay near ``limit``."""
-    n_chunks = math.ceil(trials / CHUNK_TRIALS)
-    return max(1, math.ceil(limit / (max(width, 1) * n_chunks)))
+def _simulate_group(spec: DrawSpec, ctxs: PlanContexts,
+                    group: list[tuple[int, np.random.SeedSequence, int, int]]) -> dict[str, ChunkStats]:
+    """Draw and price consecutive chunks ``(size, seed, sample rows, kept rows)``: one task."""
+    return _fold([_price_chunks(ctxs, draw_chunk(spec, n, seed), r, k) for n, seed, r, k in group])
 
 
-def _sample_rows(trials: int, n_employees: int) -> int:
-    return _rows_per_chunk(PAYOUT_SAMPLE, n_employees, trials)
+def _sample_rows(n_chunks: int, n_employees: int) -> list[int]:
+    return rows_per_chunk(PAYOUT_SAMPLE, n_employees, n_chunks)
 
 
-def _keep_rows(ctxs: PlanContexts, trials: int) -> int:
-    return _rows_per_chunk(FAIRNESS_VALUES, sum(len(c.unit_target) for c in ctxs.values() if c is not None), trials)
+def _keep_rows(ctxs: PlanContexts, n_chunks: int) -> list[int]:
+    return rows_per_chunk(FAIRNESS_VALUES, sum(len(c.unit_target) for c in ctxs.values() if c is not None), n_chunks)
 
 
 def _row_costs(roster: list[RosterRow], tallies: dict[str, PlanTally | None],
@@ -218,9 +222,11 @@ def price_scenario(scn: Scenario | dict[str, Any] | str, draws: MetricDraws) -> 
 def _price(plans: dict[str, Plan], draws: MetricDraws, rows: list[RosterRow], budget: float | None) -> SimulationResult:
     _check_draws(plans, draws, rows)
     ctxs = plan_contexts(plans, rows, draws.team_index, len(draws.teams))
-    r = _sample_rows(draws.trials, draws.n_employees)
-    k = _keep_rows(ctxs, draws.trials)
-    stats = [_price_chunks(ctxs, vals, r, k) for _, vals in draws.chunks()]
+    n_chunks = math.ceil(draws.trials / draws.chunk_trials)
+    r, k = _sample_rows(n_chunks, draws.n_employees), _keep_rows(ctxs, n_chunks)
+    chunks = list(draws.chunks())
+    stats = [_fold([_price_chunks(ctxs, chunks[i][1], r[i], k[i]) for i in group])
+             for group in chunk_groups(n_chunks, draws.chunk_trials)]
     metrics = list(shared_metrics(plans).values())
     return _result(ctxs, plans, rows, stats, draws.trials, budget, draws.seed, draws.teams,
                    lambda: rank_metrics(ctxs, metrics, draws, SENSITIVITY_TRIALS))
@@ -258,19 +264,22 @@ def simulate(scn: Scenario | dict[str, Any] | str, trials: int = 10_000, seed: i
     """
     scn = load_scenario(scn)
     spec = draw_spec(scn)
-    chunks = chunk_plan(trials, seed)
+    size = chunk_trials(spec)
+    chunks = chunk_plan(trials, seed, size)
     rows = list(scn.roster)
     teams, _, _ = roster_arrays(rows)
     ctxs = plan_contexts(scn.plans, rows, spec.team_index, len(teams))
-    r = _sample_rows(int(trials), len(spec.team_index))
-    k = _keep_rows(ctxs, int(trials))
-    stats = run_chunks(_simulate_chunk, [(spec, ctxs, n, s, r, k) for n, s in chunks], executor, progress)
+    r, k = _sample_rows(len(chunks), len(spec.team_index)), _keep_rows(ctxs, len(chunks))
+    jobs = [(spec, ctxs, [(*chunks[i], r[i], k[i]) for i in group]) for group in chunk_groups(len(chunks), size)]
+    stats = run_chunks(_simulate_group, jobs, executor, progress)
     metrics = list(scn.metrics.values())
 
-    def sens() -> Any:  # redraw the first chunk (deterministic from its seed) only when asked
-        n, s = chunks[0]
-        draws = MetricDraws(draw_chunk(spec, n, s), dict(zip(spec.order, spec.scopes, strict=True)),
-                            teams, spec.team_index, n, seed)
+    def sens() -> Any:  # redraw the first chunks (deterministic from their seeds) only when asked
+        first = chunks[:min(len(chunks), SENSITIVITY_CHUNKS, math.ceil(SENSITIVITY_TRIALS / size))]
+        parts = [draw_chunk(spec, n, s) for n, s in first]
+        values = {mid: np.concatenate([p[mid] for p in parts]) for mid in spec.order}
+        draws = MetricDraws(values, dict(zip(spec.order, spec.scopes, strict=True)), teams, spec.team_index,
+                            sum(n for n, _ in first), seed, size)
         return rank_metrics(ctxs, metrics, draws, SENSITIVITY_TRIALS)
 
     return _result(ctxs, scn.plans, rows, stats, int(trials), scn.budget, seed, teams, sens)  # type: ignore[arg-type]

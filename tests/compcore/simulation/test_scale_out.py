@@ -1,4 +1,5 @@
-"""Scale-out: a real Dask LocalCluster gives the identical result, and Dask's worker allocator setting is undone.
+"""Scale: wide rosters in bounded chunks; a real Dask LocalCluster gives the identical result, and Dask's
+worker allocator setting is undone.
 
 Dask's nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536`` (and leaves
 it in the starting process's ``os.environ``); glibc then maps every array of
@@ -12,14 +13,25 @@ import os
 import subprocess
 import sys
 import textwrap
-from concurrent.futures import ProcessPoolExecutor
+import tracemalloc
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import compcore
 from compcore.simulation.allocator import tune_allocator
-from compcore.simulation.simulate import simulate
+from compcore.simulation.draws import (
+    CHUNK_ELEMENTS,
+    CHUNK_TRIALS,
+    chunk_groups,
+    chunk_trials,
+    draw_spec,
+    rows_per_chunk,
+    values_per_trial,
+)
+from compcore.simulation.simulate import PAYOUT_SAMPLE, simulate
 
 ROOT = Path(__file__).resolve().parents[3]
 QUARTERLY = ROOT / "sample_data/scenarios/cs_org_quarterly.json"
@@ -83,3 +95,65 @@ def test_a_dask_local_cluster_gives_the_identical_result_and_a_later_process_poo
         np.testing.assert_array_equal(other.payout_pct, alone.payout_pct)
         assert other.cost_by_team.equals(alone.cost_by_team)
 
+
+
+def wide(people: int, metrics: int = 4) -> dict:
+    """``people`` in 10 teams on individual-scope normal metrics through a tiers curve."""
+    ids = [f"m{i}" for i in range(metrics)]
+    return {
+        "schema": "compcore.scenario/v1",
+        "plan": {"name": "wide", "period": "quarter", "target_incentive": {"amount": 1000},
+                 "metrics": [{"id": m, "name": m, "target": 1.0} for m in ids],
+                 "components": [{"id": m, "metric": m, "weight": 1 / metrics, "curve": {
+                     "kind": "tiers", "bands": [{"from": 0, "rate": 1}, {"from": 1, "rate": 2}]}} for m in ids]},
+        "roster": [{"team": f"T{t}", "role": "CSM", "headcount": people // 10, "base_salary": 90000}
+                   for t in range(10)],
+        "assumptions": {m: {"dist": "normal", "mean": 1.0, "sd": 0.1} for m in ids},
+    }
+
+
+def test_a_wide_roster_draws_short_chunks_of_bounded_size() -> None:
+    scn = compcore.load_scenario(wide(1_000))
+    spec = draw_spec(scn)
+    assert values_per_trial(spec) == 4_000
+    assert chunk_trials(spec) == CHUNK_ELEMENTS // 4_000 == 1_000  # 4,000,000 values a chunk
+    small = compcore.load_scenario(wide(50))
+    assert chunk_trials(draw_spec(small)) == CHUNK_TRIALS  # 50 people x 4 metrics keep today's 20,000-trial chunks
+    # 25 chunks of 1,000 trials run as two tasks (20 + 5 chunks): about 20,000 trials each
+    assert [len(g) for g in chunk_groups(25, 1_000)] == [20, 5]
+
+
+def test_a_wide_roster_gives_the_identical_result_on_any_executor_and_from_cached_draws() -> None:
+    scn = compcore.load_scenario(wide(1_000))
+    trials = 25_500  # 26 chunks of <= 1,000 trials, two tasks
+    alone = simulate(scn, trials=trials, seed=9)
+    with ThreadPoolExecutor(3) as pool:
+        pooled = simulate(scn, trials=trials, seed=9, executor=pool)
+    cached = compcore.price_scenario(scn, compcore.draw_metrics(scn, trials=trials, seed=9))
+    for other in (pooled, cached):
+        np.testing.assert_array_equal(other.cost, alone.cost)
+        np.testing.assert_array_equal(other.payout_pct, alone.payout_pct)
+        assert other.cost_by_team.equals(alone.cost_by_team)
+        assert other.share_zero == alone.share_zero
+        assert other.fairness.equals(alone.fairness)
+    assert len(alone.payout_pct) == PAYOUT_SAMPLE
+
+
+def test_kept_rows_stay_bounded_when_one_row_per_chunk_is_already_too_many() -> None:
+    # 100,000 units in 2,000 chunks: one row each would be 2e8 values; only the first chunks keep one
+    rows = rows_per_chunk(4_000_000, 100_000, 2_000)
+    assert sum(rows) * 100_000 == 4_000_000 and rows[:40] == [1] * 40 and set(rows[40:]) == {0}
+    # the usual case is unchanged: every chunk keeps the same first rows, a little over the limit in all
+    assert rows_per_chunk(200_000, 50, 50) == [80] * 50
+
+
+def test_peak_memory_of_a_wide_roster_stays_near_one_chunk() -> None:
+    scn = compcore.load_scenario(wide(2_000))  # 8,000 values a trial: 500-trial chunks
+    tracemalloc.start()
+    try:
+        simulate(scn, trials=5_000, seed=1)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # one 5,000-trial chunk of 8,000 values would be 320 MB per copy; 500-trial chunks are 32 MB
+    assert peak < 200 * 2**20
