@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, page, state, targets_state
+from ui import chart_cache, charts, data_import, page, state, targets_state
 from ui.core import (
     ACTIVITY_KINDS,
     FIT_KINDS,
@@ -45,9 +45,12 @@ with st.expander("How each metric is defined"):
 # ---------------------------------------------------------------- 1. records
 with st.container(border=True):
     st.subheader("1. Records")
-    source = st.radio("Use", ["sample", "upload"], horizontal=True, label_visibility="collapsed",
-                      format_func={"sample": "Sample data (a fictional CS org)", "upload": "Upload CSV files"}.get,
+    source = st.radio("Use", ["sample", "upload", "export"], horizontal=True, label_visibility="collapsed",
+                      format_func={"sample": "Sample data (a fictional CS org)", "upload": "Upload CSV files",
+                                   "export": "Your own export (CSV or Excel, any column names)"}.get,
                       **state.bind("tfd_source", t("source"), default="sample"))
+    if source == "export":
+        data_import.export_section()  # upload and column mapping; stops here until the records can be used
     if source == "upload":
         st.file_uploader("clients.csv (required), usage_weekly.csv, activities.csv, people.csv", type="csv",
                          accept_multiple_files=True, **targets_state.cs_upload_binding())

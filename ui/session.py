@@ -43,3 +43,8 @@ K_GATE_FAILED = "gate_failed"  # bool: the last password typed was wrong
 
 # "Solve for a budget" on the Cost simulation page (ui/solve_state.py)
 K_SOLVE = "solve_result"  # dict: key (what was solved), solution, frontier, view, error; flash, applied (last Apply)
+
+# the Targets page's "your own export" source (ui/data_import.py)
+K_EXPORT_UPLOAD = "tfd_export_upload"  # list[UploadedFile]: the export files uploader
+K_MAP_NAME = "tfd_map_name"  # str: the name a column mapping is saved under
+K_MAP_SAVED = "tfd_map_saved"  # str: "best guess" or the name of the saved mapping in use

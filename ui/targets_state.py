@@ -23,6 +23,7 @@ from compcore.data.definitions import renamed_for
 from compcore.data.metrics import load_cs_data
 from compcore.data.targets import backtest_histories, files_to_frames, suggest_mapping
 from compcore.simulation.scenario import dump_scenario
+from ui import data_import
 from ui.lru import Lru
 from ui.session import K_UI
 from ui.state import ROOT, commit_plan_change, draft, draft_plan, revalidate, set_value_at, valid, value_at
@@ -39,6 +40,8 @@ def tfd(name: str, default: Any = None) -> Any:
 
 
 def _tfd_token() -> str:
+    if tfd("source") == "export":
+        return data_import.export_token()
     files = tfd("files") if tfd("source") == "upload" else None
     if not files:
         return "sample"
@@ -55,6 +58,8 @@ def _cs_data(token: str, _files: dict[str, bytes] | None) -> Any:
 
 def cs_data() -> Any:
     """The CS records in use (sample folder or the upload); raises PlanError naming file, column and rows."""
+    if tfd("source") == "export":
+        return data_import.export_data()  # the export read through its column mapping (cached there)
     token = _tfd_token()
     return _cs_data(token, None if token == "sample" else tfd("files"))
 

@@ -36,7 +36,8 @@ from compcore.data.records import ACTIVITY_KINDS, SCHEMAS, CSData, load_cs_data
 from compcore.errors import PlanError
 from compcore.io.tables import RawTable
 
-__all__ = ["Problem", "Records", "guess_mapping", "read_records", "records_data", "resolve_sources"]
+__all__ = ["Problem", "Records", "guess_mapping", "guess_table_mapping", "kind_values", "read_records", "records_data",
+           "resolve_sources"]
 
 _SHOWN = 5
 #: most distinct activity types offered for mapping (beyond: the column is probably not a type)
@@ -60,7 +61,12 @@ class Problem:
         where = self.source + (f", column {self.column!r}" if self.column else "")
         if self.field:
             where += f" ({field_label(self.field)})"
-        text = f"{where}: {self.what}"
+        return f"{where}: {self.detail}"
+
+    @property
+    def detail(self) -> str:
+        """What is wrong and where in the column (``not a date ... in rows 5, 9 ("soon", "TBD")``)."""
+        text = self.what
         if self.rows:
             word = "row" if self.count == 1 else "rows"
             text += f" in {word} " + ", ".join(map(str, self.rows))
@@ -303,7 +309,19 @@ def records_data(records: Records) -> CSData:
         raise PlanError(f"after mapping: {e}") from None
 
 
-def _guess_table_mapping(kind: str, src: RawTable) -> TableMapping:
+def kind_values(src: RawTable, header: str) -> list[str]:
+    """The distinct activity types of a column, sorted ([] beyond :data:`MAX_KINDS`: not a type column)."""
+    values = src.column(header).dropna().map(_text)
+    distinct = sorted(v for v in values.unique().tolist() if v)
+    return distinct if len(distinct) <= MAX_KINDS else []
+
+
+def guess_table_mapping(kind: str, src: RawTable) -> TableMapping:
+    """The best guess for one kind of record read from ``src``: columns, date formats, activity kinds.
+
+    A date column whose values fit both month-first and day-first takes the order the
+    sheet's other date columns clearly use (US when none does).
+    """
     cols = guess_columns(kind, src.headers)
     dates = [f for f, (k, _r) in SCHEMAS[kind].items() if k == "date" and f in cols]
     guesses = {f: detect_date_format(src.column(cols[f])) for f in dates}
@@ -313,10 +331,7 @@ def _guess_table_mapping(kind: str, src: RawTable) -> TableMapping:
                for f, g in guesses.items()}
     kinds: dict[str, str | None] = {}
     if kind == "activities" and "kind" in cols:
-        values = src.column(cols["kind"]).dropna().map(_text)
-        distinct = sorted(v for v in values.unique().tolist() if v)
-        if len(distinct) <= MAX_KINDS:
-            kinds = guess_kinds(distinct)
+        kinds = guess_kinds(kind_values(src, cols["kind"]))
     return TableMapping(file=src.file, sheet=src.sheet, columns=cols, date_formats=formats, kinds=kinds,
                         headers=list(src.headers))
 
@@ -352,4 +367,4 @@ def guess_mapping(tables: Sequence[RawTable], name: str = "") -> DataMapping:
     if "clients" not in chosen:
         rest = [t for i, t in enumerate(tables) if i not in used] or list(tables)
         chosen["clients"] = rest[0]
-    return DataMapping(name=name, tables={k: _guess_table_mapping(k, chosen[k]) for k in TABLES if k in chosen})
+    return DataMapping(name=name, tables={k: guess_table_mapping(k, chosen[k]) for k in TABLES if k in chosen})
