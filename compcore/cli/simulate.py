@@ -14,6 +14,7 @@ import argparse
 import csv
 import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from compcore.errors import PlanError
@@ -21,7 +22,10 @@ from compcore.report.format import money
 from compcore.simulation.scenario import load_scenario
 from compcore.simulation.simulate import SimulationResult, simulate
 
-__all__ = ["register", "report", "run"]
+__all__ = ["DEFAULT_CURRENCY", "register", "report", "run"]
+
+#: money prefix of the printed summary; the plan has no currency field, and the app shows "$" too
+DEFAULT_CURRENCY = "$"
 
 
 def pct(x: float) -> str:
@@ -53,14 +57,14 @@ def report(sim: SimulationResult, name: str = "") -> dict[str, Any]:
     }
 
 
-def _print_org(sim: SimulationResult, per: str) -> None:
+def _print_org(sim: SimulationResult, per: str, cur: Callable[[float], str]) -> None:
     """Cost by plan and the fairness table: does every team have a fair chance at its target?"""
     print()
     print(f"{'plan':<20}{'name':<36}{'people':>7}{'target':>14}{'expected':>14}{'% of target':>13}")
     for row in sim.cost_by_plan.itertuples(index=False):
         name = sim.plan_names.get(row.plan, row.plan)
         name = name if len(name) <= 34 else name[:33] + "…"
-        print(f"{row.plan:<20}{name:<36}{row.headcount:>7}{money(row.target):>14}{money(row.expected_cost):>14}"
+        print(f"{row.plan:<20}{name:<36}{row.headcount:>7}{cur(row.target):>14}{cur(row.expected_cost):>14}"
               f"{pct(row.pct_of_target):>13}")
     print()
     print(f"fairness: share of person-{per}s paid at least 100% of target, paid nothing, expected payout, P10-P90")
@@ -70,31 +74,35 @@ def _print_org(sim: SimulationResult, per: str) -> None:
               f"{pct(r.expected_payout):>10}{pct(r.p10) + '-' + pct(r.p90):>16}")
 
 
-def _print_summary(sim: SimulationResult, name: str) -> None:
+def _print_summary(sim: SimulationResult, name: str, currency: str = DEFAULT_CURRENCY) -> None:
+    def cur(x: float) -> str:
+        return money(x, currency)
+
     per = {1: "year", 2: "half", 4: "quarter", 12: "month"}.get(sim.periods_per_year, "period")
     print(f"{name}: {sim.trials:,} simulated {per}s (seed {sim.seed})")
-    print(f"  target incentive per {per}: {money(sim.per_period_target)}")
-    print(f"  expected cost per {per}:    {money(sim.expected)} ({pct(sim.expected / sim.per_period_target)} of target)"
-          if sim.per_period_target > 0 else f"  expected cost per {per}: {money(sim.expected)}")
+    print(f"  target incentive per {per}: {cur(sim.per_period_target)}")
+    print(f"  expected cost per {per}:    {cur(sim.expected)} ({pct(sim.expected / sim.per_period_target)} of target)"
+          if sim.per_period_target > 0 else f"  expected cost per {per}: {cur(sim.expected)}")
     if sim.periods_per_year > 1:
-        print(f"  expected cost per year:      {money(sim.annualised)}")
-    print("  " + "   ".join(f"{k} {money(v)}" for k, v in sim.percentiles.items()))
+        print(f"  expected cost per year:      {cur(sim.annualised)}")
+    print("  " + "   ".join(f"{k} {cur(v)}" for k, v in sim.percentiles.items()))
     if sim.budget is not None and sim.p_over_budget is not None:
-        print(f"  budget {money(sim.budget)} per {per}: P(over budget) = {pct(sim.p_over_budget)}")
+        print(f"  budget {cur(sim.budget)} per {per}: P(over budget) = {pct(sim.p_over_budget)}")
     else:
         print("  no budget in the scenario: P(over budget) not computed")
     print(f"  people-{per}s paid above 100%: {pct(sim.share_above_target)}; paid nothing: {pct(sim.share_zero)}")
     print()
     print(f"{'team':<24}{'people':>7}{'target':>14}{'expected':>14}{'% of target':>13}")
     for row in sim.cost_by_team.itertuples(index=False):
-        print(f"{row.team:<24}{row.headcount:>7}{money(row.target):>14}{money(row.expected_cost):>14}"
+        print(f"{row.team:<24}{row.headcount:>7}{cur(row.target):>14}{cur(row.expected_cost):>14}"
               f"{pct(row.pct_of_target):>13}")
     if len(sim.plan_costs) > 1:
-        _print_org(sim, per)
+        _print_org(sim, per, cur)
     print()
-    print(f"{'sensitivity (metric)':<28}{'variance share':>15}{'cost at P10':>14}{'cost at P90':>14}")
+    print(f"{'what drives the cost (metric)':<44}{'cost at its P10':>17}{'cost at its P90':>17}{'variance share':>15}")
     for row in sim.sensitivity().itertuples(index=False):
-        print(f"{row.metric:<28}{pct(row.variance_share):>15}{money(row.cost_at_p10):>14}{money(row.cost_at_p90):>14}")
+        label = row.name if len(row.name) <= 42 else row.name[:41] + "…"
+        print(f"{label:<44}{cur(row.cost_at_p10):>17}{cur(row.cost_at_p90):>17}{pct(row.variance_share):>15}")
 
 
 def _write_csv(sim: SimulationResult, path: str) -> None:
@@ -115,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(report(sim, scn.name), indent=2))
         else:
-            _print_summary(sim, scn.name)
+            _print_summary(sim, scn.name, args.currency)
         if args.csv:
             _write_csv(sim, args.csv)
             if not args.json:
@@ -138,5 +146,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--trials", type=int, default=10_000, help="simulated periods (default 10,000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    p.add_argument("--currency", default=DEFAULT_CURRENCY,
+                   help=f"prefix for money in the printed summary (default {DEFAULT_CURRENCY!r}; the app's too)")
     p.add_argument("--csv", metavar="OUT.csv", help="write the cost of every trial to a CSV file")
     p.set_defaults(func=run)

@@ -366,6 +366,10 @@ def load_plan(source: dict[str, Any] | str | Path | Plan) -> Plan:
     if isinstance(source, Plan):
         return source
     data = read_source(source, "plan")
+    if data.get("schema") == "compcore.scenario/v1" or ("schema" not in data and "roster" in data):
+        msg = ("this is a scenario, not a plan (it has a roster and assumptions): give a plan file here, "
+               "or use a command that takes a scenario (simulate, describe)")
+        raise PlanError(f"schema: {msg}", problems=[("schema", msg)])
     if "schema" in data and data["schema"] != PLAN_SCHEMA:
         raise PlanError(
             f"schema: unknown schema version {data['schema']!r}; this version reads {PLAN_SCHEMA!r}",

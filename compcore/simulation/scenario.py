@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
 from compcore.errors import PlanError, field_path, validation_error
-from compcore.plan.schema import Amount, Metric, Plan, dump_plan, load_plan, read_source
+from compcore.plan.schema import PLAN_SCHEMA, Amount, Metric, Plan, dump_plan, load_plan, read_source
 from compcore.simulation.distributions import DIST_KINDS, Distribution
 from compcore.simulation.limits import scenario_limit_problems
 from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, plan_rows, shared_metrics, where
@@ -331,6 +331,10 @@ def load_scenario(source: dict[str, Any] | str | Path | Scenario) -> Scenario:
     if isinstance(source, Scenario):
         return source
     data = dict(read_source(source, "scenario"))
+    if data.get("schema") == PLAN_SCHEMA:
+        msg = ("this is a plan, not a scenario: a scenario holds a plan with its roster and assumptions "
+               "(open the plan on the Plan designer, or give a scenario file)")
+        raise PlanError(f"schema: {msg}", problems=[("schema", msg)])
     if "schema" in data and data["schema"] != SCENARIO_SCHEMA:
         raise PlanError(
             f"schema: unknown schema version {data['schema']!r}; this version reads {SCENARIO_SCHEMA!r}",

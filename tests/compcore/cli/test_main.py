@@ -78,3 +78,24 @@ def test_describe_an_org_scenario_describes_every_plan_with_who_is_on_it(capsys:
         assert f"{name} (plan {pid})\n" in out
         assert f"Who is on it: {team};" in out
     assert out.count("Target incentive:") == 4
+
+
+def test_describe_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["describe", SEED_000, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["plans"][0]["name"] == "CS Ops & Enablement FY27"
+    assert data["plans"][0]["lines"][0] == "Target incentive: 8% of base salary, paid once a year."
+    assert main(["describe", "sample_data/scenarios/cs_org_quarterly.json", "--json"]) == 0
+    org = json.loads(capsys.readouterr().out)
+    assert org["plans"][0]["people"] == 50 and "PMO" in org["plans"][0]["teams"]
+
+
+def test_a_scenario_where_a_plan_is_expected_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["payout", "sample_data/scenarios/cs_org_quarterly.json"]) == 2
+    err = capsys.readouterr().err
+    assert "this is a scenario, not a plan" in err and "unknown schema version" not in err
+
+
+def test_a_plan_where_a_scenario_is_expected_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", SEED_000]) == 2
+    assert "this is a plan, not a scenario" in capsys.readouterr().err

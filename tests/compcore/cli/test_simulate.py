@@ -28,12 +28,13 @@ def test_summary_shows_quantiles_budget_teams_and_sensitivity(capsys: pytest.Cap
     assert run_cli("simulate", SCENARIO, "--trials", "3000", "--seed", "7") == 0
     out = capsys.readouterr().out
     sim = simulate(SCENARIO, trials=3000, seed=7)
-    assert f"P90 {sim.percentiles['P90']:,.0f}" in out
+    assert f"P90 ${sim.percentiles['P90']:,.0f}" in out  # money with its currency
     assert f"{sim.expected:,.0f}" in out and "," in f"{sim.expected:,.0f}"
     assert f"P(over budget) = {100 * sim.p_over_budget:.1f}%" in out
     for team in ("PMO", "Implementation", "Customer Success", "Change & Enablement", "CS Ops"):
         assert team in out
-    assert "adoption_90d" in out and "variance share" in out
+    assert "Clients adopted within 90 days" in out and "adoption_90d" not in out  # metrics by name
+    assert "variance share" in out
 
 
 def test_json_output_carries_the_same_numbers(capsys: pytest.CaptureFixture[str]) -> None:
@@ -100,3 +101,9 @@ def test_org_json_and_csv_carry_each_plan(tmp_path: Path, capsys: pytest.Capture
     first = rows[0]
     assert float(first["cost"]) == pytest.approx(sum(float(first[k]) for k in first if k.startswith("cost_")),
                                                  abs=0.03)
+
+
+def test_currency_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("simulate", SCENARIO, "--trials", "500", "--currency", "EUR ") == 0
+    out = capsys.readouterr().out
+    assert "expected cost per quarter:    EUR " in out and "$" not in out
