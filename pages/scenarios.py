@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, compare_charts, page, saved, state
-from ui.core import PlanError, Scenario, compare, load_scenario
+from ui.core import PlanError, Scenario, changes, compare, load_scenario
 
 page.setup()
 scn = state.valid()
@@ -103,7 +103,7 @@ with left:
     st.altair_chart(compare_charts.curves_overlay(compare.combined_curves(
         {k: s.plan for k, s in scenarios.items()}), labels), width="stretch", key="cmp_curves")
 with right:
-    st.markdown("**Cost per period**")
+    st.markdown(f"**Cost per {next(iter(scenarios.values())).period}**")
     st.caption(f"Monte Carlo, {int(state.ui('trials')):,} trials each, seed {int(state.ui('seed'))}; "
                "dashed lines are budgets.")
     st.altair_chart(compare_charts.costs_overlay(compare.cost_histograms(sims), labels,
@@ -123,18 +123,29 @@ def _fmt(value: Any, unit: str) -> str:
     return str(value)
 
 
+def _fmt_diff(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    if unit == "share":
+        return f"{sign}{abs(float(value)) * 100:.1f} pts"
+    return sign + _fmt(abs(value), unit)
+
+
 st.markdown("**Key figures**")
-kf = compare.key_figures(scenarios, sims)
+kf = changes.figure_differences(compare.key_figures(scenarios, sims))
+diff_cols = [c for c in kf.columns if c not in ("figure", "unit", *labels)]
 shown = pd.DataFrame({"Figure": kf["figure"],
                       **{label: [_fmt(v, u) for v, u in zip(kf[label], kf["unit"], strict=True)]
-                         for label in labels}})
+                         for label in labels},
+                      **{c: [_fmt_diff(v, u) for v, u in zip(kf[c], kf["unit"], strict=True)] for c in diff_cols}})
 st.dataframe(shown, hide_index=True, width="stretch", key="cmp_figures", height=35 * (len(shown) + 1) + 3)
 
 st.markdown("**What changed**")
-diff = compare.diff_scenarios(scenarios)
+diff = changes.readable_diff(scenarios)
 if diff.empty:
     st.caption("These scenarios are identical apart from their names.")
 else:
-    st.caption(f"{len(diff)} field(s) differ; “—” means the field is absent in that scenario. "
+    st.caption(f"{len(diff)} setting(s) differ; “—” means the setting is absent in that scenario. "
                f"The first column ({labels[0]}) is the baseline.")
-    st.dataframe(diff.rename(columns={"field": "Field"}), hide_index=True, width="stretch", key="cmp_diff")
+    st.dataframe(diff.drop(columns=["field"]), hide_index=True, width="stretch", key="cmp_diff")

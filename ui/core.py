@@ -19,7 +19,7 @@ from compcore.plan import explore, units
 from compcore.plan.describe import describe, describe_curve
 from compcore.plan.guardrails import guardrails
 from compcore.plan.schema import TOLERANCE
-from compcore.report import compare, document
+from compcore.report import changes, compare, document
 from compcore.report.document import describe_assumption
 from compcore.report.html import plan_document_html
 from compcore.report.words import cost_axis_title, figure_words, sensitivity_sentence
@@ -28,6 +28,7 @@ from compcore.simulation.distributions import DIST_KINDS
 from compcore.simulation.scenario import Scenario, load_scenario
 
 __all__ = [
+    "changes",
     "definition_conflict", "describe_assumption", "round_target",
     "cost_axis_title", "figure_words", "sensitivity_sentence",
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",

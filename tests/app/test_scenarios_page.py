@@ -103,9 +103,12 @@ def test_compare_two_saved_scenarios(db):
         assert figures.loc["Expected cost", name] == charts.money(sim.expected)
         assert figures.loc["P90 cost", name] == charts.money(sim.quantile(0.9))
     assert figures.loc["Budget", "Stretch"] == "$500,000"
-    diff = next(d.value for d in at.dataframe if "Field" in d.value.columns)
+    diff = next(d.value for d in at.dataframe if "What changed" in d.value.columns)
     expected = diff_scenarios({"Base": data, "Stretch": stretch})
-    assert diff["Field"].tolist() == expected["field"].tolist() == ["plan.cap", "budget"]
+    assert expected["field"].tolist() == ["plan.cap", "budget"]
+    assert diff["What changed"].tolist() == ["Plan cap", "Budget per year"]  # words, not paths
+    assert diff.set_index("What changed").loc["Plan cap", "Stretch"] == "150%"  # in %, not 1.5
+    assert figures.loc["Budget", "Stretch vs Base"].startswith("+$")  # a difference column
     assert len(at.get("vega_lite_chart")) == 2
 
 
