@@ -248,7 +248,7 @@ def _field(col: Any, kind: str, name: str, src: RawTable, rec: Records, tm: Any)
         fmt = tm.date_formats.get(name) or "iso"
         fkey = _seed(f"tfd_fmt_{kind}_{name}", fmt)
         col.selectbox("Date format", DATE_FORMATS, key=fkey, format_func=DATE_FORMAT_LABELS.get,
-                      on_change=_on_format, args=(kind, name), label_visibility="collapsed")
+                      on_change=_on_format, args=(kind, name))
         if header in src.headers and src.headers.count(header) == 1:
             col.caption(plain(_date_note(src, header, fmt)))
     for p in rec.problems_for(kind, name):
