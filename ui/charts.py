@@ -285,16 +285,20 @@ def _value_format(percent: bool, is_money: bool) -> str:
 
 
 def cost_pair_chart(bins: pd.DataFrame, budget: float | None) -> alt.LayerChart:
-    """Two cost histograms on the same bins: ``lo``, ``hi``, ``share``, ``series``; the budget as a rule."""
-    bars = alt.Chart(bins).mark_rect(opacity=0.55, stroke="white", strokeWidth=0.3).encode(
-        x=alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY, tickCount=5),
-                scale=alt.Scale(zero=False)), x2="hi:Q",
-        y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT), stack=None), y2=alt.datum(0),
-        color=alt.Color("series:N", title=None, scale=color_scale(SOLVE_SERIES), legend=LEGEND),
-        tooltip=[alt.Tooltip("series:N", title="Plan"), alt.Tooltip("lo:Q", title="From", format=MONEY),
-                 alt.Tooltip("hi:Q", title="To", format=MONEY),
-                 alt.Tooltip("share:Q", title="Share of trials", format=".1%")])
-    layers: list[alt.Chart] = [bars]
+    """Two cost histograms on the same bins (``lo``, ``hi``, ``share``, ``series``): now as bars, with the
+    answer as a step line over them, the budget as a rule."""
+    x = alt.X("lo:Q", title="Cost per period", axis=alt.Axis(format=MONEY, tickCount=5), scale=alt.Scale(zero=False))
+    y = alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT))
+    color = alt.Color("series:N", title=None, scale=color_scale(SOLVE_SERIES), legend=LEGEND)
+    tips = [alt.Tooltip("series:N", title="Plan"), alt.Tooltip("lo:Q", title="From", format=MONEY),
+            alt.Tooltip("hi:Q", title="To", format=MONEY),
+            alt.Tooltip("share:Q", title="Share of trials", format=".1%")]
+    bars = alt.Chart(bins[bins["series"] == SOLVE_SERIES[0]]).mark_rect(
+        opacity=0.6, stroke="white", strokeWidth=0.3).encode(x=x, x2="hi:Q", y=y, y2=alt.datum(0), color=color,
+                                                             tooltip=tips)
+    line = alt.Chart(bins[bins["series"] == SOLVE_SERIES[1]]).mark_line(
+        interpolate="step-after", strokeWidth=2.2).encode(x=x, y=y, color=color, tooltip=tips)
+    layers: list[alt.Chart] = [bars, line]
     if budget is not None:
         layers.append(alt.Chart(pd.DataFrame({"cost": [float(budget)]})).mark_rule(
             color=BUDGET_COLOR, strokeWidth=2.5).encode(x="cost:Q", tooltip=[

@@ -83,7 +83,7 @@ def _kind() -> str:
 def amount_label() -> str:
     """The label of the goal's number, in the unit it is typed in."""
     period = valid().period
-    return {"p_over_budget": "Chance of going over, at most (%)", "expected_cost": f"Expected cost per {period}",
+    return {"p_over_budget": "Chance, at most (%)", "expected_cost": f"Expected cost per {period}",
             "quantile": f"P90 cost per {period}"}[_kind()]
 
 
@@ -179,7 +179,8 @@ def view() -> AnswerView | None:
         cur["view"] = AnswerView(
             key=cur["key"] + "|solve", solution=sol, lines=answer_lines(sol, valid().period),
             hist=cost_pair(sol.base.cost, sol.sim.cost), curve=knob_curves(sol), frontier=cur["frontier"],
-            x_title=f"{sol.knob.label} ({sol.knob.unit})" if sol.knob.unit else sol.knob.label,
+            x_title=sol.knob.label if sol.knob.kind != "number" or not sol.knob.unit else
+            f"{sol.knob.label} ({sol.knob.unit})",
             y_title=name[0].upper() + name[1:])
     return cur["view"]
 

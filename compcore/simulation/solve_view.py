@@ -127,16 +127,24 @@ def answer_lines(sol: Solution, period: str = "period") -> list[str]:
     return lines
 
 
-def frontier_values(sol: Solution, n: int = 11) -> list[float]:
-    """Values to draw the frontier at: around the current value and the answer, inside the searched range."""
+def frontier_values(sol: Solution, n: int = 9) -> list[float]:
+    """Values to draw the frontier at: around the current value and the answer, inside the searched range,
+    leaving out those next to a value the solve already priced (``sol.tried`` fills them in)."""
     c, a = sol.knob.value, sol.value
     span = max(abs(a - c), 0.25 * max(abs(c), abs(a)), 1e-3 * (sol.hi - sol.lo))
     lo, hi = max(sol.lo, min(c, a) - span), min(sol.hi, max(c, a) + span)
-    return [float(v) for v in np.linspace(lo, hi, n)]
+    near = (hi - lo) / (2 * (n - 1))
+    tried = sol.tried["value"].to_numpy()
+    return [float(v) for v in np.linspace(lo, hi, n) if not np.any(np.abs(tried - v) < near)]
 
 
 def frontier_frame(table: pd.DataFrame, sol: Solution) -> pd.DataFrame:
-    """``value``, ``measure``, ``point`` (``"across the range"``, ``"now"``, ``"answer"``) for the frontier chart."""
-    marks = pd.DataFrame({"value": [sol.knob.value, sol.value], "measure": [sol.before, sol.achieved],
-                          "point": ["now", "answer"]})
-    return pd.concat([table.assign(point="across the range"), marks], ignore_index=True)
+    """``value``, ``measure``, ``point`` (``"across the range"``, ``"now"``, ``"answer"``) for the frontier chart:
+    ``table`` (from :func:`~compcore.simulation.solve.measure_at` at :func:`frontier_values`) and the values the
+    solve priced inside that span."""
+    c, a = sol.knob.value, sol.value
+    lo, hi = min([c, a, *table["value"]]), max([c, a, *table["value"]])
+    tried = sol.tried[(sol.tried["value"] >= lo) & (sol.tried["value"] <= hi)]
+    line = pd.concat([table, tried]).drop_duplicates("value").sort_values("value", ignore_index=True)
+    marks = pd.DataFrame({"value": [c, a], "measure": [sol.before, sol.achieved], "point": ["now", "answer"]})
+    return pd.concat([line.assign(point="across the range"), marks], ignore_index=True)

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from compcore.errors import PlanError
 from compcore.report.format import pct
 from compcore.simulation.draws import draw_metrics
-from compcore.simulation.knobs import with_value
+from compcore.simulation.knobs import knobs, with_value
+from compcore.simulation.scenario import load_scenario
 from compcore.simulation.simulate import price, simulate
 from compcore.simulation.solve import COST_TOLERANCE, X_TOLERANCE, solve
+from tests.compcore.scenario_data import ROOT
 
 TRIALS = 4000
 PCT = "plan.target_incentive.percent_of_base"
@@ -253,3 +255,14 @@ def test_solving_one_plans_knob_leaves_the_other_plans_costs_unchanged() -> None
     assert sol.scenario.plans["impl"] == sol.original.plans["impl"]
     assert sol.knob.label == "Target incentive, % of base (PMO)"
     assert abs(sol.achieved - goal) <= COST_TOLERANCE * goal
+
+
+@pytest.mark.parametrize("name", ["cs_org_quarterly", "cs_org_teams", "accelerators"])
+def test_the_search_sees_exactly_the_costs_of_the_answers_simulation(name: str) -> None:
+    # the search prices only costs (cheaper); the answer's full simulation must agree with it to the bit,
+    # or P(over budget) at the boundary could differ by one trial
+    scn = ROOT / "sample_data" / "scenarios" / f"{name}.json"
+    path = next(k.path for k in knobs(load_scenario(scn)) if "target_incentive" in k.path)
+    sol = solve(scn, path, {"p_over_budget": 0.2}, trials=3000)
+    at_value = sol.tried.loc[sol.tried["value"] == sol.value, "measure"]
+    assert list(at_value) == [sol.achieved] and sol.achieved <= 0.2
