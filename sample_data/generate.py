@@ -7,6 +7,9 @@ Run ``python sample_data/generate.py`` from the repository root. It writes:
 - ``usage_weekly.csv``  client_id, week_start (Mondays), active_users, from go-live on
 - ``activities.csv``    touchpoints, EBRs and cross-sell leads with owner, team and date
 
+Then ``python sample_data/vendor_export.py`` writes the same records in a CRM export's shape
+(``vendor_export/``: other headers, US dates, one ``.xlsx``) for the column mapping.
+
 Data runs from 2025-01-01 to ``AS_OF`` (2026-09-30). Everything is drawn from one
 ``numpy.random.Generator`` with a fixed seed, so the files are identical on every run.
 The names are invented (common first names with made-up surnames): no real people.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -59,3 +60,22 @@ def test_workbook_dates_come_as_cells_text_and_serial_numbers():
     m = guess_mapping(_tables(["crm_export.xlsx"]))
     assert m.tables["activities"].date_formats == {"date": "excel_serial"}
     assert m.tables["clients"].sheet == "Accounts"
+
+
+def test_the_committed_vendor_csvs_are_what_the_script_writes(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("vendor_export", ROOT / "sample_data" / "vendor_export.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    monkeypatch.setattr(script, "OUT", tmp_path)
+    script.main()
+    for name in script.CSV_NAMES.values():
+        assert (tmp_path / name).read_bytes() == (VENDOR / name).read_bytes(), name
+    again = _tables_at(tmp_path / "crm_export.xlsx")
+    committed = _tables(["crm_export.xlsx"])
+    for a, b in zip(again, committed, strict=True):
+        assert a.headers == b.headers and a.frame.equals(b.frame)
+
+
+def _tables_at(path):
+    content = file_bytes(path)
+    return [read_table(path.name, content, s) for s in sheet_names(path.name, content)]

@@ -102,3 +102,18 @@ def test_sheet_names_are_made_valid_and_unique():
     sheets = [Sheet("a/b:c", frame), Sheet("A/B:C", frame), Sheet("x" * 40, frame)]
     names = sheet_names("x.xlsx", workbook_bytes(sheets))
     assert names == ["a b c", "A B C 2", "x" * 31]
+
+
+def test_a_real_org_simulation_gives_cost_by_plan_and_fairness_sheets():
+    scn = compcore.load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_teams.json")
+    sim = compcore.simulate(scn, trials=500, seed=0)
+    plan = next(iter(scn.plans.values()))
+    data = plan_document_workbook(document.worked_examples(plan, base_salary=60_000.0),
+                                  document.cost_summary(sim, scn.budget), document.team_costs(sim), sim)
+    assert sheet_names("x.xlsx", data)[2:] == ["Cost by plan", "Cost by team", "Fairness"]
+    back = read_table("x.xlsx", data, "Fairness")
+    col = back.headers.index("p_at_or_above_target")
+    np.testing.assert_allclose(back.frame[col].astype(float).to_numpy(),
+                               sim.fairness["p_at_or_above_target"].to_numpy(), rtol=1e-14, atol=0)
+    by_plan = read_table("x.xlsx", data, "Cost by plan")
+    assert [str(v) for v in by_plan.frame[0]] == [str(v) for v in sim.cost_by_plan["plan"]]
