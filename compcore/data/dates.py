@@ -106,7 +106,18 @@ def parse_dates(values: pd.Series, fmt: DateFormat) -> pd.Series:
     """
     if fmt not in DATE_FORMATS:
         raise ValueError(f"date format must be one of {', '.join(DATE_FORMATS)}, not {fmt!r}")
-    return _parse_split(_split(values), fmt)
+    codes, uniq = _distinct(values)
+    parsed = _parse_split(_split(uniq), fmt).to_numpy()
+    out = np.where(codes >= 0, parsed[np.maximum(codes, 0)] if len(parsed) else np.datetime64("NaT"),
+                   np.datetime64("NaT"))
+    return pd.Series(out, index=values.index, dtype="datetime64[us]")
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code of each value, the distinct values): a date column repeats few values (weeks), so each
+    distinct one is parsed once. Codes are -1 for blanks."""
+    codes, uniq = pd.factorize(values.astype(object), use_na_sentinel=True)
+    return codes, pd.Series(np.asarray(uniq, dtype=object), dtype=object)
 
 
 def _parse_split(sp: _Split, fmt: DateFormat) -> pd.Series:
@@ -161,13 +172,15 @@ def detect_date_format(values: pd.Series, prefer: DateFormat = "us") -> DateGues
     """
     blank = values.isna() | (values.astype(str).str.strip() == "")
     vals = values[~blank]
-    sp = _split(vals)
-    counts = {f: int(_parse_split(sp, f).notna().sum()) for f in DATE_FORMATS}
+    codes, uniq = _distinct(vals)
+    weight = np.bincount(codes, minlength=len(uniq)) if len(uniq) else np.zeros(0, dtype=int)
+    sp = _split(uniq)
+    counts = {f: int(weight[_parse_split(sp, f).notna().to_numpy()].sum()) for f in DATE_FORMATS}
     best = max(counts.values())
     ties = [f for f in DATE_FORMATS if counts[f] == best]
     order = [prefer, *[f for f in ("iso", "us", "european", "excel_serial") if f != prefer]]
     choice = next(f for f in order if f in ties)
-    native = int(sp.is_native.sum())
+    native = int(weight[sp.is_native].sum())
     # native Excel date cells read under every format: ties made only of them are not ambiguous
     ambiguous = tuple(f for f in ties if f != choice) if best > native else ()
     return DateGuess(choice, best, int(vals.size), ambiguous, native)
