@@ -106,8 +106,8 @@ def main() -> int:
     print(f"{'case':<58}{'server ms':>10}{'cpu ms':>8}{'wall ms':>9}{'cpu/150':>8}")
     for label, server, cpu, wall in rows:
         print(f"{label:<58}{server:>10.1f}{cpu:>8.1f}{wall:>9.1f}{cpu / BUDGET_MS:>8.2f}")
-    worst = max(rows[:-1], key=lambda r: r[2])
-    print(f"worst widget rerun with the simulation cached: {worst[2]:.1f} ms CPU, {worst[1]:.1f} ms server time "
+    worst = max(rows, key=lambda r: r[2])  # every case, the cost page after a plan edit included
+    print(f"worst page rerun with the simulation cached: {worst[2]:.1f} ms CPU, {worst[1]:.1f} ms server time "
           f"({'within' if worst[2] <= BUDGET_MS else 'OVER'} the {BUDGET_MS:.0f} ms budget): {worst[0]}")
     return 0
 

@@ -74,27 +74,28 @@ with st.container(key="cost_figures"):
 
 quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
 hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
-sk = simulation_state.sim_key()
-chart_cache.chart(charts.cost_histogram, explore.histogram_frame(sim.cost, 50, hi=hi), quant,
-                  cost_axis_title(plan.period), key="cost_hist", cache_key=sk,
-                  datasets={"budget": charts.budget_rows(sim.budget)})
+# the charts are templates (cached by layout): new numbers after a plan edit only swap their data rows
+chart_cache.chart(charts.cost_histogram, cost_axis_title(plan.period), key="cost_hist",
+                  cache_key=cost_axis_title(plan.period),
+                  datasets=charts.cost_histogram_data(explore.histogram_frame(sim.cost, 50, hi=hi), quant, sim.budget))
 
 left, right = st.columns(2)
 with left:
     st.markdown(f"**Cost by team** (expected per {plan.period})")
     teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
-    chart_cache.chart(charts.team_chart, teams, f"Expected cost per {plan.period}", key="cost_teams", cache_key=sk)
+    chart_cache.chart(charts.team_chart, len(teams), f"Expected cost per {plan.period}", key="cost_teams",
+                      cache_key=[len(teams), plan.period], datasets=charts.team_chart_data(teams))
 with right:
     st.markdown("**Individual payout** (% of target incentive)")
-    chart_cache.chart(charts.payout_pct_chart, explore.histogram_frame(sim.payout_pct, 40, lo=0.0),
-                      key="cost_payout_pct", cache_key=sk)
+    chart_cache.chart(charts.payout_pct_chart, key="cost_payout_pct", cache_key="template",
+                      datasets=charts.payout_pct_data(explore.histogram_frame(sim.payout_pct, 40, lo=0.0)))
 
 st.markdown("**What drives the cost**")
 sens = simulation_state.sensitivity()
 tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
                         "base": sim.expected})
-chart_cache.chart(charts.tornado_chart, tornado, f"Expected cost per {plan.period}", key="cost_tornado",
-                  cache_key=sk)
+chart_cache.chart(charts.tornado_chart, len(tornado), f"Expected cost per {plan.period}", key="cost_tornado",
+                  cache_key=[len(tornado), plan.period], datasets=charts.tornado_data(tornado))
 st.caption(sensitivity_sentence(plan.period))
 
 # ---------------------------------------------------------------- solve for a budget (issue 13)

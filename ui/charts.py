@@ -120,79 +120,126 @@ def heatmap_chart(x_title: str, y_title: str, domain: list[float]) -> alt.Chart:
     ).properties(height=HEIGHT + 80)
 
 
-def budget_rows(budget: float | None) -> list[dict[str, object]]:
+def budget_rows(budget: float | None, peak: float = 1.0) -> list[dict[str, object]]:
     """Rows of the named dataset ``budget`` that :func:`cost_histogram` draws as its budget line."""
-    return [] if budget is None else [{"label": "Budget", "cost": float(budget)}]
+    rule_top, budget_row, _ = _label_rows(peak)
+    return [] if budget is None else [{"label": "Budget", "cost": float(budget), "bottom": 0.0, "top": rule_top,
+                                       "row": budget_row}]
 
 
-def cost_histogram(bins: pd.DataFrame, quantiles: dict[str, float], x_title: str = "Cost per period") -> alt.LayerChart:
-    """Cost distribution: ``bins`` has ``lo``, ``hi``, ``share``; P10/P50/P90 markers and a budget line.
+def _label_rows(peak: float) -> tuple[float, float, float]:
+    """Heights (in the bars' share) where rules stop, the budget label sits, and the percentile labels sit."""
+    return peak * 1.05, peak * 1.12, peak * 1.24
 
-    The budget comes from the named dataset ``"budget"`` (:func:`budget_rows`), so a
-    budget change swaps one row of data instead of rebuilding the chart. The
-    rules stop below the labels and the budget label sits one row under the
-    percentile labels, so "P90" and "Budget" never cross however close they are.
+
+def _rows(df: pd.DataFrame) -> list[dict[str, object]]:
+    return df.to_dict(orient="records")  # type: ignore[return-value]
+
+
+# The cost page's charts are templates over named datasets: the spec depends only on the layout
+# (titles, number of rows), so new numbers after a plan edit swap data rows instead of rebuilding
+# a chart with Altair (20-75 ms each). ``*_data`` gives the datasets for
+# ``ui.chart_cache.chart(..., datasets=...)``.
+
+
+def cost_histogram_data(bins: pd.DataFrame, quantiles: dict[str, float],
+                        budget: float | None) -> dict[str, list[dict[str, object]]]:
+    """Datasets of :func:`cost_histogram`: ``bins`` (``lo``, ``hi``, ``share``), percentile markers, the budget."""
+    peak = float(bins["share"].max()) if len(bins) else 1.0
+    rule_top, _, quantile_row = _label_rows(peak)
+    return {"bins": _rows(bins),
+            "quantiles": [{"label": k, "cost": float(v), "bottom": 0.0, "top": rule_top, "row": quantile_row}
+                          for k, v in quantiles.items()],
+            "budget": budget_rows(budget, peak)}
+
+
+def cost_histogram(x_title: str = "Cost per period") -> alt.LayerChart:
+    """Cost distribution over the datasets of :func:`cost_histogram_data`: P10/P50/P90 markers and a budget line.
+
+    A budget change swaps the ``budget`` rows only. The rules stop below the labels and
+    the budget label sits one row under the percentile labels, so "P90" and "Budget"
+    never cross however close they are.
     """
-    bars = alt.Chart(bins).mark_rect(color=PALETTE[0], opacity=0.85, stroke="white", strokeWidth=0.5).encode(
+    y_axis = {"title": "Share of trials", "axis": alt.Axis(format=PCT)}
+    bars = alt.Chart(alt.NamedData(name="bins")).mark_rect(
+        color=PALETTE[0], opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("lo:Q", title=x_title, axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
-        x2="hi:Q", y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT)), y2=alt.datum(0),
+        x2="hi:Q", y=alt.Y("share:Q", **y_axis), y2=alt.datum(0),
         tooltip=[alt.Tooltip("lo:Q", title="From", format=MONEY), alt.Tooltip("hi:Q", title="To", format=MONEY),
                  alt.Tooltip("share:Q", title="Share of trials", format=".1%")])
-    q = pd.DataFrame({"label": list(quantiles), "cost": list(quantiles.values())})
-    peak = float(bins["share"].max()) if len(bins) else 1.0
-    rule_top, budget_row, quantile_row = peak * 1.05, peak * 1.12, peak * 1.24
-    q_rules = alt.Chart(q).mark_rule(color=QUANTILE_COLOR, strokeDash=[3, 3]).encode(
-        x="cost:Q", y=alt.datum(0), y2=alt.datum(rule_top),
+    q = alt.Chart(alt.NamedData(name="quantiles"))
+    q_rules = q.mark_rule(color=QUANTILE_COLOR, strokeDash=[3, 3]).encode(
+        x="cost:Q", y=alt.Y("bottom:Q", **y_axis), y2="top:Q",
         tooltip=[alt.Tooltip("label:N", title="Percentile"), alt.Tooltip("cost:Q", title="Cost", format=MONEY)])
-    q_text = alt.Chart(q).mark_text(color=QUANTILE_COLOR, fontSize=11).encode(
-        x="cost:Q", y=alt.datum(quantile_row), text="label:N")
+    q_text = q.mark_text(color=QUANTILE_COLOR, fontSize=11).encode(
+        x="cost:Q", y=alt.Y("row:Q", **y_axis), text="label:N")
     budget = alt.Chart(alt.NamedData(name="budget"))
     b_rule = budget.mark_rule(color=BUDGET_COLOR, strokeWidth=2.5).encode(
-        x="cost:Q", y=alt.datum(0), y2=alt.datum(rule_top),
+        x="cost:Q", y=alt.Y("bottom:Q", **y_axis), y2="top:Q",
         tooltip=[alt.Tooltip("cost:Q", title="Budget", format=MONEY)])
     b_text = budget.mark_text(color=BUDGET_COLOR, fontWeight="bold", fontSize=11).encode(
-        x="cost:Q", y=alt.datum(budget_row), text="label:N")
+        x="cost:Q", y=alt.Y("row:Q", **y_axis), text="label:N")
     return alt.layer(bars, q_rules, q_text, b_rule, b_text).properties(height=HEIGHT + 40)
 
 
-def team_chart(df: pd.DataFrame, x_title: str = "Expected cost per period") -> alt.Chart:
-    """Expected cost by team: columns ``team``, ``expected`` (money), optional ``p90``."""
+def team_chart_data(df: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+    """Dataset of :func:`team_chart`: columns ``team``, ``expected`` (money), optional ``p90``."""
+    return {"teams": _rows(df)}
+
+
+def team_chart(n_teams: int, x_title: str = "Expected cost per period", with_p90: bool = False) -> alt.Chart:
+    """Expected cost by team (the named dataset of :func:`team_chart_data`)."""
     tips = [alt.Tooltip("team:N", title="Team"), alt.Tooltip("expected:Q", title="Expected cost", format=MONEY)]
-    if "p90" in df:
+    if with_p90:
         tips.append(alt.Tooltip("p90:Q", title="P90", format=MONEY))
-    return alt.Chart(df).mark_bar(color=PALETTE[0]).encode(
+    return alt.Chart(alt.NamedData(name="teams")).mark_bar(color=PALETTE[0]).encode(
         y=alt.Y("team:N", title=None, sort="-x", axis=alt.Axis(labelLimit=220)),
         x=alt.X("expected:Q", title=x_title, axis=alt.Axis(format=MONEY)),
-        tooltip=tips).properties(height=max(120, 36 * len(df)))
+        tooltip=tips).properties(height=max(120, 36 * n_teams))
 
 
-def payout_pct_chart(bins: pd.DataFrame) -> alt.Chart:
-    """Individual payout % distribution: ``bins`` with ``lo``, ``hi`` (fractions), ``share``."""
-    return alt.Chart(bins).mark_rect(color=PALETTE[2], opacity=0.85, stroke="white", strokeWidth=0.5).encode(
+def payout_pct_data(bins: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+    """Dataset of :func:`payout_pct_chart`: ``bins`` with ``lo``, ``hi`` (fractions), ``share``."""
+    return {"bins": _rows(bins)}
+
+
+def payout_pct_chart() -> alt.Chart:
+    """Individual payout % distribution (the named dataset of :func:`payout_pct_data`)."""
+    return alt.Chart(alt.NamedData(name="bins")).mark_rect(
+        color=PALETTE[2], opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("lo:Q", title="Individual payout (% of target incentive)", axis=alt.Axis(format=PCT)), x2="hi:Q",
         y=alt.Y("share:Q", title="Share of people x periods", axis=alt.Axis(format=PCT)), y2=alt.datum(0),
         tooltip=[alt.Tooltip("lo:Q", title="From", format=".0%"), alt.Tooltip("hi:Q", title="To", format=".0%"),
                  alt.Tooltip("share:Q", title="Share", format=".1%")]).properties(height=HEIGHT)
 
 
-def tornado_chart(df: pd.DataFrame, x_title: str = "Expected cost per period") -> alt.Chart:
-    """Sensitivity: columns ``metric``, ``low``, ``high`` (cost when the metric is at its P10 / P90), ``base``."""
+TORNADO_LOW, TORNADO_HIGH = "Metric low (its P10)", "Metric high (its P90)"
+
+
+def tornado_data(df: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+    """Datasets of :func:`tornado_chart` from ``metric``, ``low``, ``high`` (cost at its P10 / P90), ``base``."""
     base = float(df["base"].iloc[0]) if len(df) else 0.0
-    low, high = "Metric low (its P10)", "Metric high (its P90)"
-    long = pd.concat([df.assign(end=df["low"], side=low), df.assign(end=df["high"], side=high)])
-    order = df.assign(span=(df["high"] - df["low"]).abs()).sort_values("span", ascending=False)["metric"].tolist()
-    bars = alt.Chart(long).mark_bar().encode(
-        y=alt.Y("metric:N", title=None, sort=order, axis=alt.Axis(labelLimit=320)),
+    span = (df["high"] - df["low"]).abs()
+    long = pd.concat([df.assign(end=df["low"], side=TORNADO_LOW, span=span),
+                      df.assign(end=df["high"], side=TORNADO_HIGH, span=span)])
+    return {"bars": _rows(long), "base": [{"base": base}]}
+
+
+def tornado_chart(n_metrics: int, x_title: str = "Expected cost per period") -> alt.LayerChart:
+    """Sensitivity bars over the datasets of :func:`tornado_data`, the widest swing on top."""
+    bars = alt.Chart(alt.NamedData(name="bars")).mark_bar().encode(
+        y=alt.Y("metric:N", title=None, sort=alt.EncodingSortField(field="span", op="max", order="descending"),
+                axis=alt.Axis(labelLimit=320)),
         x=alt.X("end:Q", title=x_title, axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
         x2=alt.X2("base:Q"),
         # one legend entry per line: two short entries fit a 390 px phone without being cut
-        color=alt.Color("side:N", title=None, scale=color_scale([low, high]),
+        color=alt.Color("side:N", title=None, scale=color_scale([TORNADO_LOW, TORNADO_HIGH]),
                         legend=alt.Legend(orient="bottom", direction="vertical", labelLimit=240)),
         tooltip=[alt.Tooltip("metric:N", title="Metric"), alt.Tooltip("side:N", title="When"),
                  alt.Tooltip("end:Q", title="Expected cost", format=MONEY)])
-    rule = alt.Chart(pd.DataFrame({"base": [base]})).mark_rule(color="#333").encode(x="base:Q")
+    rule = alt.Chart(alt.NamedData(name="base")).mark_rule(color="#333").encode(x="base:Q")
     # the height includes axis and legend (Streamlit fits layered charts), hence the fixed 110 px
-    return (bars + rule).properties(height=110 + 44 * len(df))
+    return (bars + rule).properties(height=110 + 44 * n_metrics)
 
 
 def preview_chart(bins: pd.DataFrame, unit_format: str = ",.3~g") -> alt.Chart:
