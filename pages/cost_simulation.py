@@ -11,6 +11,7 @@ from ui.core import (
     PlanError,
     assumptions,
     cost_axis_title,
+    describe_assumption,
     explore,
     figure_words,
     sensitivity_sentence,
@@ -19,7 +20,7 @@ from ui.core import (
 
 page.setup()
 scn = state.valid()
-plan = scn.plan
+period = scn.period
 d = state.draft()
 
 st.title("Cost simulation")
@@ -28,13 +29,13 @@ if state.problems():
 
 # ---------------------------------------------------------------- run settings
 c1, c2, c3, c4 = st.columns([1.4, 1, 1, 2.6], vertical_alignment="bottom")
-c1.number_input(f"Budget per {plan.period}", min_value=0.0, step=1000.0, format="%.0f", placeholder="no budget",
+c1.number_input(f"Budget per {period}", min_value=0.0, step=1000.0, format="%.0f", placeholder="no budget",
                 **state.bind("budget", (session.K_SCENARIO, "budget")))
 c2.selectbox("Trials", sorted({*state.TRIAL_CHOICES, int(state.ui("trials"))}), format_func="{:,}".format,
              **state.bind("trials", ("ui", "trials"), default=10_000))
 c3.number_input("Seed", min_value=0, max_value=2**32 - 1, step=1, help="Same seed, same draws, same numbers.",
                 **state.bind("seed", ("ui", "seed"), default=0))
-c4.caption(f"{scn.headcount} people in {len(scn.roster)} roster rows; one trial is one {plan.period}. "
+c4.caption(f"{scn.headcount} people in {len(scn.roster)} roster rows; one trial is one {period}. "
            "Plan edits re-price the cached draws instantly; assumptions, roster, trials or seed draw again.")
 state.show_problems("budget")
 
@@ -48,14 +49,14 @@ if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and 
     st.stop()
 progress = None
 if not simulation_state.is_drawn(scn, trials, seed):
-    bar = st.progress(0.0, text=f"Simulating {trials:,} {plan.period}s...")
-    progress = lambda f: bar.progress(min(float(f), 1.0), text=f"Simulating {trials:,} {plan.period}s...")  # noqa: E731
+    bar = st.progress(0.0, text=f"Simulating {trials:,} {period}s...")
+    progress = lambda f: bar.progress(min(float(f), 1.0), text=f"Simulating {trials:,} {period}s...")  # noqa: E731
 sim = simulation_state.simulation(progress)
 if progress is not None:
     bar.empty()
 
 # ---------------------------------------------------------------- key figures
-words = figure_words(plan.period, sim.budget, charts.CURRENCY)
+words = figure_words(period, sim.budget, charts.CURRENCY)
 with st.container(key="cost_figures"):
     k = st.columns(6)
     figures = [
@@ -70,21 +71,36 @@ with st.container(key="cost_figures"):
         col.metric(words[name].label, value, help=tip)
         col.caption(words[name].words)
     k[5].metric("Paid above target", charts.pct(sim.share_above_target))
-    k[5].caption(f"of person-{plan.period}s pay above 100% of target; {charts.pct(sim.share_zero)} pay nothing")
+    k[5].caption(f"of person-{period}s pay above 100% of target; {charts.pct(sim.share_zero)} pay nothing")
 
 quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
 hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
 # the charts are templates (cached by layout): new numbers after a plan edit only swap their data rows
-chart_cache.chart(charts.cost_histogram, cost_axis_title(plan.period), key="cost_hist",
-                  cache_key=cost_axis_title(plan.period),
+chart_cache.chart(charts.cost_histogram, cost_axis_title(period), key="cost_hist",
+                  cache_key=cost_axis_title(period),
                   datasets=charts.cost_histogram_data(explore.histogram_frame(sim.cost, 50, hi=hi), quant, sim.budget))
+
+if scn.is_org:
+    with st.container(key="cost_by_plan"):
+        st.markdown(f"**Cost by plan** (expected per {period})")
+        by_plan = sim.cost_by_plan
+        by_plan = by_plan.assign(team=[sim.plan_names.get(p, p) for p in by_plan["plan"]],
+                                 expected=by_plan["expected_cost"])
+        chart_cache.chart(charts.team_chart, len(by_plan), f"Expected cost per {period}", key="cost_plans",
+                          cache_key=[len(by_plan), period, "plans"],
+                          datasets=charts.team_chart_data(by_plan[["team", "expected"]]))
+        st.dataframe(pd.DataFrame({
+            "Plan": by_plan["team"], "People": by_plan["headcount"],
+            f"Target per {period}": [charts.money(x) for x in by_plan["target"]],
+            "Expected cost": [charts.money(x) for x in by_plan["expected_cost"]],
+            "% of target": [charts.pct(x) for x in by_plan["pct_of_target"]]}), hide_index=True, width="stretch")
 
 left, right = st.columns(2)
 with left:
-    st.markdown(f"**Cost by team** (expected per {plan.period})")
+    st.markdown(f"**Cost by team** (expected per {period})")
     teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
-    chart_cache.chart(charts.team_chart, len(teams), f"Expected cost per {plan.period}", key="cost_teams",
-                      cache_key=[len(teams), plan.period], datasets=charts.team_chart_data(teams))
+    chart_cache.chart(charts.team_chart, len(teams), f"Expected cost per {period}", key="cost_teams",
+                      cache_key=[len(teams), period], datasets=charts.team_chart_data(teams))
 with right:
     st.markdown("**Individual payout** (% of target incentive)")
     chart_cache.chart(charts.payout_pct_chart, key="cost_payout_pct", cache_key="template",
@@ -94,9 +110,48 @@ st.markdown("**What drives the cost**")
 sens = simulation_state.sensitivity()
 tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
                         "base": sim.expected})
-chart_cache.chart(charts.tornado_chart, len(tornado), f"Expected cost per {plan.period}", key="cost_tornado",
-                  cache_key=[len(tornado), plan.period], datasets=charts.tornado_data(tornado))
-st.caption(sensitivity_sentence(plan.period))
+chart_cache.chart(charts.tornado_chart, len(tornado), f"Expected cost per {period}", key="cost_tornado",
+                  cache_key=[len(tornado), period], datasets=charts.tornado_data(tornado))
+st.caption(sensitivity_sentence(period))
+
+# ---------------------------------------------------------------- fairness: a fair chance for every team
+with st.container(key="fairness"):
+    st.subheader("Does every team have a fair chance?")
+    st.caption(f"For each team: how often its people are paid at least 100% of target in a {period}, how often "
+               "nothing, and the expected payout (as % of target incentive).")
+    for flag in simulation_state.fairness_flags():
+        st.warning(solve_state.plain(flag), icon=":material/balance:")
+    chances = simulation_state.team_chances()
+    f1, f2 = st.columns([1, 1])
+    with f1:
+        chart_cache.chart(charts.fairness_chart, len(chances), key="cost_fairness", cache_key=[len(chances)],
+                          datasets=charts.fairness_data(chances))
+    with f2:
+        st.dataframe(pd.DataFrame({
+            "Team": chances["team"], "People": chances["headcount"],
+            "Reaches target": [charts.pct(x) for x in chances["p_at_or_above_target"]],
+            "Earns nothing": [charts.pct(x) for x in chances["p_zero"]],
+            "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True,
+            width="stretch")
+    team_list = list(chances["team"])
+    if team_list:
+        team = st.selectbox("Which metric holds a team back?", team_list,
+                            **state.bind("fair_team", ("ui", "fair_team"), default=team_list[0],
+                                         to_widget=lambda v: v if v in team_list else team_list[0]))
+        team = team if team in team_list else team_list[0]
+        parts = simulation_state.team_breakdown(team)
+        if len(parts):
+            worst = parts.iloc[0]
+            st.text(f"{team}: {worst['component']} ({worst['name']}) pays {charts.pct(worst['expected_share'])} of "
+                    f"its {charts.pct(worst['weight'])} weight on average; its metric reaches target in "
+                    f"{charts.pct(worst['p_metric_at_target'])} of {period}s.")
+            st.dataframe(pd.DataFrame({
+                "Plan": [scn.plans[p].name for p in parts["plan"]], "Component": parts["component"],
+                "Metric": parts["name"], "Weight": [charts.pct(x) for x in parts["weight"]],
+                "Metric at target": [charts.pct(x) for x in parts["p_metric_at_target"]],
+                "Pays on average": [charts.pct(x) for x in parts["expected_share"]],
+                "Short of its weight": [charts.pct(x) for x in parts["shortfall"]]}), hide_index=True,
+                width="stretch")
 
 # ---------------------------------------------------------------- solve for a budget (issue 13)
 st.divider()
@@ -147,7 +202,7 @@ st.divider()
 tab_a, tab_c, tab_r = st.tabs(["Assumptions", "Correlations", "Roster"])
 with tab_a:
     st.caption("What you expect each metric's actual value to be in a period, in the metric's own units.")
-    for m in plan.metrics:
+    for m in scn.metrics.values():
         a = d["assumptions"].get(m.id) or {}
         cols = st.columns([2.2, 1.3, 3, 2], vertical_alignment="bottom")
         cols[0].markdown(f"**{m.name}**  \ntarget {units.format_value(m.target, m.unit)}, {m.scope}")
@@ -164,11 +219,14 @@ with tab_a:
                 chart_cache.chart(charts.preview_chart, bins, key=f"preview_{m.id}", cache_key=[a, seed])
             except PlanError:  # shown below as an inline problem
                 st.caption("No preview until the parameters are valid.")
+        if a.get("by_team"):
+            st.text("By team (fitted from each team's own history): " + "; ".join(
+                f"{t}: {describe_assumption(o)}" for t, o in a["by_team"].items()))
         state.show_problems(f"assumptions.{m.id}")
 
 with tab_c:
     st.caption("Correlation (rho, -1 to 1) between metrics that move together, e.g. adoption and usage.")
-    ids = [m.id for m in plan.metrics]
+    ids = list(scn.metrics)
     rows, kw = simulation_state.bind_correlations()
     st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch", column_config={
         "metric_a": st.column_config.SelectboxColumn("Metric", options=ids, required=True),
@@ -181,14 +239,8 @@ with tab_r:
     st.caption("Groups of people, not names: team, role, headcount, base salary; an incentive here overrides "
                "the plan's target incentive for that row.")
     rows, kw = simulation_state.bind_roster()
-    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch", column_config={
-        "team": st.column_config.TextColumn("Team", required=True),
-        "role": st.column_config.TextColumn("Role", required=True),
-        "headcount": st.column_config.NumberColumn("Headcount", min_value=0, step=1, required=True),
-        "base_salary": st.column_config.NumberColumn("Base salary", min_value=0, step=1000, format="%,.0f"),
-        "incentive_amount": st.column_config.NumberColumn("Incentive a year (amount)", min_value=0, format="%,.0f"),
-        "incentive_pct": st.column_config.NumberColumn("Incentive % of base", min_value=0, format="%.4g"),
-    }, **kw)
+    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
+                   column_config=simulation_state.roster_columns(), **kw)
     state.show_problems("roster")
     u, dl = st.columns([3, 1], vertical_alignment="bottom")
     u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, page, plan_editing, state
-from ui.core import TOLERANCE, document, explore, units
+from ui import chart_cache, charts, compare_charts, org, page, plan_editing, state
+from ui.core import TOLERANCE, compare, document, explore, units
 
 page.setup()
 scn = state.valid()
-plan = scn.plan
+plan = state.valid_plan()
 ids = [m.id for m in plan.metrics]
 names = {m.id: m.name for m in plan.metrics}
 labels = [c.name or c.id for c in plan.components]
@@ -19,6 +19,15 @@ pk = chart_cache.plan_key()
 st.title("Payout curves")
 if state.problems():
     st.info("The plan being edited has errors; these charts use the last valid plan.", icon=":material/info:")
+if scn.is_org:
+    with st.container(key="org_curves"):
+        st.subheader("Every plan at the same attainment")
+        st.caption("Total payout of each plan when every one of its metrics is at the same % of target "
+                   "(gates, modifiers and caps included): which team's plan pays more for the same result.")
+        by_name = {p.name: p for p in scn.plans.values()}
+        st.altair_chart(compare_charts.curves_overlay(compare.combined_curves(by_name), list(by_name), "Plan"),
+                        width="stretch", key="org_curves_chart")
+    org.plan_picker("Plan shown below")
 
 st.subheader("Each component")
 st.caption("Attainment of the component's metric -> payout of that component, before weights and gates.")

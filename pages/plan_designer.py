@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import chart_cache, charts, page, plan_editing, state
+from ui import chart_cache, charts, org, page, plan_editing, simulation_state, state
 from ui.core import curve_edit, describe, describe_curve, explore, guardrails
 
 page.setup()
 d = state.draft()
-plan_d = d["plan"]
-plan = state.valid().plan
+plan_d = state.draft_plan()
+plan = state.valid_plan()
+pp = state.plan_prefix()  # problem paths of the plan being edited: "plan" or "plans.<id>"
 metric_ids = [m["id"] for m in plan_d["metrics"]]
 metric_names = {m["id"]: m.get("name") or m["id"] for m in plan_d["metrics"]}
 comp_ids = [c["id"] for c in plan_d["components"]]
@@ -21,10 +22,44 @@ warnings = plan_editing.PlacedWarnings(guardrails(plan_d))
 st.title("Plan designer")
 banner = st.container()
 
+# ---------------------------------------------------------------- the plans of the org
+editing = f"Editing plan: {plan_d.get('name') or state.plan_id()}"
+with st.sidebar:
+    st.text(editing)  # the plan being edited stays in view (plain text: the name is typed by a person)
+with st.container(border=True, key="plan_switcher"):
+    st.subheader("Plans")
+    if state.is_org():
+        st.caption("Each group is paid by its own plan; the roster below says who is on which. Metrics with the "
+                   "same id in two plans are one measured number (drawn once), each plan with its own target.")
+        a, b = st.columns([3, 1], vertical_alignment="bottom")
+        with a:
+            org.plan_picker("Plan being edited")
+        b.button("Delete this plan", key="delete_plan", on_click=org.delete_plan, args=(state.plan_id(),),
+                 disabled=len(state.plan_ids()) < 2, width="stretch")
+        if (gone := org.pending_delete()) is not None:
+            with st.container(border=True, key="confirm_delete_box"):
+                st.warning(f"Delete {org.plan_label(gone)}? The {org.people_on(gone)} people on it move to "
+                           f"{org.plan_label([p for p in state.plan_ids() if p != gone][0])}. Undo brings it back.",
+                           icon=":material/warning:")
+                yes, no = st.columns(2)
+                yes.button("Delete the plan", key="confirm_delete_yes", on_click=org.delete_plan, args=(gone, True),
+                           type="primary", width="stretch")
+                no.button("Keep it", key="confirm_delete_no", on_click=org.cancel_delete, width="stretch")
+    else:
+        st.caption("One plan for everyone. Add a plan to pay a group on its own goal (an org of several plans).")
+    st.text(editing)
+    a, b = st.columns([3, 1], vertical_alignment="bottom")
+    new_from = a.selectbox("New plan from", org.new_plan_options(),
+                           **state.bind("new_plan_from", ("ui", "new_plan_from"), default=org.BLANK,
+                                        to_widget=lambda v: v if v in org.new_plan_options() else org.BLANK))
+    b.button("Add plan", key="add_plan", on_click=org.add_plan, args=(new_from,), width="stretch",
+             help="Adds a plan (blank, a copy of one of these plans, or a sample) and switches to it.")
+
 # ---------------------------------------------------------------- start from
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 options = [*state.sample_plans(), "Blank plan"]
-choice = left.selectbox("Start from a sample plan or a blank one", options,
+choice = left.selectbox("Replace this plan with a sample plan or a blank one" if state.is_org()
+                        else "Start from a sample plan or a blank one", options,
                         **state.bind("start_from", ("ui", "start_from"),
                                      default=plan_d.get("name") if plan_d.get("name") in options else options[0]))
 right.button("Load", key="load_plan", on_click=plan_editing.start_from, args=(choice,), width="stretch",
@@ -58,8 +93,8 @@ with st.container(border=True):
                     help="Most the total can pay, as % of target incentive. Empty: no cap.",
                     **state.bind("plan_cap", state.plan_path("cap"), to_widget=state.pct_in,
                                  from_widget=state.pct_out))
-    state.show_problems("plan.target_incentive")
-    state.show_problems("plan.cap")
+    state.show_problems(f"{pp}.target_incentive")
+    state.show_problems(f"{pp}.cap")
 
 # ---------------------------------------------------------------- metrics
 with st.container(border=True):
@@ -83,7 +118,7 @@ with st.container(border=True):
         cols[5].button("✕", key=f"remove_metric_{i}", on_click=plan_editing.remove_metric, args=(i,),
                        disabled=bool(used) or len(metric_ids) == 1,
                        help=f"Used by {', '.join(used)}" if used else "Remove this metric")
-        state.show_problems(f"plan.metrics[{i}]")
+        state.show_problems(f"{pp}.metrics[{i}]")
         for g in warnings.at(f"metrics[{i}]"):
             st.warning(g.message, icon=":material/lightbulb:")
     st.button("Add metric", key="add_metric", on_click=plan_editing.add_metric)
@@ -96,10 +131,10 @@ with st.container(border=True):
         cols[i].slider(f"{comp_names[cid]} weight %", 0.0, 100.0, step=1.0, format="%.0f%%",
                        **plan_editing.weight_binding(i))
         with cols[i]:
-            state.show_problems(f"plan.components[{i}].weight")
+            state.show_problems(f"{pp}.components[{i}].weight")
     st.toggle("Keep weights at 100% (moving one rescales the others)",
               **state.bind("rebalance", ("ui", "rebalance"), default=True))
-    state.show_problems("plan.components", exact=True)
+    state.show_problems(f"{pp}.components", exact=True)
 
     # ------------------------------------------------------------ the component being edited
     sel = min(int(state.ui("component") or 0), len(comp_ids) - 1)
@@ -114,7 +149,7 @@ with st.container(border=True):
         a.text_input("Component name", **state.bind(f"comp_{sel}_name", (*cp, "name")))
         b.selectbox("Paid on metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
                     **state.bind(f"comp_{sel}_metric", (*cp, "metric")))
-        state.show_problems(f"plan.components[{sel}].metric")
+        state.show_problems(f"{pp}.components[{sel}].metric")
         kind = comp["curve"].get("kind", "linear")
         a, b, c = st.columns(3)
         st.session_state[f"comp_{sel}_kind"] = kind
@@ -137,7 +172,7 @@ with st.container(border=True):
                          **state.bind(f"comp_{sel}_mode", (*cp, "curve", "mode"), default="marginal"))
         rows, kw = plan_editing.bind_curve_editor(f"comp_{sel}_table", (*cp, "curve"), kind)
         st.data_editor(rows, num_rows="dynamic", width="stretch", hide_index=True, **kw)
-        state.show_problems(f"plan.components[{sel}].curve")
+        state.show_problems(f"{pp}.components[{sel}].curve")
         for g in warnings.at(f"components[{sel}].curve"):
             st.warning(g.message, icon=":material/lightbulb:")
         st.button("Remove this component", key="remove_component", on_click=plan_editing.remove_component, args=(sel,),
@@ -171,7 +206,7 @@ with st.container(border=True):
         cols[3].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
                             **plan_editing.applies_binding(f"gate_{i}_applies", (*gp, "applies_to")))
         cols[4].button("✕", key=f"remove_gate_{i}", on_click=plan_editing.remove_item, args=("gates", i))
-        state.show_problems(f"plan.gates[{i}]")
+        state.show_problems(f"{pp}.gates[{i}]")
     st.button("Add gate", key="add_gate", on_click=plan_editing.add_gate)
 
 with st.container(border=True):
@@ -191,8 +226,17 @@ with st.container(border=True):
         cols[3].button("✕", key=f"remove_mod_{i}", on_click=plan_editing.remove_item, args=("modifiers", i))
         rows, kw = plan_editing.bind_curve_editor(f"mod_{i}_table", (*mp, "curve"), mkind)
         st.data_editor(rows, num_rows="dynamic", hide_index=True, **kw)
-        state.show_problems(f"plan.modifiers[{i}]")
+        state.show_problems(f"{pp}.modifiers[{i}]")
     st.button("Add modifier", key="add_modifier", on_click=plan_editing.add_modifier)
+
+# ---------------------------------------------------------------- who is on which plan
+with st.container(border=True, key="who_is_on"):
+    st.subheader("Who is on which plan" if state.is_org() else "Who is on the plan")
+    st.caption("Groups of people, not names. An incentive here overrides the plan's target incentive for that row.")
+    rows, kw = simulation_state.bind_roster("roster_designer")
+    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
+                   column_config=simulation_state.roster_columns(), **kw)
+    state.show_problems("roster")
 
 # ---------------------------------------------------------------- description and warnings
 st.subheader("In plain English")

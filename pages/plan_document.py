@@ -13,8 +13,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui import charts, page, saved, simulation_state, state
-from ui.core import describe, document, excel, explore, export_csv, files, plan_document_html
+from ui import charts, org, page, saved, simulation_state, state
+from ui.core import describe, document, excel, explore, export_csv, files, org_document, plan_document_html
 
 hr = saved.is_hr_view()
 if hr:
@@ -24,10 +24,57 @@ if hr:
         st.error(notice, icon=":material/link_off:")
 else:
     page.setup()
-scn = state.valid()
-plan = scn.plan
+whole = state.valid()
 now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 stamp = saved.stamp(now)
+choice = org.document_choice(saved.hr_document(), hr)
+
+
+def share_with_hr() -> None:
+    """Read-only links to this document (an org: this plan's document, or the org summary)."""
+    st.subheader("Share with HR")
+    links = saved.hr_links(whole, choice if whole.is_org else None)
+    if "saved" in links:
+        st.markdown("Read-only link to the saved scenario (holds no data; needs access to this app):")
+        st.code(links["saved"], language=None, wrap_lines=True)
+    else:
+        st.caption("Save the scenario on the Scenarios page to get a short link that holds no data.")
+    if "link" in links:
+        st.markdown("Self-contained read-only link (holds the plan, assumptions and group salaries, no names):")
+        st.code(links["link"], language=None, wrap_lines=True)
+
+
+if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
+    org_sim = simulation_state.simulation()
+    st.title(f"{whole.name}: org summary")
+    st.caption(f"{len(whole.plans)} plans, paid per {whole.period} · {stamp}")
+    summary_rows = org_document.org_summary(whole, org_sim)
+    st.dataframe(pd.DataFrame({
+        "Plan": summary_rows["name"], "Who is on it": summary_rows["teams"], "People": summary_rows["headcount"],
+        f"Target per {whole.period}": [charts.money(x) for x in summary_rows["target"]],
+        "Expected cost": [charts.money(x) for x in summary_rows["expected_cost"]],
+        "% of target": [charts.pct(x) for x in summary_rows["pct_of_target"]]}), hide_index=True, width="stretch",
+        key="doc_org_plans")
+    st.text(f"Expected cost per {whole.period}: {charts.money(org_sim.expected)} for the whole org.")
+    st.subheader("Does every team have a fair chance?")
+    for flag in simulation_state.fairness_flags():
+        st.text(flag)
+    chances = simulation_state.team_chances()
+    st.dataframe(pd.DataFrame({
+        "Team": chances["team"], "People": chances["headcount"],
+        "Reaches target": [charts.pct(x) for x in chances["p_at_or_above_target"]],
+        "Earns nothing": [charts.pct(x) for x in chances["p_zero"]],
+        "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True, width="stretch",
+        key="doc_org_fairness")
+    st.download_button("Printable org summary (HTML)",
+                       org_document.org_summary_html(whole, org_sim, stamp=stamp, currency=charts.CURRENCY),
+                       "org_summary.html", "text/html", key="dl_org_html")
+    if not hr:
+        share_with_hr()
+    st.stop()
+
+scn = org.document_scenario(choice)
+plan = scn.plan
 
 st.title(scn.name)
 st.caption(f"Plan “{plan.name}”, measured and paid per {plan.period} · {stamp}")
@@ -72,7 +119,8 @@ if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and 
                   on_click=simulation_state.use_fewer_trials)
     st.stop()
 with st.spinner("Simulating the cost…"):
-    sim = simulation_state.simulation()
+    # an org's plan: its people simulated on their own (same assumptions), cached by content
+    sim = saved.simulation_of(scn) if whole.is_org else simulation_state.simulation()
 summary = document.cost_summary(sim, scn.budget)
 teams = document.team_costs(sim)
 st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "
@@ -123,13 +171,4 @@ if not hr:
                          key="dl_plan", help="Re-import it on the Plan designer page.")
     d[5].download_button("Scenario (JSON)", files.scenario_json(scn), f"{slug}_scenario.json",
                          "application/json", key="dl_scenario", help="Plan, roster, assumptions and budget.")
-    st.subheader("Share with HR")
-    links = saved.hr_links(scn)
-    if "saved" in links:
-        st.markdown("Read-only link to the saved scenario (holds no data; needs access to this app):")
-        st.code(links["saved"], language=None, wrap_lines=True)
-    else:
-        st.caption("Save the scenario on the Scenarios page to get a short link that holds no data.")
-    if "link" in links:
-        st.markdown("Self-contained read-only link (holds the plan, assumptions and group salaries, no names):")
-        st.code(links["link"], language=None, wrap_lines=True)
+    share_with_hr()

@@ -100,8 +100,9 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Payout curves**")
     st.caption("Total payout when every metric is at the same % of target (gates and caps included).")
-    st.altair_chart(compare_charts.curves_overlay(compare.combined_curves(
-        {k: s.plan for k, s in scenarios.items()}), labels), width="stretch", key="cmp_curves")
+    plans = compare.scenario_plans(scenarios)  # an org: each of its plans
+    st.altair_chart(compare_charts.curves_overlay(compare.combined_curves(plans), list(plans)), width="stretch",
+                    key="cmp_curves")
 with right:
     st.markdown(f"**Cost per {next(iter(scenarios.values())).period}**")
     st.caption(f"Monte Carlo, {int(state.ui('trials')):,} trials each, seed {int(state.ui('seed'))}; "
@@ -140,6 +141,14 @@ shown = pd.DataFrame({"Figure": kf["figure"],
                          for label in labels},
                       **{c: [_fmt_diff(v, u) for v, u in zip(kf[c], kf["unit"], strict=True)] for c in diff_cols}})
 st.dataframe(shown, hide_index=True, width="stretch", key="cmp_figures", height=35 * (len(shown) + 1) + 3)
+
+if any(s.is_org for s in scenarios.values()):
+    for by, title in (("plan", "Expected cost by plan"), ("team", "Expected cost by team")):
+        st.markdown(f"**{title}** (per period)")
+        groups = compare.compare_groups(sims, by)
+        st.dataframe(pd.DataFrame({by.capitalize(): groups[by], **{
+            label: [_fmt(v, "money") for v in groups[label]] for label in labels}}), hide_index=True, width="stretch",
+            key=f"cmp_by_{by}")
 
 st.markdown("**What changed**")
 diff = changes.readable_diff(scenarios)

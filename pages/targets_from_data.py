@@ -24,7 +24,7 @@ from ui.core import (
 
 page.setup()
 scn = state.valid()
-plan = scn.plan
+plan = state.valid_plan()
 ids = [m.id for m in plan.metrics]
 names = {m.id: m.name for m in plan.metrics}
 t = targets_state.tfd_path

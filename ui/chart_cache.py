@@ -16,7 +16,7 @@ import streamlit as st
 from compcore.plan.schema import dump_plan
 from ui import charts
 from ui.lru import shared_caches
-from ui.state import valid
+from ui.state import valid_plan
 
 
 def _inline(node: Any, datasets: dict[str, Any]) -> Any:
@@ -74,4 +74,4 @@ def _hashed_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
 
 def plan_key() -> str:
     """The valid plan as canonical JSON (a cache key for charts drawn from the plan alone)."""
-    return json.dumps(dump_plan(valid().plan), sort_keys=True)
+    return json.dumps(dump_plan(valid_plan()), sort_keys=True)

@@ -384,3 +384,23 @@ def frontier_chart(df: pd.DataFrame, x_title: str, x_percent: bool, x_money: boo
     rule = alt.Chart(pd.DataFrame({"measure": [goal]})).mark_rule(color=BUDGET_COLOR, strokeDash=[6, 4]).encode(
         y="measure:Q", tooltip=[alt.Tooltip("measure:Q", title="Goal", format=".2%" if y_percent else MONEY)])
     return alt.layer(line, rule, marks).properties(height=HEIGHT)
+
+
+
+def fairness_data(df: pd.DataFrame) -> dict[str, list[dict[str, object]]]:
+    """Dataset of :func:`fairness_chart`: columns ``team``, ``p_at_or_above_target``, ``p_zero``,
+    ``expected_payout`` (fractions)."""
+    return {"fairness": _rows(df[["team", "p_at_or_above_target", "p_zero", "expected_payout"]])}
+
+
+def fairness_chart(n_teams: int) -> alt.Chart:
+    """Each team's chance of reaching target (the named dataset of :func:`fairness_data`)."""
+    tips = [alt.Tooltip("team:N", title="Team"),
+            alt.Tooltip("p_at_or_above_target:Q", title="Reaches target", format=".0%"),
+            alt.Tooltip("p_zero:Q", title="Earns nothing", format=".1%"),
+            alt.Tooltip("expected_payout:Q", title="Expected payout", format=".0%")]
+    return alt.Chart(alt.NamedData(name="fairness")).mark_bar(color=PALETTE[1]).encode(
+        y=alt.Y("team:N", title=None, sort=None, axis=alt.Axis(labelLimit=220)),
+        x=alt.X("p_at_or_above_target:Q", title="Share of periods paid at least 100% of target",
+                axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
+        tooltip=tips).properties(height=max(120, 36 * n_teams))

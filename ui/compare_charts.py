@@ -14,13 +14,14 @@ import pandas as pd
 from ui.charts import HEIGHT, MONEY, PCT, color_scale
 
 
-def curves_overlay(df: pd.DataFrame, labels: Sequence[str]) -> alt.LayerChart:
-    """Total payout with every metric at the same attainment: columns ``scenario``, ``attainment``, ``payout``."""
+def curves_overlay(df: pd.DataFrame, labels: Sequence[str], legend: str = "Scenario") -> alt.LayerChart:
+    """Total payout with every metric at the same attainment: columns ``scenario``, ``attainment``, ``payout``
+    (``scenario`` is a plan's name when the plans of one org are overlaid: ``legend="Plan"``)."""
     line = alt.Chart(df).mark_line(strokeWidth=2.5).encode(
         x=alt.X("attainment:Q", title="Every metric at (% of target)", axis=alt.Axis(format=PCT)),
         y=alt.Y("payout:Q", title="Total payout (% of target)", axis=alt.Axis(format=PCT)),
-        color=alt.Color("scenario:N", title="Scenario", scale=color_scale(labels), legend=alt.Legend(orient="bottom")),
-        tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
+        color=alt.Color("scenario:N", title=legend, scale=color_scale(labels), legend=alt.Legend(orient="bottom")),
+        tooltip=[alt.Tooltip("scenario:N", title=legend),
                  alt.Tooltip("attainment:Q", title="Attainment", format=".1%"),
                  alt.Tooltip("payout:Q", title="Payout", format=".1%")])
     rule = alt.Chart(pd.DataFrame({"attainment": [1.0]})).mark_rule(strokeDash=[4, 4], color="#999").encode(

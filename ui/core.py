@@ -19,7 +19,7 @@ from compcore.plan import explore, units
 from compcore.plan.describe import describe, describe_curve
 from compcore.plan.guardrails import guardrails
 from compcore.plan.schema import TOLERANCE
-from compcore.report import changes, compare, document
+from compcore.report import changes, compare, document, org_document
 from compcore.report.document import describe_assumption
 from compcore.report.html import plan_document_html
 from compcore.report.words import cost_axis_title, figure_words, sensitivity_sentence
@@ -33,6 +33,6 @@ __all__ = [
     "cost_axis_title", "figure_words", "sensitivity_sentence",
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",
     "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "excel", "explore",
-    "export_csv", "files", "fit_assumption", "guardrails", "load_scenario", "plan_document_html", "scope_by",
-    "target_from_history", "units",
+    "export_csv", "files", "fit_assumption", "guardrails", "load_scenario", "org_document", "plan_document_html",
+    "scope_by", "target_from_history", "units",
 ]

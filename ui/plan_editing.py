@@ -22,6 +22,7 @@ from compcore.plan.guardrails import Guardrail
 from compcore.plan.schema import dump_plan
 from compcore.plan.units import format_value, from_typed, in_percent, to_typed
 from compcore.simulation.assumptions import reconcile_scenario
+from compcore.simulation.org_editing import replace_plan
 from compcore.simulation.scenario import dump_scenario
 from ui.session import K_CONFIRM, K_TI_KIND, K_TI_VALUE
 from ui.state import (
@@ -35,6 +36,7 @@ from ui.state import (
     pct_in,
     pct_out,
     plan_changed,
+    plan_id,
     plan_path,
     revalidate,
     sample_plans,
@@ -210,8 +212,8 @@ def import_upload(key: str) -> None:
         return
     if got.scenario is not None:
         set_scenario(dump_scenario(got.scenario))
-    else:
-        set_scenario(reconcile_scenario(dict(draft(), plan=dump_plan(got.plan))))
+    else:  # a plan replaces the plan being edited (one plan of an org)
+        set_scenario(reconcile_scenario(replace_plan(draft(), plan_id(), dump_plan(got.plan))))
     set_ui("import_result", (True, f"Imported the {got.kind} “{got.plan.name}” from {upload.name}."))
 
 
@@ -227,8 +229,7 @@ def start_from(choice: str, confirmed: bool = False) -> None:
     st.session_state[K_CONFIRM] = None
     plans = sample_plans()
     plan = json.loads(plans[choice].read_text()) if choice in plans else copy.deepcopy(BLANK_PLAN)
-    data = dict(draft(), plan=plan)
-    set_scenario(reconcile_scenario(data))
+    set_scenario(reconcile_scenario(replace_plan(draft(), plan_id(), plan)))
 
 
 def pending_replace() -> str | None:

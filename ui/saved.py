@@ -45,6 +45,15 @@ def store() -> ScenarioStore:
     return _store(db_url())
 
 
+#: the query parameter naming which document of an org an HR link opens (a plan id, or "org")
+DOC_PARAM = "doc"
+
+
+def hr_document() -> str | None:
+    """The document an HR link asks for (``?doc=``), or None."""
+    return st.query_params.get(DOC_PARAM)
+
+
 def is_hr_view() -> bool:
     """True in the read-only HR mode (``?view=hr``)."""
     return st.query_params.get("view") == HR_VIEW
@@ -128,18 +137,20 @@ def app_url(page: str = "") -> str:
     return urlunsplit((parts.scheme, parts.netloc, f"{path}/{page}" if page else f"{path}/", "", ""))
 
 
-def hr_links(scn: Scenario) -> dict[str, str]:
+def hr_links(scn: Scenario, document: str | None = None) -> dict[str, str]:
     """Read-only links for HR: by saved id (no data in the URL) when saved, and self-contained (``?s=``).
 
     They point at the app's root: with ``?view=hr`` the app's navigation holds only the plan document.
+    ``document``: for an org, which document the link opens (a plan id, or ``org`` for the summary).
     """
     out: dict[str, str] = {}
+    which = {DOC_PARAM: document} if document else {}
     ref = current_saved()
     if ref:
-        out["saved"] = app_url() + "?" + urlencode({"view": HR_VIEW, SCENARIO_PARAM: ref["id"]})
+        out["saved"] = app_url() + "?" + urlencode({"view": HR_VIEW, SCENARIO_PARAM: ref["id"], **which})
     try:
         token = encode_scenario(dump_scenario(scn))
-        out["link"] = app_url() + "?" + urlencode({"view": HR_VIEW, "s": token})
+        out["link"] = app_url() + "?" + urlencode({"view": HR_VIEW, "s": token, **which})
     except PlanError:
         pass
     return out

@@ -18,6 +18,9 @@ import streamlit as st
 
 from compcore.errors import PlanError
 from compcore.plan.schema import dump_plan
+from compcore.report.fairness import fairness_flags as flags_of
+from compcore.report.fairness import team_breakdown as breakdown
+from compcore.report.fairness import team_chances as chances_of
 from compcore.simulation.assumptions import default_assumption
 from compcore.simulation.draws import draw_metrics
 from compcore.simulation.limits import draw_bytes, trials_within
@@ -33,7 +36,7 @@ from ui.state import (
     bind_editor,
     bump_editor,
     draft,
-    draft_plan,
+    is_org,
     pct_in,
     pct_out,
     revalidate,
@@ -53,7 +56,7 @@ def draws_key(scn: Scenario, trials: int, seed: int) -> str:
     """What the draws depend on: assumptions, correlations, roster, metric scopes, trials, seed (not the plan)."""
     data = dump_scenario(scn)
     return json.dumps({"assumptions": data["assumptions"], "correlations": data.get("correlations", []),
-                       "roster": data["roster"], "scopes": {m.id: m.scope for m in scn.plan.metrics},
+                       "roster": data["roster"], "scopes": {mid: m.scope for mid, m in scn.metrics.items()},
                        "trials": trials, "seed": seed}, sort_keys=True)
 
 
@@ -108,18 +111,19 @@ def is_drawn(scn: Scenario, trials: int, seed: int) -> bool:
 
 def _priced_key(scn: Scenario, trials: int, seed: int) -> str:
     # the budget only changes P(over budget), computed from the cost array without re-pricing
-    return draws_key(scn, trials, seed) + json.dumps(dump_plan(scn.plan), sort_keys=True)
+    plans = {pid: dump_plan(p) for pid, p in scn.plans.items()}
+    return draws_key(scn, trials, seed) + json.dumps(plans, sort_keys=True)
 
 
 def simulation(progress: Callable[[float], None] | None = None) -> Any:
-    """The priced simulation of the valid scenario: cached draws re-priced with the current plan."""
+    """The priced simulation of the valid scenario: cached draws re-priced with the current plans."""
     scn = valid()
     trials, seed = int(ui("trials")), int(ui("seed"))
     key = _priced_key(scn, trials, seed)
     hit = shared_caches()["priced"].get(key)
     if hit is None:
         draws = cached_draws(scn, trials, seed, progress)
-        hit = price(scn.plan, draws, scn.roster, None)
+        hit = price(scn.plans, draws, scn.roster, None)  # every plan over its own people
         shared_caches()["priced"].put(key, hit)
     if scn.budget is None:
         return hit
@@ -136,7 +140,29 @@ def sensitivity() -> Any:
     key = "sens" + _priced_key(scn, trials, seed)
     hit = shared_caches()["priced"].get(key)
     if hit is None:
-        hit = rank(scn.plan, cached_draws(scn, trials, seed), scn.roster, max_trials=SENSITIVITY_TRIALS)
+        hit = rank(scn.plans, cached_draws(scn, trials, seed), scn.roster, max_trials=SENSITIVITY_TRIALS)
+        shared_caches()["priced"].put(key, hit)
+    return hit
+
+
+def fairness_flags() -> list[str]:
+    """Plain sentences for teams whose chance of reaching target is far from the others' (compcore)."""
+    return flags_of(simulation().fairness, valid().period)
+
+
+def team_chances() -> Any:
+    """Per team: people, chance of reaching target, of earning nothing, expected payout."""
+    return chances_of(simulation().fairness)
+
+
+def team_breakdown(team: str) -> Any:
+    """Which metric holds ``team`` back (per component of its plans), from the cached draws; cached."""
+    scn = valid()
+    trials, seed = int(ui("trials")), int(ui("seed"))
+    key = "team" + team + _priced_key(scn, trials, seed)
+    hit = shared_caches()["priced"].get(key)
+    if hit is None:
+        hit = breakdown(scn, cached_draws(scn, trials, seed), team)
         shared_caches()["priced"].put(key, hit)
     return hit
 
@@ -150,7 +176,7 @@ def sim_key() -> str:
 
 
 def _on_dist(mid: str, key: str) -> None:
-    metric = next(m for m in draft_plan()["metrics"] if m["id"] == mid)
+    metric = next(m for p in plans_as_typed() for m in p.get("metrics") or [] if m.get("id") == mid)
     draft()["assumptions"][mid] = default_assumption(metric, st.session_state[key])
     revalidate()
 
@@ -183,20 +209,32 @@ def param_binding(mid: str, param: str) -> dict[str, Any]:
     return bind(f"param_{mid}_{param}", path)
 
 
+def plans_as_typed() -> list[dict[str, Any]]:
+    """Every plan of the draft (one for a single-plan scenario)."""
+    d = draft()
+    return list(d["plans"].values()) if is_org() else [d.get("plan") or {}]
+
+
 def _roster_rows(roster: Any) -> list[dict[str, Any]]:
     rows = []
+    org = is_org()
     for r in roster or []:
         ti = r.get("target_incentive") or {}
-        rows.append({"team": r.get("team"), "role": r.get("role"), "headcount": r.get("headcount"),
-                     "base_salary": r.get("base_salary"), "incentive_amount": ti.get("amount"),
-                     "incentive_pct": pct_in(ti.get("percent_of_base"))})
+        row = {"team": r.get("team"), "role": r.get("role"), "headcount": r.get("headcount"),
+               "base_salary": r.get("base_salary"), "incentive_amount": ti.get("amount"),
+               "incentive_pct": pct_in(ti.get("percent_of_base"))}
+        if org:
+            row["plan"] = r.get("plan")
+        rows.append(row)
     return rows
 
 
 def _roster_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
-        row = {k: r.get(k) for k in ("team", "role", "headcount", "base_salary")}
+        keys = ("team", "role", "headcount", "base_salary", "plan") if is_org() else ("team", "role", "headcount",
+                                                                                      "base_salary")
+        row = {k: r.get(k) for k in keys}
         row = {k: v for k, v in row.items() if v is not None}
         if r.get("incentive_amount") is not None:
             row["target_incentive"] = {"amount": r["incentive_amount"]}
@@ -206,9 +244,24 @@ def _roster_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def bind_roster() -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows and kwargs for the roster data editor."""
-    return bind_editor("roster", (K_SCENARIO, "roster"), _roster_rows, _roster_from_rows)
+def bind_roster(name: str = "roster") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Rows and kwargs for a roster data editor (``name``: one per page, they edit the same roster)."""
+    return bind_editor(name, (K_SCENARIO, "roster"), _roster_rows, _roster_from_rows)
+
+
+def roster_columns() -> dict[str, Any]:
+    """Column settings of a roster data editor; an org's roster has a Plan column (the plan ids)."""
+    config: dict[str, Any] = {
+        "team": st.column_config.TextColumn("Team", required=True),
+        "role": st.column_config.TextColumn("Role", required=True),
+        "headcount": st.column_config.NumberColumn("Headcount", min_value=0, step=1, required=True),
+        "base_salary": st.column_config.NumberColumn("Base salary", min_value=0, step=1000, format="%,.0f"),
+        "incentive_amount": st.column_config.NumberColumn("Incentive a year (amount)", min_value=0, format="%,.0f"),
+        "incentive_pct": st.column_config.NumberColumn("Incentive % of base", min_value=0, format="%.4g"),
+    }
+    if is_org():
+        config["plan"] = st.column_config.SelectboxColumn("Plan", options=list(draft()["plans"]), required=True)
+    return config
 
 
 def _corr_rows(corrs: Any) -> list[dict[str, Any]]:

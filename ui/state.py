@@ -54,17 +54,23 @@ from ui.session import (
     K_VALID,
     K_VERSIONS,
 )
+from ui.settings import setting
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PLANS = ROOT / "sample_data" / "plans"
 SAMPLE_SCENARIOS = ROOT / "sample_data" / "scenarios"
-DEFAULT_SCENARIO = "cs_org_quarterly"  # seed 001: the CS org quarterly bonus
+DEFAULT_SCENARIO = "cs_org_teams"  # seed 001: the CS org, each of its four groups on its own plan
 
 TRIAL_CHOICES = (1_000, 10_000, 50_000, 100_000)
 UI_DEFAULTS: dict[str, Any] = {
     "trials": 10_000, "seed": 0, "rebalance": True, "component": 0, "held": {}, "actuals": {},
     "salary": None, "sweep_metric": None, "heat_x": None, "heat_y": None, "start_from": None,
     "import_result": None,  # (ok, message) of the last JSON import on the designer
+    "plan_id": None,  # the plan being edited in an org scenario (None: the first)
+    "delete_plan": None,  # the plan id waiting for "delete this plan?" to be confirmed
+    "new_plan_from": "Blank plan",  # where the designer's "Add plan" starts from
+    "fair_team": None,  # the team whose fairness breakdown the Cost page shows
+    "document": None,  # the plan document shown for an org: a plan id or "org" (the summary)
 }
 
 
@@ -97,20 +103,27 @@ DEFAULT_ROSTER = [
 ]
 
 
+def default_scenario_name() -> str:
+    """The sample scenario a new session opens on: ``COMPCORE_DEFAULT_SCENARIO`` (a file name in
+    ``sample_data/scenarios/`` without ``.json``) when set, else :data:`DEFAULT_SCENARIO` (the seed-001 org)."""
+    name = setting("COMPCORE_DEFAULT_SCENARIO")
+    return name if name and (SAMPLE_SCENARIOS / f"{name}.json").is_file() else DEFAULT_SCENARIO
+
+
 @st.cache_data(show_spinner=False)
-def _default_scenario_data() -> dict[str, Any]:
-    path = SAMPLE_SCENARIOS / f"{DEFAULT_SCENARIO}.json"
+def _default_scenario_data(name: str) -> dict[str, Any]:
+    path = SAMPLE_SCENARIOS / f"{name}.json"
     if path.exists():
         return dump_scenario(load_scenario(path))
-    plan = json.loads((SAMPLE_PLANS / f"{DEFAULT_SCENARIO}.json").read_text())
+    plan = json.loads((SAMPLE_PLANS / f"{name}.json").read_text())
     data = {"schema": "compcore.scenario/v1", "name": "CS org quarterly (sample)", "plan": plan,
             "roster": DEFAULT_ROSTER, "budget": 125_000}
     return dump_scenario(load_scenario(reconcile_scenario(data)))
 
 
 def default_scenario() -> dict[str, Any]:
-    """The built-in sample scenario (seed 001, CS org quarterly plan) as a fresh dict."""
-    return copy.deepcopy(_default_scenario_data())
+    """The built-in sample scenario (seed 001: the CS org, a plan per group) as a fresh dict."""
+    return copy.deepcopy(_default_scenario_data(default_scenario_name()))
 
 
 def init_state() -> None:
@@ -165,7 +178,8 @@ def plan_changed() -> bool:
     """True when the plan differs from the one last loaded (a sample, a link, a file): the user's own work."""
     baseline = st.session_state.get(K_BASELINE)
     if baseline is None:
-        baseline = default_scenario().get("plan")
+        start = default_scenario()
+        baseline = start.get("plan", start.get("plans"))
     d = draft()
     return d.get("plan", d.get("plans")) != baseline
 
@@ -232,15 +246,21 @@ def revalidate() -> None:
         return
     except PlanError as e:
         ss[K_PROBLEMS] = list(e.problems)
-    if any(p == "plan" or p.startswith(("plan.", "plan[")) for p, _ in ss[K_PROBLEMS]):
-        return
-    try:
-        plan = load_plan(data.get("plan"))
-    except PlanError:
+    if any(p in ("plan", "plans") or p.startswith(("plan.", "plan[", "plans.")) for p, _ in ss[K_PROBLEMS]):
         return
     old = ss[K_VALID]
-    if [m.id for m in plan.metrics] == [m.id for m in old.plan.metrics]:
-        ss[K_VALID] = old.model_copy(update={"single_plan": plan})
+    try:
+        if "plans" in data:
+            plans = {pid: load_plan(p) for pid, p in dict(data["plans"]).items()}
+        else:
+            plans = {"plan": load_plan(data.get("plan"))}
+    except (PlanError, TypeError, ValueError):
+        return
+    same = list(plans) == list(old.plans) and all(
+        [m.id for m in plans[pid].metrics] == [m.id for m in old.plans[pid].metrics] for pid in plans)
+    if same:
+        update = {"org_plans": plans} if old.is_org else {"single_plan": plans["plan"]}
+        ss[K_VALID] = old.model_copy(update=update)
 
 
 def value_at(path: tuple[Hashable, ...], default: Any = None) -> Any:
@@ -301,8 +321,39 @@ def bind(key: str, path: tuple[Hashable, ...], *, default: Any = None, to_widget
     return {"key": key, "on_change": _on_change, "args": (key, path, from_widget, after)}
 
 
+def is_org() -> bool:
+    """True when the scenario as typed has several plans (``plans``)."""
+    return isinstance(st.session_state[K_SCENARIO].get("plans"), dict)
+
+
+def plan_ids() -> list[str]:
+    """The plan ids as typed: ``["plan"]`` for one plan for everyone."""
+    return list(st.session_state[K_SCENARIO]["plans"]) if is_org() else ["plan"]
+
+
+def plan_id() -> str:
+    """The id of the plan being edited (the designer's switcher; the first plan by default)."""
+    ids = plan_ids()
+    pid = st.session_state[K_UI].get("plan_id")
+    return pid if pid in ids else ids[0]
+
+
+def plan_prefix() -> str:
+    """The problem-path prefix of the plan being edited: ``plan`` or ``plans.<id>``."""
+    return f"plans.{plan_id()}" if is_org() else "plan"
+
+
 def plan_path(*parts: Hashable) -> tuple[Hashable, ...]:
+    """The session-state path of a field of the plan being edited."""
+    if is_org():
+        return (K_SCENARIO, "plans", plan_id(), *parts)
     return (K_SCENARIO, "plan", *parts)
+
+
+def valid_plan() -> Any:
+    """The last valid version of the plan being edited (the first plan while a new one is not valid yet)."""
+    plans = valid().plans
+    return plans.get(plan_id()) or next(iter(plans.values()))
 
 
 def editor_key(name: str) -> str:
@@ -348,8 +399,10 @@ def bind_editor(name: str, path: tuple[Hashable, ...], to_rows: Callable[[Any], 
 
 
 def draft_plan() -> dict[str, Any]:
-    """The plan as typed (mutate it only in callbacks, then :func:`commit_plan_change` or :func:`revalidate`)."""
-    return st.session_state[K_SCENARIO]["plan"]
+    """The plan being edited as typed (mutate it only in callbacks, then :func:`commit_plan_change` or
+    :func:`revalidate`)."""
+    data = st.session_state[K_SCENARIO]
+    return data["plans"][plan_id()] if is_org() else data["plan"]
 
 
 def commit_plan_change() -> None:

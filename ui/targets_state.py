@@ -26,7 +26,18 @@ from compcore.simulation.scenario import dump_scenario
 from ui import data_import
 from ui.lru import Lru
 from ui.session import K_UI
-from ui.state import ROOT, commit_plan_change, draft, draft_plan, revalidate, set_value_at, valid, value_at
+from ui.state import (
+    ROOT,
+    commit_plan_change,
+    draft,
+    draft_plan,
+    plan_id,
+    revalidate,
+    set_value_at,
+    valid,
+    valid_plan,
+    value_at,
+)
 
 
 def tfd_path(*parts: Hashable) -> tuple[Hashable, ...]:
@@ -88,7 +99,7 @@ def tfd_compute(fn: str, *args: Any, **kwargs: Any) -> Any:
 def tfd_mapping() -> dict[str, dict[str, Any]]:
     """Plan metric id -> metric spec used by the back-test (guessed from the plan the first time)."""
     if tfd("mapping") is None:
-        set_value_at(tfd_path("mapping"), suggest_mapping(valid().plan))
+        set_value_at(tfd_path("mapping"), suggest_mapping(valid_plan()))
     return tfd("mapping")
 
 
@@ -99,8 +110,10 @@ def tfd_backtest(fill_missing: str) -> Any:
                       "plan": dump_scenario(scn)}, sort_keys=True, default=str)
     hit = _tfd_cache().get(key)
     if hit is None:
-        hit = backtest(scn.plan, backtest_histories(cs_data(), tfd_mapping(), scn.plan), scn.roster,
-                       fill_missing=fill_missing)
+        # an org: the plan being edited, over the people on it
+        plan, rows = valid_plan(), [scn.roster[i] for i in scn.plan_rows.get(plan_id(), [])] or list(scn.roster)
+        hit = backtest(plan, backtest_histories(cs_data(), tfd_mapping(), plan),
+                       [r.model_copy(update={"plan": None}) for r in rows], fill_missing=fill_missing)
         _tfd_cache().put(key, hit)
     return hit
 

@@ -190,3 +190,31 @@ def unique_labels(names: Sequence[str]) -> list[str]:
             label, k = f"{n} ({k})", k + 1
         out.append(label)
     return out
+
+
+def scenario_plans(scenarios: Mapping[str, Scenario]) -> dict[str, Plan]:
+    """Every plan of every scenario by label: the scenario's label for one plan, 'label: plan name' in an org."""
+    out: dict[str, Plan] = {}
+    for label, scn in scenarios.items():
+        if not scn.is_org:
+            out[label] = scn.plan
+            continue
+        for pid, plan in scn.plans.items():
+            key = f"{label}: {plan.name}"
+            out[key if key not in out else f"{key} ({pid})"] = plan
+    return out
+
+
+def compare_groups(sims: Mapping[str, Any], by: str) -> pd.DataFrame:
+    """Expected cost per period of each plan (``by="plan"``, by plan name) or team (``by="team"``), one
+    column per scenario (NaN where a scenario has no such group); the rows in first-seen order.
+
+    Two org scenarios are compared by plan and by team, not only in total.
+    """
+    cols: dict[str, dict[str, float]] = {}
+    for label, sim in sims.items():
+        df = sim.cost_by_plan if by == "plan" else sim.cost_by_team
+        keys = [sim.plan_names.get(p, p) for p in df["plan"]] if by == "plan" else list(df["team"])
+        cols[label] = dict(zip(keys, df["expected_cost"].astype(float), strict=True))
+    rows = list(dict.fromkeys(k for c in cols.values() for k in c))
+    return pd.DataFrame({by: rows, **{label: [c.get(k, float("nan")) for k in rows] for label, c in cols.items()}})

@@ -59,16 +59,20 @@ def default_assumption(metric: Mapping[str, Any], dist: str = "normal") -> dict[
 
 
 def reconcile_scenario(data: Mapping[str, Any]) -> dict[str, Any]:
-    """A scenario dict whose assumptions and correlations match its plan's metrics.
+    """A scenario dict whose assumptions and correlations match its plans' metrics (``plan`` or ``plans``).
 
     After a plan edit that adds or removes a metric, a new metric gets
     :func:`default_assumption`, a removed one loses its assumption and any
     correlation that names it. Everything else is kept as it was.
     """
     out = dict(data)
-    plan = out.get("plan") or {}
-    metrics = [m for m in plan.get("metrics") or [] if isinstance(m, Mapping)]
-    ids = [m.get("id") for m in metrics]
+    plans = out.get("plans") if isinstance(out.get("plans"), Mapping) else {"plan": out.get("plan") or {}}
+    metrics: list[Mapping[str, Any]] = []
+    for plan in plans.values():  # an org: every plan's metrics, a shared id once (its first definition)
+        if isinstance(plan, Mapping):
+            metrics.extend(m for m in plan.get("metrics") or [] if isinstance(m, Mapping))
+    ids = list(dict.fromkeys(m.get("id") for m in metrics))
+    metrics = [next(m for m in metrics if m.get("id") == i) for i in ids]
     old = dict(out.get("assumptions") or {})
     out["assumptions"] = {m["id"]: old.get(m["id"]) or default_assumption(m) for m in metrics if m.get("id")}
     out["correlations"] = [c for c in out.get("correlations") or []

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from compcore.plan.schema import Metric, Plan
 from compcore.simulation.roster import RosterRow
 
-__all__ = ["SINGLE_PLAN_ID", "org_problems", "plan_rows", "row_plan_id", "shared_metrics", "where"]
+__all__ = ["SINGLE_PLAN_ID", "org_problems", "plan_rows", "is_single", "row_plan_id", "shared_metrics", "where"]
 
 #: the plan id of a single-plan scenario (``sim.plan_costs["plan"]``)
 SINGLE_PLAN_ID = "plan"
@@ -56,14 +56,15 @@ def plan_rows(plans: Mapping[str, Plan], roster: Sequence[RosterRow]) -> dict[st
     ``plans`` is ``{"plan": plan}`` for one plan for everyone (rows name no plan) or an org's
     plans (every row names one); call :func:`org_problems` first for a clear error.
     """
-    single = _is_single(plans, roster)
+    single = is_single(plans, roster)
     out: dict[str, list[int]] = {p: [] for p in plans}
     for i, r in enumerate(roster):
         out[row_plan_id(r, single)].append(i)
     return out
 
 
-def _is_single(plans: Mapping[str, Plan], roster: Sequence[RosterRow]) -> bool:
+def is_single(plans: Mapping[str, Plan], roster: Sequence[RosterRow]) -> bool:
+    """True for ``{"plan": plan}`` over rows that name no plan: one plan for everyone."""
     return list(plans) == [SINGLE_PLAN_ID] and all(r.plan is None for r in roster)
 
 

@@ -26,7 +26,7 @@ import pandas as pd
 from compcore.errors import PlanError
 from compcore.plan.schema import Metric, Plan, load_plan
 from compcore.simulation.draws import MetricDraws
-from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, shared_metrics
+from compcore.simulation.org import SINGLE_PLAN_ID, is_single, org_problems, shared_metrics
 from compcore.simulation.pricing import PlanContexts, held_costs, plan_contexts
 from compcore.simulation.roster import RosterRow, roster_rows
 
@@ -59,6 +59,7 @@ def sensitivity(plan: Plan | dict[str, Any] | str | Mapping[str, Any], draws: Me
         plans, single = {str(k): load_plan(v) for k, v in plan.items()}, False
     else:
         plans, single = {SINGLE_PLAN_ID: load_plan(plan)}, True  # type: ignore[arg-type]
+    single = single or is_single(plans, rows)
     problems = org_problems(plans, rows, single)
     if problems:
         raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)

@@ -37,7 +37,7 @@ from compcore.simulation.draws import (
     rows_per_chunk,
     run_chunks,
 )
-from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, shared_metrics
+from compcore.simulation.org import SINGLE_PLAN_ID, is_single, org_problems, shared_metrics
 from compcore.simulation.pricing import ChunkStats, PlanContexts, fold_stats, plan_contexts, price_chunk
 from compcore.simulation.results import FAIRNESS_VALUES, PlanTally, SimulationResult
 from compcore.simulation.roster import RosterRow, roster_rows
@@ -178,7 +178,8 @@ def price(plan: PlansLike, draws: MetricDraws, roster: Sequence[RosterRow | dict
     Parameters
     ----------
     plan : the (possibly edited) plan everyone is on, or an org's ``{plan id: plan}`` (every roster
-        row naming its ``plan``); their metrics must be in ``draws`` with the same scopes
+        row naming its ``plan``), or any ``scenario.plans``; their metrics must be in ``draws``
+        with the same scopes
     draws : from :func:`~compcore.simulation.draws.draw_metrics`
     roster : the roster the draws were made for (``scenario.roster``)
     budget : money per period, for ``p_over_budget``
@@ -195,6 +196,7 @@ def price(plan: PlansLike, draws: MetricDraws, roster: Sequence[RosterRow | dict
     """
     plans, single = _as_plans(plan)
     rows = roster_rows(roster)
+    single = single or is_single(plans, rows)  # scn.plans of a single-plan scenario: {"plan": plan}
     problems = org_problems(plans, rows, single)
     if problems:
         raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)

@@ -40,10 +40,17 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(db_url: str) -> Iterator[str]:
-    """A fresh ``streamlit run app.py`` on a free port using the store at ``db_url``; yields its base URL."""
+def running_app(db_url: str, default_scenario: str | None = "cs_org_quarterly") -> Iterator[str]:
+    """A fresh ``streamlit run app.py`` on a free port using the store at ``db_url``; yields its base URL.
+
+    ``default_scenario``: the sample a new session opens on (the single-plan sample these flows were
+    written against); None opens on the app's own default, the seed-001 org.
+    """
     port = _free_port()
     env = dict(os.environ, COMPCORE_DB_URL=db_url, PYTHONPATH=str(ROOT))
+    env.pop("COMPCORE_DEFAULT_SCENARIO", None)
+    if default_scenario is not None:
+        env["COMPCORE_DEFAULT_SCENARIO"] = default_scenario
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
