@@ -132,7 +132,8 @@ def plan_picker(label: str = "Plan", key: str = "plan_pick") -> str:
     if not is_org():
         return plan_id()
     ids = plan_ids()
-    st.selectbox(label, ids, format_func=plan_label,
+    labels = {pid: plan_label(pid) for pid in ids}  # a plain mapping: the format is fixed when drawn
+    st.selectbox(label, ids, format_func=labels.__getitem__,
                  **bind(key, ("ui", "plan_id"), to_widget=lambda v: v if v in ids else plan_id(), after=select_plan))
     return plan_id()
 
@@ -159,7 +160,8 @@ def document_choice(asked: str | None, hr: bool) -> str:
     options = document_options()
     if hr or len(options) == 1:
         return asked if asked in options else options[0]
-    st.selectbox("Document", options, format_func=document_label,
+    labels = {o: document_label(o) for o in options}
+    st.selectbox("Document", options, format_func=labels.__getitem__,
                  **bind("doc_pick", ("ui", "document"), to_widget=lambda v: v if v in options else options[0]))
     got = ui("document")
     return got if got in options else options[0]

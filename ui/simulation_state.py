@@ -217,7 +217,7 @@ def plans_as_typed() -> list[dict[str, Any]]:
 
 def _roster_rows(roster: Any) -> list[dict[str, Any]]:
     rows = []
-    org = is_org()
+    org = any(isinstance(r, dict) and r.get("plan") for r in roster or [])  # an org's rows name their plan
     for r in roster or []:
         ti = r.get("target_incentive") or {}
         row = {"team": r.get("team"), "role": r.get("role"), "headcount": r.get("headcount"),
@@ -232,9 +232,7 @@ def _roster_rows(roster: Any) -> list[dict[str, Any]]:
 def _roster_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
-        keys = ("team", "role", "headcount", "base_salary", "plan") if is_org() else ("team", "role", "headcount",
-                                                                                      "base_salary")
-        row = {k: r.get(k) for k in keys}
+        row = {k: r.get(k) for k in ("team", "role", "headcount", "base_salary", "plan")}
         row = {k: v for k, v in row.items() if v is not None}
         if r.get("incentive_amount") is not None:
             row["target_incentive"] = {"amount": r["incentive_amount"]}

@@ -15,3 +15,5 @@ if str(ROOT) not in sys.path:
 @pytest.fixture(autouse=True)
 def _cwd(monkeypatch):
     monkeypatch.chdir(ROOT)
+    # these tests were written against the single-plan sample; the app opens on the seed-001 org
+    monkeypatch.setenv("COMPCORE_DEFAULT_SCENARIO", "cs_org_quarterly")
