@@ -25,6 +25,8 @@ __all__ = ["AFTER", "BEFORE", "GOAL_KINDS", "CurveView", "answer_lines", "cost_p
            "frontier_values", "goal_words", "knob_curves"]
 
 BEFORE, AFTER = "Now", "With the answer"
+#: points per drawn curve (breakpoints are added on both sides, so steps stay sharp)
+_POINTS = 121
 GOAL_KINDS = ("p_over_budget", "expected_cost", "quantile")
 
 
@@ -67,7 +69,7 @@ def _both(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([a.assign(series=BEFORE), b.assign(series=AFTER)], ignore_index=True)[["x", "y", "series"]]
 
 
-def _person(sim: SimulationResult, plan_id: str, plan: Plan, lo: float, hi: float, n: int = 121) -> pd.DataFrame:
+def _person(sim: SimulationResult, plan_id: str, plan: Plan, lo: float, hi: float, n: int = _POINTS) -> pd.DataFrame:
     """Payout per period (money) of an average person on the plan, with every metric at the same attainment."""
     a = np.linspace(lo, hi, n)
     total = payout(plan, {m.id: actual_for(m, a) for m in plan.metrics}).total
@@ -90,7 +92,7 @@ def knob_curves(sol: Solution) -> CurveView:
     if parts[0] in ("components", "modifiers") and len(parts) > 2 and parts[2] == "curve":
         i = int(parts[1])
         item0, item1 = getattr(p0, parts[0])[i], getattr(p1, parts[0])[i]
-        frames = [curve_frame(it.curve, lo, hi).rename(columns={"attainment": "x", "payout": "y"})
+        frames = [curve_frame(it.curve, lo, hi, _POINTS).rename(columns={"attainment": "x", "payout": "y"})
                   for it in (item0, item1)]
         who = (item0.name or item0.id) if parts[0] == "components" else f"modifier on {item0.metric}"
         y = "Payout (% of target incentive)" if parts[0] == "components" else "Multiplier"
@@ -98,7 +100,8 @@ def knob_curves(sol: Solution) -> CurveView:
     if parts[0] == "metrics" or parts[0] == "gates":
         mid = p0.metrics[int(parts[1])].id if parts[0] == "metrics" else p0.gates[int(parts[1])].metric
         t0 = p0.metric(mid).target
-        frames = [sweep(p, mid, lo=lo, hi=hi * (p.metric(mid).target / t0 if parts[0] == "metrics" else 1.0))
+        frames = [sweep(p, mid, lo=lo, hi=hi * (p.metric(mid).target / t0 if parts[0] == "metrics" else 1.0),
+                        n=_POINTS)
                   for p in (p0, p1)]
         frames = [pd.DataFrame({"x": f["value"] / t0, "y": f["total"]}) for f in frames]
         name = p0.metric(mid).name
