@@ -221,7 +221,8 @@ def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: i
         if keep_rows > 0:
             kept.append(np.array(total[:keep_rows]))
             keep_rows -= len(total)
-    return ChunkStats(np.concatenate(costs), frac_sum, n_above, n_zero, np.concatenate(samples), at_target, zero,
+    sample = np.concatenate(samples) if samples else np.zeros(0)  # a late chunk of a wide roster keeps none
+    return ChunkStats(np.concatenate(costs), frac_sum, n_above, n_zero, sample, at_target, zero,
                       np.concatenate(kept) if kept else np.zeros((0, n_units)))
 
 

@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 
 import compcore
+from compcore.simulation import simulate as simulate_module
 from compcore.simulation.allocator import tune_allocator
 from compcore.simulation.draws import (
     CHUNK_ELEMENTS,
@@ -75,11 +76,14 @@ def test_without_such_a_setting_the_allocator_is_left_alone() -> None:
 
 def test_a_dask_local_cluster_gives_the_identical_result_and_a_later_process_pool_too() -> None:
     distributed = pytest.importorskip("dask.distributed")
+    dask = pytest.importorskip("dask")
     before = os.environ.get("MALLOC_TRIM_THRESHOLD_")
     alone = simulate(QUARTERLY, trials=45_000, seed=3)  # three chunks, the last one short
     try:
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        # a busy CI machine can take longer than Dask's default 30 s to start a worker process
+        with dask.config.set({"distributed.comm.timeouts.connect": "180s"}), \
+                distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
+                                         dashboard_address=None) as cluster, distributed.Client(cluster) as client:
             on_dask = simulate(QUARTERLY, trials=45_000, seed=3, executor=client.get_executor())
             tuned = client.run(tune_allocator)  # in each worker: already run by its chunks
         assert set(tuned.values()) == {True}  # the workers had Dask's setting, and compcore undid it
@@ -157,3 +161,17 @@ def test_peak_memory_of_a_wide_roster_stays_near_one_chunk() -> None:
         tracemalloc.stop()
     # one 5,000-trial chunk of 8,000 values would be 320 MB per copy; 500-trial chunks are 32 MB
     assert peak < 200 * 2**20
+
+
+def test_when_only_the_first_chunks_keep_sample_rows_the_result_is_still_identical(monkeypatch) -> None:
+    # 1,000 people in 26 chunks: one row per chunk would be 26,000 payouts, over a 5,000 sample
+    monkeypatch.setattr(simulate_module, "PAYOUT_SAMPLE", 5_000)
+    scn = compcore.load_scenario(wide(1_000))
+    alone = simulate(scn, trials=25_500, seed=2)
+    with ThreadPoolExecutor(2) as pool:
+        pooled = simulate(scn, trials=25_500, seed=2, executor=pool)
+    cached = compcore.price_scenario(scn, compcore.draw_metrics(scn, trials=25_500, seed=2))
+    assert len(alone.payout_pct) == 5_000
+    for other in (pooled, cached):
+        np.testing.assert_array_equal(other.cost, alone.cost)
+        np.testing.assert_array_equal(other.payout_pct, alone.payout_pct)
