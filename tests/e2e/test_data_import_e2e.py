@@ -20,12 +20,19 @@ XLSX = ROOT / "sample_data" / "vendor_export" / "crm_export.xlsx"
 SHOTS = os.environ.get("COMPCORE_SCREENSHOTS")
 
 
+def _drawn(page) -> None:
+    """Wait until the headline and its team figures are drawn and the script run has ended."""
+    page.wait_for_selector(f"{key('tfd_headline')} [data-testid='stMetric']", timeout=90_000)
+    settle(page, timeout=90_000)
+
+
 def _headline(page) -> str:
-    page.wait_for_selector(f"{key('tfd_headline')} h4", timeout=90_000)
+    _drawn(page)
     return page.locator(f"{key('tfd_headline')} h4").first.inner_text().strip()
 
 
 def _team_figures(page) -> list[str]:
+    _drawn(page)
     box = page.locator(key("tfd_headline"))
     return [t.strip() for t in box.locator("[data-testid='stMetric']").all_inner_texts()]
 
