@@ -25,7 +25,7 @@ import numpy as np
 
 from compcore.errors import PlanError
 from compcore.simulation.allocator import tune_allocator
-from compcore.simulation.distributions import Fixed
+from compcore.simulation.distributions import Fixed, Lognormal, Normal
 from compcore.simulation.limits import MAX_TRIALS as LIMIT_TRIALS
 from compcore.simulation.limits import check_seed
 from compcore.simulation.roster import RosterRow
@@ -188,6 +188,10 @@ def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence) -> dict[str
         if not spec.correlated[m] and own is None:
             out[mid] = dist.sample(rng, shape)  # type: ignore[attr-defined]
             continue
+        if not spec.correlated[m] and not any(isinstance(d, Normal | Lognormal) for d in (dist, *(o for _, o in own))):
+            # uncorrelated with teams of their own: uniforms through each marginal (no normal CDF needed)
+            out[mid] = _by_team(dist, own, rng.random(shape), "from_uniform")
+            continue
         normals[m] = rng.standard_normal(shape)
         z = spec.chol[m, m] * normals[m]
         for j in range(m):
@@ -197,11 +201,18 @@ def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence) -> dict[str
     return out
 
 
-def _by_team(dist: object, own: tuple[tuple[np.ndarray, object], ...], z: np.ndarray) -> np.ndarray:
-    """Values of the same normals ``z`` through each team's own marginal (the default for the other columns)."""
-    out = np.array(dist.from_normal(z), dtype=float)  # type: ignore[attr-defined]
+def _by_team(dist: object, own: tuple[tuple[np.ndarray, object], ...], z: np.ndarray,
+             through: str = "from_normal") -> np.ndarray:
+    """Values of the same normals ``z`` (or uniforms, ``through="from_uniform"``) through each team's own
+    marginal (the default for the other columns)."""
+    out = np.empty(z.shape)
+    mine = np.zeros(z.shape[1], dtype=bool)
     for cols, d in own:
-        out[:, cols] = d.from_normal(z[:, cols])  # type: ignore[attr-defined]
+        out[:, cols] = getattr(d, through)(z[:, cols])
+        mine[cols] = True
+    rest = np.flatnonzero(~mine)  # only the other columns go through the default marginal
+    if len(rest):
+        out[:, rest] = getattr(dist, through)(z[:, rest])
     return out
 
 

@@ -185,10 +185,13 @@ def test_by_team_draws_their_own_marginal_and_keep_the_copula_rho(scope: str) ->
     assert cs in range(len(draws.teams))
 
 
-def test_by_team_of_a_discrete_share_draws_that_teams_cohort() -> None:
+@pytest.mark.parametrize("correlated", [True, False])
+def test_by_team_of_a_discrete_share_draws_that_teams_cohort(correlated: bool) -> None:
     data = _by_team_scenario("team")
     data["assumptions"]["adopt"] = {"dist": "binomial", "n": 20, "p": 0.85,
                                     "by_team": {"CS": {"dist": "binomial", "n": 14, "p": 0.6}}}
+    if not correlated:  # drawn from uniforms through each team's marginal (no copula)
+        data["correlations"] = []
     draws = compcore.draw_metrics(data, trials=20_000, seed=1)
     cs = draws.values["adopt"][:, draws.teams.index("CS")]
     assert cs.mean() == pytest.approx(0.6, abs=0.01)
