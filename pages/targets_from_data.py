@@ -136,7 +136,7 @@ st.subheader(f"History by {period} and {by}")
 mapped = [mid for mid, s in targets_state.tfd_mapping().items() if s.get("metric") == metric and mid in ids]
 target_line = plan.metric(mapped[0]).target if mapped and period == plan.period else None
 chart_cache.chart(charts.history_chart, history[["period", by, "value", "n", "complete"]], by, share, target_line,
-                  describe_spec(spec), key="tfd_history_chart")
+                  describe_spec(spec).split(" (")[0], key="tfd_history_chart")
 shown = history.assign(cell=[f"{fmt(v, share)} (n={int(n)})" if n else "no cohort"
                              for v, n in zip(history["value"], history["n"], strict=True)])
 table = shown.pivot(index="period", columns=by, values="cell")
