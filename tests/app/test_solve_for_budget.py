@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 from streamlit.testing.v1 import AppTest
 
 from compcore.simulation.draws import draw_metrics
 from compcore.simulation.solve import solve
-from tests.app.conftest import run_ok
+from tests.app.conftest import page, run_ok
 
 PAGE = "cost_simulation"
 TIMEOUT = 120
@@ -86,3 +87,28 @@ def test_a_changed_goal_hides_the_old_answer_and_other_knobs_solve(at: AppTest) 
     run_ok(at, TIMEOUT)
     assert at.session_state["scenario"]["plan"]["metrics"][1]["target"] < 0.9  # a lower bar: more may go over
     assert _p_over(at) <= 0.2
+
+
+def test_on_the_org_default_one_plans_number_is_solved_and_applied_alone(monkeypatch) -> None:
+    monkeypatch.delenv("COMPCORE_DEFAULT_SCENARIO", raising=False)  # the app's own default: the seed-001 org
+    at = run_ok(AppTest.from_file(page(PAGE), default_timeout=TIMEOUT), TIMEOUT)
+    scn = at.session_state["scenario_valid"]
+    assert scn.is_org and scn.budget is not None
+    knob = "plans.implementation.target_incentive.percent_of_base"
+    name = scn.plans["implementation"].name
+    assert f"Target incentive, % of base ({name})" in at.selectbox(key="solve_knob").options  # shown in words
+    at.selectbox(key="solve_knob").set_value(knob)
+    run_ok(at, TIMEOUT)
+    at.button(key="solve_run").click()
+    run_ok(at, TIMEOUT)
+    expected = solve(scn, knob, {"p_over_budget": 0.1}, draws=draw_metrics(scn, 10_000, 0))
+    label = expected.knob.label
+    assert label == f"Target incentive, % of base ({name})"
+    assert any(t.startswith(f"{label}: {expected.knob.phrase(expected.value)}") for t in _texts(at))
+    before = copy.deepcopy(at.session_state["scenario"])
+    at.button(key="solve_apply").click()
+    run_ok(at, TIMEOUT)
+    after = at.session_state["scenario"]
+    assert after["plans"]["implementation"]["target_incentive"] == {"percent_of_base": expected.value}
+    before["plans"]["implementation"]["target_incentive"] = {"percent_of_base": expected.value}
+    assert after == before  # nothing else changed: the other plans, roster, budget
