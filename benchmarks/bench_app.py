@@ -28,6 +28,8 @@ from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 BUDGET_MS = 150.0
+# the cases below use the single-plan sample's widget keys (the app's own default is the org sample)
+os.environ.setdefault("COMPCORE_DEFAULT_SCENARIO", "cs_org_quarterly")
 # AppTest recompiles the page on every run; a server caches the bytecode. Without "magic" that compile is cheap
 # and closer to what a server does (the pages use no magic).
 config.set_option("runner.magicEnabled", False)

@@ -133,7 +133,9 @@ def _label_rows(peak: float) -> tuple[float, float, float]:
 
 
 def _rows(df: pd.DataFrame) -> list[dict[str, object]]:
-    return df.to_dict(orient="records")  # type: ignore[return-value]
+    """``df.to_dict("records")`` with plain Python values, column by column (a few times faster)."""
+    cols = [str(c) for c in df.columns]
+    return [dict(zip(cols, row, strict=True)) for row in zip(*(df[c].tolist() for c in df.columns), strict=True)]
 
 
 # The cost page's charts are templates over named datasets: the spec depends only on the layout
