@@ -115,7 +115,7 @@ with st.container(border=True):
         cols[4].selectbox("Measured per", ["individual", "team", "company"],
                           **state.bind(f"metric_{i}_scope", (*p, "scope"), default="individual"))
         used = [c["id"] for c in plan_d["components"] if c["metric"] == m["id"]]
-        cols[5].button("✕", key=f"remove_metric_{i}", on_click=plan_editing.remove_metric, args=(i,),
+        cols[5].button(":material/close:", key=f"remove_metric_{i}", on_click=plan_editing.remove_metric, args=(i,),
                        disabled=bool(used) or len(metric_ids) == 1,
                        help=f"Used by {', '.join(used)}" if used else "Remove this metric")
         state.show_problems(f"{pp}.metrics[{i}]")
@@ -205,7 +205,8 @@ with st.container(border=True):
                                                              to_widget=state.pct_in, from_widget=state.pct_out))
         cols[3].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
                             **plan_editing.applies_binding(f"gate_{i}_applies", (*gp, "applies_to")))
-        cols[4].button("✕", key=f"remove_gate_{i}", on_click=plan_editing.remove_item, args=("gates", i))
+        cols[4].button(":material/close:", key=f"remove_gate_{i}", on_click=plan_editing.remove_item, args=("gates", i),
+                       help="Remove this gate")
         state.show_problems(f"{pp}.gates[{i}]")
     st.button("Add gate", key="add_gate", on_click=plan_editing.add_gate)
 
@@ -223,7 +224,8 @@ with st.container(border=True):
                           on_change=plan_editing.set_curve_kind, args=(i, f"mod_{i}_kind", "modifiers"))
         cols[2].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
                             **plan_editing.applies_binding(f"mod_{i}_applies", (*mp, "applies_to")))
-        cols[3].button("✕", key=f"remove_mod_{i}", on_click=plan_editing.remove_item, args=("modifiers", i))
+        cols[3].button(":material/close:", key=f"remove_mod_{i}", on_click=plan_editing.remove_item,
+                       args=("modifiers", i), help="Remove this modifier")
         rows, kw = plan_editing.bind_curve_editor(f"mod_{i}_table", (*mp, "curve"), mkind)
         st.data_editor(rows, num_rows="dynamic", hide_index=True, **kw)
         state.show_problems(f"{pp}.modifiers[{i}]")
