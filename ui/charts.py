@@ -231,7 +231,7 @@ def tornado_chart(n_metrics: int, x_title: str = "Expected cost per period") -> 
     """Sensitivity bars over the datasets of :func:`tornado_data`, the widest swing on top."""
     bars = alt.Chart(alt.NamedData(name="bars")).mark_bar().encode(
         y=alt.Y("metric:N", title=None, sort=alt.EncodingSortField(field="span", op="max", order="descending"),
-                axis=alt.Axis(labelLimit=320)),
+                axis=alt.Axis(labelLimit=150)),  # a long name ends in "…" (the tooltip has it all), so a phone fits
         x=alt.X("end:Q", title=x_title, axis=alt.Axis(format=MONEY), scale=alt.Scale(zero=False)),
         x2=alt.X2("base:Q"),
         # one legend entry per line: two short entries fit a 390 px phone without being cut

@@ -36,3 +36,10 @@ def test_the_cost_page_charts_do_not_depend_on_the_numbers() -> None:
                                                 "base": [100.0, 100.0]}))
     assert tornado["base"] == [{"base": 100.0}]
     assert [(r["metric"], r["span"]) for r in tornado["bars"]][:2] == [("a", 30.0), ("b", 2.0)]
+
+
+def test_tornado_metric_labels_are_short_enough_for_a_phone() -> None:
+    spec = charts.tornado_chart(4, "Expected cost per quarter").to_dict()
+    bars = spec["layer"][0]
+    assert bars["encoding"]["y"]["axis"]["labelLimit"] <= 160  # 390 px: labels + plot + legend must fit
+    assert bars["encoding"]["color"]["legend"]["direction"] == "vertical"
