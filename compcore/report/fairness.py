@@ -20,8 +20,8 @@ from compcore.simulation.scenario import Scenario
 
 __all__ = ["FAR", "fairness_flags", "team_chances", "team_breakdown"]
 
-#: a team is flagged when its chance of reaching target is this far (20 points) from the other
-#: teams' median and at least half as far (10 points) from the nearest other team
+#: a team is flagged when its chance of reaching target is outside the other teams' range, this far
+#: (20 points) from their median and at least half as far (10 points) from the nearest other team
 FAR = 0.2
 
 
@@ -57,7 +57,8 @@ def fairness_flags(fairness: pd.DataFrame, period: str, far: float = FAR) -> lis
     for team, p in chance.items():
         others = np.array([q for t, q in chance.items() if t != team])
         lo, hi, mid = float(others.min()), float(others.max()), float(np.median(others))
-        if abs(p - mid) > far + TOLERANCE and float(np.min(np.abs(others - p))) > far / 2 + TOLERANCE:
+        outside = p < lo - TOLERANCE or p > hi + TOLERANCE  # a team in the middle is never "far from the others"
+        if outside and abs(p - mid) > far + TOLERANCE and float(np.min(np.abs(others - p))) > far / 2 + TOLERANCE:
             rest = _whole(lo) if _whole(lo) == _whole(hi) else f"{_whole(lo).rstrip('%')}-{_whole(hi)}"
             other = "the other team" if len(others) == 1 else "the other teams"
             out.append(f"{team} reaches target in {_whole(p)} of {period}s; {other} {rest}.")
