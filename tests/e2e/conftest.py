@@ -133,3 +133,12 @@ def metric_value(page: Any, label: str) -> str:
     box = page.locator("[data-testid='stMetric']", has=page.locator(
         "[data-testid='stMetricLabel']", has_text=label)).first
     return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def wait_for_text(page: Any, text: str, timeout: float = 30_000) -> None:
+    """Wait until ``text`` shows on the page.
+
+    A click's rerun may not have started when :func:`settle` looks, so a check of
+    what the rerun draws must wait for it rather than read the page once.
+    """
+    page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=timeout)
