@@ -40,7 +40,7 @@ __all__ = ["COST_TOLERANCE", "X_TOLERANCE", "Goal", "Solution", "measure_at", "p
 #: expected_cost / quantile goals are met within this share of the goal's cost (DESIGN.md: 0.1%)
 COST_TOLERANCE = 1e-3
 #: the p_over_budget boundary is located to this share of the searched range
-X_TOLERANCE = 1e-9
+X_TOLERANCE = 1e-7  # 1e-7 of 0..100% is 0.00001 points: finer than anyone types, 7 halvings fewer than 1e-9
 #: expected_cost / quantile: a bracket this narrow (share of the range) that still misses is a jump
 COST_X_TOLERANCE = 1e-6
 #: a safety margin: solve aims at half the cost tolerance, so the reported figure is inside it
