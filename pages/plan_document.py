@@ -49,23 +49,21 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
     st.title(f"{whole.name}: org summary")
     st.caption(f"{len(whole.plans)} plans, paid per {whole.period} · {stamp}")
     summary_rows = org_document.org_summary(whole, org_sim)
-    st.dataframe(pd.DataFrame({
+    st.table(pd.DataFrame({  # a static table: "Who is on it" wraps instead of being cut off
         "Plan": summary_rows["name"], "Who is on it": summary_rows["teams"], "People": summary_rows["headcount"],
         f"Target per {whole.period}": [charts.money(x) for x in summary_rows["target"]],
         "Expected cost": [charts.money(x) for x in summary_rows["expected_cost"]],
-        "% of target": [charts.pct(x) for x in summary_rows["pct_of_target"]]}), hide_index=True, width="stretch",
-        key="doc_org_plans")
+        "% of target": [charts.pct(x) for x in summary_rows["pct_of_target"]]}), hide_index=True)
     st.text(f"Expected cost per {whole.period}: {charts.money(org_sim.expected)} for the whole org.")
     st.subheader("Does every team have a fair chance?")
     for flag in simulation_state.fairness_flags():
         st.text(flag)
     chances = simulation_state.team_chances()
-    st.dataframe(pd.DataFrame({
+    st.table(pd.DataFrame({
         "Team": chances["team"], "People": chances["headcount"],
         "Reaches target": [charts.pct(x) for x in chances["p_at_or_above_target"]],
         "Earns nothing": [charts.pct(x) for x in chances["p_zero"]],
-        "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True, width="stretch",
-        key="doc_org_fairness")
+        "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True)
     st.download_button("Printable org summary (HTML)",
                        org_document.org_summary_html(whole, org_sim, stamp=stamp, currency=charts.CURRENCY),
                        "org_summary.html", "text/html", key="dl_org_html")
@@ -99,10 +97,8 @@ shown = pd.DataFrame({
     f"Pay per {plan.period}": [charts.money(x) for x in examples["pay"]],
     "Gates": examples["gates fired"],
 })
-st.dataframe(shown, hide_index=True, width="stretch", key="doc_examples",
-             height=min(35 * (len(shown) + 1) + 3, 800),
-             column_config={"Example": st.column_config.TextColumn(width="large"),
-                            "Gates": st.column_config.TextColumn(width="large")})
+# a static table wraps long cells ("others at target unless stated") where a grid cuts them off
+st.table(shown, hide_index=True)
 
 st.subheader("Payout curves")
 st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, "
@@ -133,14 +129,14 @@ cols[3].metric("Budget", charts.money(scn.budget) if scn.budget is not None else
 cols[4].metric("P(over budget)", charts.pct(sim.p_over_budget, 1) if scn.budget is not None else "—")
 fmt = {"money": charts.money, "share": lambda v: charts.pct(v, 1), "count": lambda v: f"{v:,.0f}"}
 left, right = st.columns(2)
-left.dataframe(pd.DataFrame({"Figure": summary["figure"],
-                             "Value": [fmt[u](v) for v, u in zip(summary["value"], summary["unit"], strict=True)]}),
-               hide_index=True, width="stretch", key="doc_summary")
+left.table(pd.DataFrame({"Figure": summary["figure"],
+                         "Value": [fmt[u](v) for v, u in zip(summary["value"], summary["unit"], strict=True)]}),
+           hide_index=True)
 if len(teams):
-    right.dataframe(pd.DataFrame({"Team": teams["team"], "Headcount": teams.get("headcount"),
-                                  f"Expected cost per {plan.period}": [charts.money(v) for v in teams["expected cost"]],
-                                  "% of on-target": [charts.pct(v) for v in teams.get("% of target", [])] or None}),
-                    hide_index=True, width="stretch", key="doc_teams")
+    right.table(pd.DataFrame({"Team": teams["team"], "Headcount": teams.get("headcount"),
+                              f"Expected cost per {plan.period}": [charts.money(v) for v in teams["expected cost"]],
+                              "% of on-target": [charts.pct(v) for v in teams.get("% of target", [])] or None}),
+                hide_index=True)
 
 st.subheader("Assumptions")
 st.markdown("\n".join(f"- {line}" for line in document.assumption_lines(scn)))

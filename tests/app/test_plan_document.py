@@ -61,7 +61,7 @@ def test_hr_view_of_a_share_link_has_no_input_widgets_and_engine_numbers(db):
     assert _metric(at, f"P90 (a costly {scn.plan.period})") == charts.money(sim.quantile(0.9))
     assert _metric(at, "P(over budget)") == charts.pct(sim.p_over_budget, 1)
     ex = worked_examples(scn.plan, base_salary=reference_salary(scn))
-    shown = at.dataframe[0].value
+    shown = at.table[0].value
     assert shown["Payout (% of target)"].tolist() == [charts.pct(x, 1) for x in ex["payout"]]
     assert shown.iloc[:, 2].tolist() == [charts.money(x) for x in ex["pay"]]
     keys = {b.key for b in at.get("download_button")}
