@@ -99,28 +99,30 @@ with st.container(border=True):
 # ---------------------------------------------------------------- metrics
 with st.container(border=True):
     st.subheader("Metrics")
+    # each row in its own box: on a phone the columns stack, and the box keeps the remove button with its row
     for i, m in enumerate(plan_d["metrics"]):
-        cols = st.columns([3, 1.2, 2, 1.2, 1.3, 0.5], vertical_alignment="bottom")
-        p = state.plan_path("metrics", i)
-        cols[0].text_input("Metric", **state.bind(f"metric_{i}_name", (*p, "name")))
-        target_label, target_kw = plan_editing.target_binding(i)
-        cols[1].number_input(target_label, min_value=0.0, format="%.4g", **target_kw,
-                             help="A share (unit 'share of ...' or '%') is typed in percent: 85 for 85%.")
-        cols[2].text_input("Unit", placeholder="e.g. share of new clients",
-                           help="'share of ...', '%' or 'rate': typed and shown in percent; "
-                                "'ratio ...': percent, may pass 100%; anything else (EBRs, clients): a number.",
-                           **state.bind(f"metric_{i}_unit", (*p, "unit")))
-        cols[3].selectbox("Better when", ["higher", "lower"],
-                          **state.bind(f"metric_{i}_direction", (*p, "direction"), default="higher"))
-        cols[4].selectbox("Measured per", ["individual", "team", "company"],
-                          **state.bind(f"metric_{i}_scope", (*p, "scope"), default="individual"))
-        used = [c["id"] for c in plan_d["components"] if c["metric"] == m["id"]]
-        cols[5].button(":material/close:", key=f"remove_metric_{i}", on_click=plan_editing.remove_metric, args=(i,),
-                       disabled=bool(used) or len(metric_ids) == 1,
-                       help=f"Used by {', '.join(used)}" if used else "Remove this metric")
-        state.show_problems(f"{pp}.metrics[{i}]")
-        for g in warnings.at(f"metrics[{i}]"):
-            st.warning(g.message, icon=":material/lightbulb:")
+        with st.container(border=True, key=f"metric_row_{i}"):
+            cols = st.columns([3, 1.2, 2, 1.2, 1.3, 0.5], vertical_alignment="bottom")
+            p = state.plan_path("metrics", i)
+            cols[0].text_input("Metric", **state.bind(f"metric_{i}_name", (*p, "name")))
+            target_label, target_kw = plan_editing.target_binding(i)
+            cols[1].number_input(target_label, min_value=0.0, format="%.4g", **target_kw,
+                                 help="A share (unit 'share of ...' or '%') is typed in percent: 85 for 85%.")
+            cols[2].text_input("Unit", placeholder="e.g. share of new clients",
+                               help="'share of ...', '%' or 'rate': typed and shown in percent; "
+                                    "'ratio ...': percent, may pass 100%; anything else (EBRs, clients): a number.",
+                               **state.bind(f"metric_{i}_unit", (*p, "unit")))
+            cols[3].selectbox("Better when", ["higher", "lower"],
+                              **state.bind(f"metric_{i}_direction", (*p, "direction"), default="higher"))
+            cols[4].selectbox("Measured per", ["individual", "team", "company"],
+                              **state.bind(f"metric_{i}_scope", (*p, "scope"), default="individual"))
+            used = [c["id"] for c in plan_d["components"] if c["metric"] == m["id"]]
+            cols[5].button(":material/close:", key=f"remove_metric_{i}", on_click=plan_editing.remove_metric, args=(i,),
+                           disabled=bool(used) or len(metric_ids) == 1,
+                           help=f"Used by {', '.join(used)}" if used else "Remove this metric")
+            state.show_problems(f"{pp}.metrics[{i}]")
+            for g in warnings.at(f"metrics[{i}]"):
+                st.warning(g.message, icon=":material/lightbulb:")
     st.button("Add metric", key="add_metric", on_click=plan_editing.add_metric)
 
 # ---------------------------------------------------------------- weights
@@ -195,40 +197,42 @@ with st.container(border=True):
     st.subheader("Gates")
     st.caption("When a metric's attainment is below a level, cap the payout (0% = circuit breaker).")
     for i, _g in enumerate(plan_d.get("gates", [])):
-        gp = state.plan_path("gates", i)
-        cols = st.columns([2.2, 0.9, 0.9, 3.6, 0.4], vertical_alignment="bottom")
-        cols[0].selectbox("If metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
-                          **state.bind(f"gate_{i}_metric", (*gp, "metric")))
-        cols[1].number_input("is below %", **PCT, **state.bind(f"gate_{i}_below", (*gp, "below"),
-                                                               to_widget=state.pct_in, from_widget=state.pct_out))
-        cols[2].number_input("cap at %", **PCT, **state.bind(f"gate_{i}_cap", (*gp, "cap"),
-                                                             to_widget=state.pct_in, from_widget=state.pct_out))
-        cols[3].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
-                            **plan_editing.applies_binding(f"gate_{i}_applies", (*gp, "applies_to")))
-        cols[4].button(":material/close:", key=f"remove_gate_{i}", on_click=plan_editing.remove_item, args=("gates", i),
-                       help="Remove this gate")
-        state.show_problems(f"{pp}.gates[{i}]")
+        with st.container(border=True, key=f"gate_row_{i}"):
+            gp = state.plan_path("gates", i)
+            cols = st.columns([2.2, 0.9, 0.9, 3.6, 0.4], vertical_alignment="bottom")
+            cols[0].selectbox("If metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
+                              **state.bind(f"gate_{i}_metric", (*gp, "metric")))
+            cols[1].number_input("is below %", **PCT, **state.bind(f"gate_{i}_below", (*gp, "below"),
+                                                                   to_widget=state.pct_in, from_widget=state.pct_out))
+            cols[2].number_input("cap at %", **PCT, **state.bind(f"gate_{i}_cap", (*gp, "cap"),
+                                                                 to_widget=state.pct_in, from_widget=state.pct_out))
+            cols[3].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
+                                **plan_editing.applies_binding(f"gate_{i}_applies", (*gp, "applies_to")))
+            cols[4].button(":material/close:", key=f"remove_gate_{i}", on_click=plan_editing.remove_item,
+                           args=("gates", i), help="Remove this gate")
+            state.show_problems(f"{pp}.gates[{i}]")
     st.button("Add gate", key="add_gate", on_click=plan_editing.add_gate)
 
 with st.container(border=True):
     st.subheader("Modifiers")
     st.caption("Multiply payout by a factor that depends on a metric (a kicker or a decelerator).")
     for i, mod in enumerate(plan_d.get("modifiers", [])):
-        mp = state.plan_path("modifiers", i)
-        cols = st.columns([2.2, 1.3, 3.6, 0.4], vertical_alignment="bottom")
-        cols[0].selectbox("Metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
-                          **state.bind(f"mod_{i}_metric", (*mp, "metric")))
-        mkind = mod["curve"].get("kind", "steps")
-        st.session_state[f"mod_{i}_kind"] = mkind
-        cols[1].selectbox("Factor curve", ["steps", "linear"], key=f"mod_{i}_kind",
-                          on_change=plan_editing.set_curve_kind, args=(i, f"mod_{i}_kind", "modifiers"))
-        cols[2].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
-                            **plan_editing.applies_binding(f"mod_{i}_applies", (*mp, "applies_to")))
-        cols[3].button(":material/close:", key=f"remove_mod_{i}", on_click=plan_editing.remove_item,
-                       args=("modifiers", i), help="Remove this modifier")
-        rows, kw = plan_editing.bind_curve_editor(f"mod_{i}_table", (*mp, "curve"), mkind)
-        st.data_editor(rows, num_rows="dynamic", hide_index=True, **kw)
-        state.show_problems(f"{pp}.modifiers[{i}]")
+        with st.container(border=True, key=f"mod_row_{i}"):
+            mp = state.plan_path("modifiers", i)
+            cols = st.columns([2.2, 1.3, 3.6, 0.4], vertical_alignment="bottom")
+            cols[0].selectbox("Metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
+                              **state.bind(f"mod_{i}_metric", (*mp, "metric")))
+            mkind = mod["curve"].get("kind", "steps")
+            st.session_state[f"mod_{i}_kind"] = mkind
+            cols[1].selectbox("Factor curve", ["steps", "linear"], key=f"mod_{i}_kind",
+                              on_change=plan_editing.set_curve_kind, args=(i, f"mod_{i}_kind", "modifiers"))
+            cols[2].multiselect("Applies to (empty: the total)", comp_ids, format_func=lambda x: comp_names.get(x, x),
+                                **plan_editing.applies_binding(f"mod_{i}_applies", (*mp, "applies_to")))
+            cols[3].button(":material/close:", key=f"remove_mod_{i}", on_click=plan_editing.remove_item,
+                           args=("modifiers", i), help="Remove this modifier")
+            rows, kw = plan_editing.bind_curve_editor(f"mod_{i}_table", (*mp, "curve"), mkind)
+            st.data_editor(rows, num_rows="dynamic", hide_index=True, **kw)
+            state.show_problems(f"{pp}.modifiers[{i}]")
     st.button("Add modifier", key="add_modifier", on_click=plan_editing.add_modifier)
 
 # ---------------------------------------------------------------- who is on which plan
