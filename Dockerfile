@@ -1,10 +1,13 @@
 # compcore app on a plain server:  docker build -t compcore . && \
-#   docker run -p 8501:8501 -v compcore-data:/data -e COMPCORE_PASSWORD=... compcore
+#   docker run -p 8501:8501 -v compcore-data:/data -v $PWD/secrets.toml:/app/.streamlit/secrets.toml:ro compcore
+# Sign-in: an [auth] section in secrets.toml (OpenID Connect), or -e COMPCORE_PASSWORD=... (docs/deploy.md).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     COMPCORE_DB_URL=sqlite:////data/compcore.db \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false \
+    STREAMLIT_CLIENT_SHOW_ERROR_DETAILS=none \
+    STREAMLIT_CLIENT_TOOLBAR_MODE=minimal \
     STREAMLIT_SERVER_HEADLESS=true
 
 WORKDIR /app
@@ -12,6 +15,7 @@ COPY pyproject.toml README.md ./
 COPY compcore ./compcore
 RUN pip install --no-cache-dir . "psycopg[binary]>=3.1"
 COPY app.py ./
+COPY .streamlit/config.toml ./.streamlit/config.toml
 COPY ui ./ui
 COPY pages ./pages
 COPY sample_data ./sample_data

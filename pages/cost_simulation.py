@@ -17,6 +17,7 @@ from ui.core import (
     sensitivity_sentence,
     units,
 )
+from ui.text import md
 
 page.setup()
 scn = state.valid()
@@ -205,7 +206,7 @@ with tab_a:
     for m in scn.metrics.values():
         a = d["assumptions"].get(m.id) or {}
         cols = st.columns([2.2, 1.3, 3, 2], vertical_alignment="bottom")
-        cols[0].markdown(f"**{m.name}**  \ntarget {units.format_value(m.target, m.unit)}, {m.scope}")
+        cols[0].markdown(f"**{md(m.name)}**  \ntarget {md(units.format_value(m.target, m.unit))}, {m.scope}")
         dist = cols[1].selectbox("Distribution", DIST_KINDS, **simulation_state.dist_binding(m.id))
         pcols = cols[2].columns(max(len(assumptions.DIST_PARAMS[dist]), 1))
         for pc, param in zip(pcols, assumptions.DIST_PARAMS[dist], strict=False):
@@ -250,4 +251,4 @@ with tab_r:
 
 rest = state.unshown_problems()
 if rest:
-    st.error("Other problems: " + "; ".join(rest), icon=":material/error:")
+    st.error("Other problems: " + md("; ".join(rest)), icon=":material/error:")

@@ -7,6 +7,7 @@ import streamlit as st
 
 from ui import chart_cache, charts, compare_charts, org, page, plan_editing, state
 from ui.core import TOLERANCE, compare, document, explore, units
+from ui.text import md
 
 page.setup()
 scn = state.valid()
@@ -38,7 +39,7 @@ chart_cache.chart(charts.components_chart, explore.component_curves(plan), label
 with st.sidebar:
     st.markdown("**Hold the other metrics at**")
     for mid in ids:
-        st.slider(f"{names[mid]}", 0.0, 200.0, step=1.0, format="%.0f%%",
+        st.slider(md(names[mid]), 0.0, 200.0, step=1.0, format="%.0f%%",
                   **state.bind(f"held_{mid}", ("ui", "held", mid), default=1.0, to_widget=state.pct_in,
                                from_widget=state.pct_out))
 held = {mid: float(state.ui("held").get(mid, 1.0)) for mid in ids}
@@ -48,7 +49,7 @@ metric = st.selectbox("Vary", ids, format_func=names.get,
                       **state.bind("sweep_metric", ("ui", "sweep_metric"), default=ids[0]))
 metric = metric if metric in ids else ids[0]
 others = ", ".join(f"{names[m]} {held[m]:.0%}" for m in ids if m != metric)
-st.caption(f"Others held at: {others or 'none'} (attainment; change them in the sidebar).")
+st.caption(f"Others held at: {md(others) or 'none'} (attainment; change them in the sidebar).")
 sweep = explore.sweep(plan, metric, held)
 series = {"total": "Total payout", **{c.id: f"{c.name or c.id} (weighted)" for c in plan.components}}
 chart_cache.chart(charts.sweep_chart, list(series.values()), names[metric], key="curves_sweep",
@@ -81,8 +82,8 @@ actuals = {}
 for i, m in enumerate(plan.metrics):
     with cols[i % (len(cols) - 1)]:
         label, kw, actual = plan_editing.actual_binding(m)
-        st.number_input(label, min_value=0.0, format="%.4g", **kw,
-                        help=f"Target {units.format_value(m.target, m.unit)}; "
+        st.number_input(md(label), min_value=0.0, format="%.4g", **kw,
+                        help=f"Target {md(units.format_value(m.target, m.unit))}; "
                              f"{'lower' if m.direction == 'lower' else 'higher'} is better.")
         actuals[m.id] = actual
 with cols[-1]:
@@ -104,7 +105,7 @@ st.dataframe(table, hide_index=True, width="stretch", key="calc_table")
 if e.multiplier != 1.0:
     st.caption(f"Plan multiplier applied: x{e.multiplier:.3g}.")
 for line in e.gates_fired:
-    st.warning(f"Gate fired: {line}.", icon=":material/block:")
+    st.warning(f"Gate fired: {md(line)}.", icon=":material/block:")
 if not e.gates_fired and plan.gates:
     st.caption("No gate fired.")
 if plan.cap is not None and e.total >= plan.cap - TOLERANCE:

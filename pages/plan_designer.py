@@ -6,6 +6,7 @@ import streamlit as st
 
 from ui import chart_cache, charts, org, page, plan_editing, simulation_state, state
 from ui.core import curve_edit, describe, describe_curve, explore, guardrails
+from ui.text import md, md_lines
 
 page.setup()
 d = state.draft()
@@ -66,7 +67,7 @@ right.button("Load", key="load_plan", on_click=plan_editing.start_from, args=(ch
              help="Replaces the plan; roster, budget and assumptions of kept metrics stay.")
 if (pending := plan_editing.pending_replace()) is not None:
     with st.container(border=True, key="confirm_box"):
-        st.warning(f"Loading “{pending}” replaces the plan you have changed. Save it on the Scenarios page "
+        st.warning(f"Loading “{md(pending)}” replaces the plan you have changed. Save it on the Scenarios page "
                    "first if you want to keep it; Undo also brings it back.",
                    icon=":material/warning:")
         yes, no = st.columns(2)
@@ -76,7 +77,7 @@ if (pending := plan_editing.pending_replace()) is not None:
 st.file_uploader("Or open a plan or scenario JSON (as downloaded from the Plan document page)", type=["json"],
                  key="import_json", on_change=plan_editing.import_upload, args=("import_json",))
 if result := state.ui("import_result"):
-    (st.success if result[0] else st.error)(result[1])
+    (st.success if result[0] else st.error)(md(result[1]))
 
 # ---------------------------------------------------------------- plan settings
 with st.container(border=True):
@@ -106,7 +107,7 @@ with st.container(border=True):
             p = state.plan_path("metrics", i)
             cols[0].text_input("Metric", **state.bind(f"metric_{i}_name", (*p, "name")))
             target_label, target_kw = plan_editing.target_binding(i)
-            cols[1].number_input(target_label, min_value=0.0, format="%.4g", **target_kw,
+            cols[1].number_input(md(target_label), min_value=0.0, format="%.4g", **target_kw,
                                  help="A share (unit 'share of ...' or '%') is typed in percent: 85 for 85%.")
             cols[2].text_input("Unit", placeholder="e.g. share of new clients",
                                help="'share of ...', '%' or 'rate': typed and shown in percent; "
@@ -119,10 +120,10 @@ with st.container(border=True):
             used = [c["id"] for c in plan_d["components"] if c["metric"] == m["id"]]
             cols[5].button(":material/close:", key=f"remove_metric_{i}", on_click=plan_editing.remove_metric, args=(i,),
                            disabled=bool(used) or len(metric_ids) == 1,
-                           help=f"Used by {', '.join(used)}" if used else "Remove this metric")
+                           help=f"Used by {md(', '.join(used))}" if used else "Remove this metric")
             state.show_problems(f"{pp}.metrics[{i}]")
             for g in warnings.at(f"metrics[{i}]"):
-                st.warning(g.message, icon=":material/lightbulb:")
+                st.warning(md(g.message), icon=":material/lightbulb:")
     st.button("Add metric", key="add_metric", on_click=plan_editing.add_metric)
 
 # ---------------------------------------------------------------- weights
@@ -130,7 +131,7 @@ with st.container(border=True):
     st.subheader("Components and weights")
     cols = st.columns(max(len(comp_ids), 1))
     for i, cid in enumerate(comp_ids):
-        cols[i].slider(f"{comp_names[cid]} weight %", 0.0, 100.0, step=1.0, format="%.0f%%",
+        cols[i].slider(f"{md(comp_names[cid])} weight %", 0.0, 100.0, step=1.0, format="%.0f%%",
                        **plan_editing.weight_binding(i))
         with cols[i]:
             state.show_problems(f"{pp}.components[{i}].weight")
@@ -142,7 +143,7 @@ with st.container(border=True):
     sel = min(int(state.ui("component") or 0), len(comp_ids) - 1)
     state.set_ui("component", sel)
     st.radio("Edit component", list(range(len(comp_ids))), horizontal=True,
-             format_func=lambda i: comp_names[comp_ids[i]], **state.bind("component_pick", ("ui", "component")))
+             format_func=lambda i: md(comp_names[comp_ids[i]]), **state.bind("component_pick", ("ui", "component")))
     comp = plan_d["components"][sel]
     cp = state.plan_path("components", sel)
     form, chart_col = st.columns([1.1, 1])
@@ -176,7 +177,7 @@ with st.container(border=True):
         st.data_editor(rows, num_rows="dynamic", width="stretch", hide_index=True, **kw)
         state.show_problems(f"{pp}.components[{sel}].curve")
         for g in warnings.at(f"components[{sel}].curve"):
-            st.warning(g.message, icon=":material/lightbulb:")
+            st.warning(md(g.message), icon=":material/lightbulb:")
         st.button("Remove this component", key="remove_component", on_click=plan_editing.remove_component, args=(sel,),
                   disabled=len(comp_ids) == 1)
     with chart_col:
@@ -186,10 +187,10 @@ with st.container(border=True):
             st.caption("Showing the last valid curve until the table is fixed.")
         if curve is not None:
             lo, hi = explore.attainment_range([curve])
-            st.markdown(f"**{comp_names[comp['id']]}**: payout by attainment")
+            st.markdown(f"**{md(comp_names[comp['id']])}**: payout by attainment")
             chart_cache.chart(charts.curve_chart, explore.curve_frame(curve, lo, hi),
                               key="designer_curve", cache_key=[curve.model_dump(mode="json")])
-            st.caption(describe_curve(curve).capitalize() + ".")
+            st.caption(md(describe_curve(curve).capitalize() + "."))
     st.button("Add component", key="add_component", on_click=plan_editing.add_component)
 
 # ---------------------------------------------------------------- gates and modifiers
@@ -246,12 +247,12 @@ with st.container(border=True, key="who_is_on"):
 
 # ---------------------------------------------------------------- description and warnings
 st.subheader("In plain English")
-st.markdown("\n".join(f"- {line}" for line in describe(plan)))
+st.markdown(md_lines(describe(plan)))
 for g in warnings.rest():
-    st.warning(g.message, icon=":material/lightbulb:")
+    st.warning(md(g.message), icon=":material/lightbulb:")
 
 with banner:
     rest = state.unshown_problems()
     if state.problems():
         st.error("The plan as typed is not valid yet, so the charts and costs use the last valid plan. "
-                 "Fix the fields marked below." + "".join(f"\n- {x}" for x in rest), icon=":material/error:")
+                 "Fix the fields marked below." + "".join(f"\n- {md(x)}" for x in rest), icon=":material/error:")

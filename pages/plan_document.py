@@ -1,8 +1,9 @@
 """Plan document: the plan in plain English, worked examples, curves, cost and assumptions; downloads.
 
-With ``?view=hr`` (on a ``?s=`` share link or a ``?scenario=<id>`` link) the
-page is read-only for HR: no editing widgets, no sidebar share block, only the
-document and its downloads.
+With ``?hr=<token>`` (a read-only HR link, :mod:`ui.hr_links`) the page shows the
+scenario version the token opens and nothing else: no editing widgets, no
+sidebar, no share block, no ``?s=``/``?scenario=`` applied; only the document
+and its downloads. Every name in it is shown as plain text (:func:`ui.text.md`).
 """
 
 from __future__ import annotations
@@ -13,41 +14,39 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui import charts, org, page, saved, simulation_state, state
+from ui import charts, hr_links, org, page, saved, simulation_state, state
 from ui.core import describe, document, excel, explore, export_csv, files, org_document, plan_document_html
+from ui.text import md, md_lines
 
-hr = saved.is_hr_view()
+hr = hr_links.is_hr_view()
 if hr:
-    page.init()
-    notice = state.take_notice()
-    if notice:
-        st.error(notice, icon=":material/link_off:")
+    opened = hr_links.open_hr_link()
+    if opened is None:
+        st.stop()
+    stamp = hr_links.stamp(opened)
 else:
     page.setup()
+    stamp = saved.stamp(datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 whole = state.valid()
-now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-stamp = saved.stamp(now)
 choice = org.document_choice(saved.hr_document(), hr)
 
 
 def share_with_hr() -> None:
-    """Read-only links to this document (an org: this plan's document, or the org summary)."""
+    """Where read-only links to this document are made (the Scenarios page, for a saved version)."""
     st.subheader("Share with HR")
-    links = saved.hr_links(whole, choice if whole.is_org else None)
-    if "saved" in links:
-        st.markdown("Read-only link to the saved scenario (holds no data; needs access to this app):")
-        st.code(links["saved"], language=None, wrap_lines=True)
+    which = (f" For this document add &doc={choice} to the link (the org summary is the default)."
+             if whole.is_org else "")
+    if saved.current_saved():
+        st.caption("Make a read-only link to this saved version on the Scenarios page: it opens this document "
+                   "and nothing else, can expire, and can be revoked there at any time." + which)
     else:
-        st.caption("Save the scenario on the Scenarios page to get a short link that holds no data.")
-    if "link" in links:
-        st.markdown("Self-contained read-only link (holds the plan, assumptions and group salaries, no names):")
-        st.code(links["link"], language=None, wrap_lines=True)
+        st.caption("Save the scenario on the Scenarios page, then make a read-only HR link to that version there.")
 
 
 if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
     org_sim = simulation_state.simulation()
-    st.title(f"{whole.name}: org summary")
-    st.caption(f"{len(whole.plans)} plans, paid per {whole.period} · {stamp}")
+    st.title(f"{md(whole.name)}: org summary")
+    st.caption(f"{len(whole.plans)} plans, paid per {whole.period} · {md(stamp)}")
     summary_rows = org_document.org_summary(whole, org_sim)
     st.table(pd.DataFrame({  # a static table: "Who is on it" wraps instead of being cut off
         "Plan": summary_rows["name"], "Who is on it": summary_rows["teams"], "People": summary_rows["headcount"],
@@ -74,15 +73,15 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
 scn = org.document_scenario(choice)
 plan = scn.plan
 
-st.title(scn.name)
-st.caption(f"Plan “{plan.name}”, measured and paid per {plan.period} · {stamp}")
+st.title(md(scn.name))
+st.caption(f"Plan “{md(plan.name)}”, measured and paid per {plan.period} · {md(stamp)}")
 if hr:
     st.caption("Read-only view for HR. The numbers are computed live from the plan and its assumptions.")
 elif state.problems():
     st.info("The plan being edited has errors; this document shows the last valid plan.", icon="ℹ️")
 
 st.subheader("How the plan works")
-st.markdown("\n".join(f"- {line}" for line in describe(plan)))
+st.markdown(md_lines(describe(plan)))
 
 salary = document.reference_salary(scn)
 examples = document.worked_examples(plan, base_salary=salary)
@@ -108,6 +107,9 @@ st.altair_chart(charts.components_chart(explore.component_curves(plan), [c.name 
 
 st.subheader("What it costs")
 too_big = simulation_state.memory_message(scn, int(state.ui("trials")))
+if too_big is not None and hr and simulation_state.fewer_trials(scn, int(state.ui("trials"))):
+    simulation_state.use_fewer_trials()  # the HR view has no widgets: it simply runs what fits
+    too_big = None
 if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and offer fewer trials
     st.warning(too_big)
     if simulation_state.fewer_trials(scn, int(state.ui("trials"))):
@@ -139,7 +141,7 @@ if len(teams):
                 hide_index=True)
 
 st.subheader("Assumptions")
-st.markdown("\n".join(f"- {line}" for line in document.assumption_lines(scn)))
+st.markdown(md_lines(document.assumption_lines(scn)))
 roster = (pd.DataFrame([{"Team": r.team, "Role": r.role, "Headcount": r.headcount} for r in scn.roster])
           .groupby(["Team", "Role"], sort=False, as_index=False)["Headcount"].sum())
 st.dataframe(roster, hide_index=True, width="stretch", key="doc_roster", height=min(35 * (len(roster) + 1) + 3, 420))

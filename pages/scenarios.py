@@ -7,8 +7,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, compare_charts, page, saved, state
+from ui import charts, compare_charts, hr_links, page, saved, state
 from ui.core import PlanError, Scenario, changes, compare, load_scenario
+from ui.text import md
 
 page.setup()
 scn = state.valid()
@@ -21,7 +22,7 @@ st.caption("Save what you are designing, come back to it, and put 2-4 scenarios 
 
 flash = saved.take_flash()
 if flash:
-    (st.success if flash[0] == "success" else st.error)(flash[1])
+    (st.success if flash[0] == "success" else st.error)(md(flash[1]))
 
 # ---------------------------------------------------------------- save
 st.subheader("Save the current scenario")
@@ -40,7 +41,7 @@ st.subheader("Saved scenarios")
 try:
     records = saved.store().list()
 except PlanError as e:
-    st.error(f"The scenario database cannot be reached: {e}")
+    st.error(md(e), icon=":material/database:")  # a plain message, no traceback; the other pages keep working
     records = []
 if not records:
     st.caption("Nothing saved yet.")
@@ -52,7 +53,11 @@ else:
     by_id = {r.id: r for r in records}
     pick = st.selectbox("Scenario", list(by_id), format_func=lambda i: by_id[i].name, key="pick_saved")
     rec = by_id[pick]
-    history = saved.store().history(rec.id)
+    try:
+        history = saved.store().history(rec.id)
+    except PlanError as e:
+        st.error(md(e), icon=":material/database:")
+        st.stop()
     versions = [h.version for h in reversed(history)]
     labels = {h.version: h.label for h in history}
     c1, c2, c3 = st.columns([2, 2, 1])
@@ -60,13 +65,38 @@ else:
     c2.button("Load", key="load_saved", on_click=saved.on_load, args=(rec.id, version), type="primary",
               help="Make it the scenario every page shows. Unsaved edits in this session are replaced.")
     with c3.popover("Delete"):
-        st.write(f"Delete “{rec.name}” and all {len(history)} versions?")
+        st.markdown(f"Delete “{md(rec.name)}” and all {len(history)} versions?")
         st.button("Yes, delete", key="delete_saved", on_click=saved.on_delete, args=(rec.id, rec.name))
     d1, d2 = st.columns([2, 2])
     d1.text_input("Duplicate as", value=f"{rec.name} (copy)", key=saved.K_DUP_NAME, max_chars=200)
     d2.button("Duplicate", key="dup_saved", on_click=saved.on_duplicate, args=(rec.id,))
-    st.caption(f"Link to this scenario: `{saved.app_url()}?scenario={rec.id}` · read-only for HR: "
-               f"`{saved.app_url()}?view=hr&scenario={rec.id}`")
+    st.caption("Link to this scenario for editors (they sign in first):")
+    st.code(f"{saved.app_url()}?scenario={rec.id}", language=None, wrap_lines=True)
+
+    st.markdown("**Read-only links for HR**")
+    st.caption("A link opens one version's plan document and nothing else: no editor, no other scenario. "
+               "Anyone holding it can read that document, so give it only to the people who need it; "
+               "revoke it here when they no longer do.")
+    h1, h2, h3 = st.columns([2, 1, 1], vertical_alignment="bottom")
+    h1.selectbox("Version to share", versions, format_func=labels.get, key=hr_links.K_HR_VERSION)
+    h2.number_input("Expires after (days)", min_value=0, max_value=3650, value=30, step=1, key=hr_links.K_HR_DAYS,
+                    help="0: never expires (revoke it by hand).")
+    h3.button("Make read-only link", key="hr_make", on_click=hr_links.make_link, args=(rec.id,))
+    hr_flash = hr_links.take_flash()
+    if hr_flash and hr_flash[0] == "link":
+        st.success("New read-only link (copy it now):", icon=":material/link:")
+        st.code(hr_flash[1], language=None, wrap_lines=True)
+    elif hr_flash:
+        (st.success if hr_flash[0] == "success" else st.error)(md(hr_flash[1]))
+    for t in hr_links.tokens(rec.id):
+        status = "active" if t.active else ("revoked" if t.revoked_at else "expired")
+        until = f"until {t.expires_at:%Y-%m-%d}" if t.expires_at else "no expiry"
+        by = f" by {t.author}" if t.author else ""
+        row = st.columns([5, 1], vertical_alignment="center")
+        row[0].text(f"v{t.version} · made {t.created_at:%Y-%m-%d %H:%M} UTC{by} · {until} · {status} · "
+                    f"…{t.token[-6:]}")
+        if t.active:
+            row[1].button("Revoke", key=f"hr_revoke_{t.token[-12:]}", on_click=hr_links.revoke, args=(t.token,))
 
 # ---------------------------------------------------------------- compare
 st.subheader("Compare side by side")
@@ -90,7 +120,7 @@ for label, name in zip(compare.unique_labels(chosen), chosen, strict=True):
     except PlanError as e:
         problems.append(f"{name}: {e}")
 for p in problems:
-    st.error(p)
+    st.error(md(p))
 labels = list(scenarios)
 
 with st.spinner("Simulating each scenario…"):

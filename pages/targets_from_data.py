@@ -21,6 +21,7 @@ from ui.core import (
     scope_by,
     target_from_history,
 )
+from ui.text import md
 
 page.setup()
 scn = state.valid()
@@ -59,11 +60,11 @@ with st.container(border=True):
             st.info("Upload at least clients.csv. The columns each file needs are listed under "
                     "“How each metric is defined” above.", icon=":material/upload:")
             st.stop()
-        st.caption("Using: " + ", ".join(sorted(files)))
+        st.caption("Using: " + md(", ".join(sorted(files))))
     try:
         data = targets_state.cs_data()
     except PlanError as e:
-        st.error(f"These records cannot be used yet. {e}", icon=":material/error:")
+        st.error(f"These records cannot be used yet. {md(e)}", icon=":material/error:")
         st.stop()
     counts = [f"{len(data.clients):,} clients"] + [f"{len(f):,} {n}" for n, f in (
         ("usage weeks", data.usage), ("activities", data.activities), ("people", data.people)) if f is not None]
@@ -107,13 +108,13 @@ with st.container(border=True):
         spec["kind"] = o[0].selectbox("Kind", ACTIVITY_KINDS, format_func=lambda k: k.replace("_", " "),
                                       **state.bind("tfd_kind", t("spec", "kind"), default="ebr"))
     share = metric != "activities"
-    st.caption(f"**Definition:** {describe_spec(spec)}.")
+    st.caption(f"**Definition:** {md(describe_spec(spec))}.")
 
 try:
     history = targets_state.tfd_compute("metric_history", spec, period=period, by=by)
     year = targets_state.tfd_compute("last_year", spec, by)
 except PlanError as e:
-    st.error(f"This metric cannot be computed from these records. {e}", icon=":material/error:")
+    st.error(f"This metric cannot be computed from these records. {md(e)}", icon=":material/error:")
     st.stop()
 
 # ---------------------------------------------------------------- headline and history
@@ -129,7 +130,7 @@ with st.container(key="tfd_headline"):
                    f"{data.as_of():%Y-%m-%d}, and the history below includes the months since.")
         cols = st.columns(min(len(year), 6))
         for i, (_, row) in enumerate(year.iloc[:-1].head(len(cols)).iterrows()):
-            cols[i].metric(str(row["group"]), fmt(row["value"], share), delta=f"{int(row['n']):,} {unit}",
+            cols[i].metric(md(row["group"]), fmt(row["value"], share), delta=f"{int(row['n']):,} {unit}",
                            delta_color="off", delta_arrow="off")
 
 st.subheader(f"History by {period} and {by}")
@@ -151,7 +152,7 @@ if reasons:
 if excluded:
     notes.append("Not placed in any period: "
                  + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in excluded.items()) + ".")
-st.caption(" ".join(notes))
+st.caption(md(" ".join(notes)))
 
 # ---------------------------------------------------------------- 3. use it in the plan
 with st.container(border=True):
@@ -161,7 +162,7 @@ with st.container(border=True):
                        **state.bind("tfd_plan_metric", t("plan_metric"), default=guess))
     mid = mid if mid in ids else ids[0]
     m = plan.metric(mid)
-    st.caption(f"{m.name} is a **{m.scope}** metric paid every **{plan.period}**: targets and fits use "
+    st.caption(f"{md(m.name)} is a **{m.scope}** metric paid every **{plan.period}**: targets and fits use "
                f"{plan.period}ly values by **{scope_by(m.scope)}**, complete periods only.")
     plan_hist = targets_state.tfd_compute("metric_history", spec, period=plan.period, by=scope_by(m.scope))
     left, right = st.columns(2)
@@ -171,7 +172,7 @@ with st.container(border=True):
         try:
             target = round_target(target_from_history(plan_hist, pct), share)
         except PlanError as e:
-            st.warning(str(e))
+            st.warning(md(e))
         else:
             st.metric(f"P{pct} of history", fmt(target, share),
                       help=f"Rounded as a target is written. Current target: {fmt(m.target, share)}.")
@@ -191,7 +192,7 @@ with st.container(border=True):
         try:
             fit = fit_assumption(plan_hist, kind)
         except PlanError as e:
-            st.warning(str(e))
+            st.warning(md(e))
         else:
             st.markdown("From the history: " + describe_assumption(fit) + ".")
             now = scn.assumptions.get(mid)
@@ -214,16 +215,16 @@ with st.container(border=True):
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", key="tfd_mapping")
     b1, b2, b3 = st.columns([1.2, 1, 1.4])
     b1.button("Back-test it with the definition above", key="tfd_map", on_click=targets_state.map_metric,
-              args=(mid, spec), help=f"{names[mid]} will be measured as: {describe_spec(spec)}.")
+              args=(mid, spec), help=f"{md(names[mid])} will be measured as: {md(describe_spec(spec))}.")
     b2.button("Hold it at target", key="tfd_unmap", on_click=targets_state.map_metric, args=(mid, None),
-              help=f"{names[mid]} is then held at its target in every period.")
+              help=f"{md(names[mid])} is then held at its target in every period.")
     fill = b3.toggle("Hold missing values at target", help="Off: a team-period without a value is reported as "
                      "missing and not priced. On: the value is held at target and flagged.",
                      **state.bind("tfd_fill", t("fill_missing"), default=False))
     try:
         bt = targets_state.tfd_backtest("target" if fill else "none")
     except PlanError as e:
-        st.error(f"The back-test cannot run. {e}", icon=":material/error:")
+        st.error(f"The back-test cannot run. {md(e)}", icon=":material/error:")
         st.stop()
     if bt.teams.empty:
         st.info("Map at least one plan metric to a definition to back-test the plan.")
@@ -247,7 +248,7 @@ with st.container(border=True):
     chart_cache.chart(charts.backtest_payout_chart, teams[["period", "team", "payout", "label", "money"]],
                       key="tfd_payout_chart")
     for note in bt.notes:
-        st.caption(note)
+        st.caption(md(note))
     out = pd.DataFrame({"Period": bt.teams["period"], "Team": bt.teams["team"]})
     for i in ids:
         out[names[i]] = [fmt(v, is_share(i)) for v in bt.teams[f"value_{i}"]]

@@ -9,16 +9,21 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import history
-from ui.saved import apply_saved_link, is_hr_view
+from ui.gate import require_editor
+from ui.saved import apply_saved_link
 from ui.share_link import apply_share_link, share_section, sync_link
 from ui.state import init_state, take_notice
+from ui.tables import hide_table_downloads
+from ui.text import md
 
-__all__ = ["init", "setup"]
+__all__ = ["hide_table_downloads", "init", "setup"]
 
 
 def init() -> None:
     """Set up session state once and apply a ``?s=`` or ``?scenario=`` link in the URL, if any."""
+    hide_table_downloads()
     init_state()
+    require_editor()  # again here: a page file run without app.py must not open links signed out
     apply_share_link()
     apply_saved_link()
 
@@ -26,13 +31,10 @@ def init() -> None:
 def setup() -> None:
     """Call first on every page: state, undo history, the address kept in step, one-off notices, the sidebar."""
     init()
-    read_only = is_hr_view()
-    sync_link(read_only)
-    if not read_only:
-        history.track()
+    sync_link()  # (the read-only HR view never gets here: ui.hr_links sets it up)
+    history.track()
     msg = take_notice()
     if msg:
-        st.error(msg, icon=":material/link_off:")
-    if not read_only:
-        history.undo_button()
-        share_section()
+        st.error(md(msg), icon=":material/link_off:")  # it may echo a URL parameter
+    history.undo_button()
+    share_section()

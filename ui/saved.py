@@ -1,4 +1,6 @@
-"""Saved scenarios in the app: the store, ``?scenario=<id>`` links, comparisons, the HR read-only mode.
+"""Saved scenarios in the app: the store, ``?scenario=<id>`` links (ids only, never names), comparisons.
+
+Read-only HR links (``?hr=<token>``) live in :mod:`ui.hr_links`.
 
 The bridge from the Scenarios and Plan document pages to :mod:`compcore.io.store`,
 :mod:`compcore.report.compare` and :mod:`compcore.report.document`. Session state is owned
@@ -12,12 +14,11 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
 from compcore.errors import PlanError
-from compcore.io.share import encode_scenario
 from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStore
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.simulate import simulate
@@ -25,9 +26,15 @@ from ui import session, state
 from ui.session import K_DUP_NAME, K_FLASH, K_SAVE_AUTHOR, K_SAVE_NAME, K_SAVE_NAME_FOR
 from ui.settings import setting
 
-#: query parameter values
-HR_VIEW = "hr"
+#: query parameter of a link to a saved scenario (its id; an editor link, behind the sign-in)
 SCENARIO_PARAM = "scenario"
+#: the query parameter naming which document of an org an HR link opens (a plan id, or "org")
+DOC_PARAM = "doc"
+
+
+def hr_document() -> str | None:
+    """The document an HR link asks for (``?doc=``), or None (only a document of the link's own scenario)."""
+    return st.query_params.get(DOC_PARAM)
 
 
 def db_url() -> str | None:
@@ -45,20 +52,6 @@ def store() -> ScenarioStore:
     return _store(db_url())
 
 
-#: the query parameter naming which document of an org an HR link opens (a plan id, or "org")
-DOC_PARAM = "doc"
-
-
-def hr_document() -> str | None:
-    """The document an HR link asks for (``?doc=``), or None."""
-    return st.query_params.get(DOC_PARAM)
-
-
-def is_hr_view() -> bool:
-    """True in the read-only HR mode (``?view=hr``)."""
-    return st.query_params.get("view") == HR_VIEW
-
-
 # ---------------------------------------------------------------- loading into the canonical scenario
 
 
@@ -69,9 +62,9 @@ def _remember(rec: SavedScenario) -> None:
                                        "data": json.dumps(rec.data, sort_keys=True)}
 
 
-def load(id_or_name: str, version: int | None = None) -> SavedScenario:
-    """Make a saved scenario (latest or given version) the canonical scenario of this session."""
-    rec = store().get(id_or_name, version)
+def load(scenario_id: str, version: int | None = None) -> SavedScenario:
+    """Make a saved scenario (latest or given version, by id) the canonical scenario of this session."""
+    rec = store().get(scenario_id, version, by_name=False)
     state.set_scenario(dump_scenario(load_scenario(rec.data)))
     _remember(rec)
     return rec
@@ -87,7 +80,8 @@ def apply_saved_link() -> None:
     try:
         load(sid)
     except ScenarioNotFoundError:
-        state.set_notice(f"No saved scenario has the id {sid!r}: it may have been deleted, or the link was "
+        shown = sid if len(sid) <= 40 else sid[:37] + "..."
+        state.set_notice(f"No saved scenario has the id {shown!r}: it may have been deleted, or the link was "
                          "cut short. The sample scenario is shown instead.")
         state.set_scenario(state.default_scenario())
     except PlanError as e:
@@ -135,25 +129,6 @@ def app_url(page: str = "") -> str:
     if path.rsplit("/", 1)[-1] in known:
         path = path.rsplit("/", 1)[0]
     return urlunsplit((parts.scheme, parts.netloc, f"{path}/{page}" if page else f"{path}/", "", ""))
-
-
-def hr_links(scn: Scenario, document: str | None = None) -> dict[str, str]:
-    """Read-only links for HR: by saved id (no data in the URL) when saved, and self-contained (``?s=``).
-
-    They point at the app's root: with ``?view=hr`` the app's navigation holds only the plan document.
-    ``document``: for an org, which document the link opens (a plan id, or ``org`` for the summary).
-    """
-    out: dict[str, str] = {}
-    which = {DOC_PARAM: document} if document else {}
-    ref = current_saved()
-    if ref:
-        out["saved"] = app_url() + "?" + urlencode({"view": HR_VIEW, SCENARIO_PARAM: ref["id"], **which})
-    try:
-        token = encode_scenario(dump_scenario(scn))
-        out["link"] = app_url() + "?" + urlencode({"view": HR_VIEW, "s": token, **which})
-    except PlanError:
-        pass
-    return out
 
 
 # ---------------------------------------------------------------- simulations of other scenarios

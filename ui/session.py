@@ -48,3 +48,10 @@ K_SOLVE = "solve_result"  # dict: key (what was solved), solution, frontier, vie
 K_EXPORT_UPLOAD = "tfd_export_upload"  # list[UploadedFile]: the export files uploader
 K_MAP_NAME = "tfd_map_name"  # str: the name a column mapping is saved under
 K_MAP_SAVED = "tfd_map_saved"  # str: "best guess" or the name of the saved mapping in use
+# read-only HR links (ui/hr_links.py)
+K_HR_OPENED = "hr_opened"  # dict | None: token, scenario id, version, label of the HR link this session shows
+K_HR_FLASH = "hr_flash"  # (kind, message) | None: result of the last HR link made or revoked, shown once
+# sign-in (ui/gate.py)
+K_GATE_FAILURES = "gate_failures"  # int: wrong passwords typed in this session (each one waits longer)
+K_HR_VERSION = "hr_version"  # int: the version a new HR link opens (Scenarios page)
+K_HR_DAYS = "hr_days"  # int: days until a new HR link expires (0: never)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,17 +36,15 @@ from ui import history
 from ui.session import K_SCENARIO, K_SOLVE
 from ui.simulation_state import cached_draws, sim_key
 from ui.state import bind, draft, revalidate, set_ui, set_value_at, ui, valid
+from ui.text import md
 
 __all__ = ["GOAL_KINDS", "amount_binding", "amount_label", "answer", "apply_binding", "error", "flash", "solve_binding",
            "goal", "goal_binding", "goal_words", "knob_binding", "knob_options", "plain", "undo_binding",
            "undo_label", "view"]
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
-
-
 def plain(text: str) -> str:
-    """Text with every markdown character escaped, so names a person typed show as typed."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    """Text shown as typed, never as markdown (the app's one escaping rule, :func:`ui.text.md`)."""
+    return md(text)
 
 
 def _store() -> dict[str, Any]:

@@ -55,6 +55,7 @@ from ui.session import (
     K_VERSIONS,
 )
 from ui.settings import setting
+from ui.text import md
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_PLANS = ROOT / "sample_data" / "plans"
@@ -423,7 +424,7 @@ def show_problems(prefix: str, *, exact: bool = False) -> None:
         if hit and (path, msg) not in shown:
             shown.add((path, msg))
             where = "" if path == prefix else f"{path.removeprefix(prefix).lstrip('.')}: "
-            st.error(where + msg, icon=":material/warning:")
+            st.error(md(where + msg), icon=":material/warning:")  # messages echo what was typed
 
 
 def unshown_problems() -> list[str]:

@@ -36,6 +36,7 @@ from compcore.data.periods import BY, PERIODS
 from compcore.data.records import ACTIVITY_KINDS, CSData
 from compcore.errors import PlanError
 from compcore.io.mapping_store import MappingStore
+from compcore.io.spreadsheet import safe_csv
 from compcore.io.store import ScenarioStore
 from compcore.io.tables import RawTable, read_paths
 
@@ -184,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
                           **extra}, indent=2))
         return 0
     if args.csv:
-        sys.stdout.write(df.to_csv(index=False, date_format="%Y-%m-%d"))
+        sys.stdout.write(safe_csv(df, date_format="%Y-%m-%d"))  # the one neutraliser: names may start with =
         return 0
     print(f"{args.metric} by {opts['by']} per {args.period}"
           + (f" ({opts['rule'].describe()})" if "rule" in opts else ""))

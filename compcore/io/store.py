@@ -11,13 +11,17 @@ appends a *version* (1, 2, 3, ...) with the scenario JSON, the author (if
 given) and a UTC timestamp; nothing is overwritten. ``(scenario_id, version)``
 is unique, so two sessions or processes saving at the same moment cannot both
 take a version number: the loser retries with the next one and nothing is
-lost. SQLite runs each transaction as ``BEGIN IMMEDIATE`` in WAL mode with a
-busy timeout; other databases rely on the unique constraint and retry.
+lost. SQLite runs each write as ``BEGIN IMMEDIATE`` in WAL mode with a busy
+timeout, and each read as a plain (deferred) ``BEGIN``, so reads never wait
+behind a writer; other databases rely on the unique constraint and retry.
 
-Errors are :class:`StoreError` (a :class:`~compcore.errors.PlanError`, so the
-UI shows them like any other compcore error); an unknown id or name raises
-:class:`ScenarioNotFoundError`. See ``docs/store.md`` for the tables and the
-migration path.
+A database that is down, slow, locked or corrupt is a :class:`StoreError`
+with a plain message within seconds: connections time out after
+:data:`CONNECT_TIMEOUT` seconds and a failed connection is not retried (only a
+lost race for a version number is). :class:`StoreError` is a
+:class:`~compcore.errors.PlanError`, so the UI shows it like any other compcore
+error; an unknown id raises :class:`ScenarioNotFoundError`. See
+``docs/store.md`` for the tables and the migration path.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,7 +51,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -60,6 +64,7 @@ __all__ = [
     "STORE_LAYOUT_VERSION",
     "SavedScenario",
     "ScenarioNotFoundError",
+    "ShareToken",
     "ScenarioStore",
     "StoreError",
     "default_url",
@@ -69,6 +74,9 @@ __all__ = [
 SCENARIO_SCHEMA_VERSION = 1
 #: version of the table layout; bump it with a migration step (docs/store.md)
 STORE_LAYOUT_VERSION = 1
+#: seconds to wait for a database connection (or, for SQLite, for a lock) before saying it cannot be reached
+CONNECT_TIMEOUT = 5
+#: attempts at a save that lost a race for its version number (never for a database that cannot be reached)
 _ATTEMPTS = 20
 T = TypeVar("T")
 
@@ -116,6 +124,20 @@ class _Version(_Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class _Token(_Base):
+    """A read-only HR link: a random token opening one version of one scenario (until revoked or expired)."""
+
+    __tablename__ = "compcore_share_tokens"
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    scenario_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("compcore_scenarios.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    author: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
 class _Meta(_Base):
     __tablename__ = "compcore_store_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -152,6 +174,60 @@ class SavedScenario:
         return f"{self.name} v{self.version} · {self.created_at:%Y-%m-%d %H:%M} UTC{by}"
 
 
+@dataclass(frozen=True)
+class ShareToken:
+    """One read-only HR link of a scenario version (see :meth:`ScenarioStore.share_token`).
+
+    ``active`` is False once revoked or expired.
+    """
+
+    token: str
+    scenario_id: str
+    version: int
+    author: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > datetime.now(UTC))
+
+
+def _token_record(row: _Token) -> ShareToken:
+    return ShareToken(token=row.token, scenario_id=row.scenario_id, version=row.version, author=row.author,
+                      created_at=_utc(row.created_at),
+                      expires_at=None if row.expires_at is None else _utc(row.expires_at),
+                      revoked_at=None if row.revoked_at is None else _utc(row.revoked_at))
+
+
+#: random bytes of an HR link token (256 bits; the contract asks for at least 128)
+TOKEN_BYTES = 32
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
+def _valid_token(token: Any) -> bool:
+    return isinstance(token, str) and 22 <= len(token) <= 64 and set(token) <= _TOKEN_CHARS
+
+
+def _version_number(version: Any) -> int | None:
+    if version is None:
+        return None
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ScenarioNotFoundError(f"no version {version!r}: versions are whole numbers from 1")
+    return version
+
+
+def _expiry(expires: Any) -> datetime | None:
+    if expires is None:
+        return None
+    if isinstance(expires, timedelta):
+        expires = datetime.now(UTC) + expires
+    if not isinstance(expires, datetime):
+        raise StoreError(f"expires: give a datetime or a timedelta, not {type(expires).__name__}")
+    return _utc(expires)
+
+
 def _utc(dt: datetime) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
@@ -185,22 +261,57 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _sqlite_immediate(engine: Engine, memory: bool) -> None:
-    """SQLite: WAL + busy timeout, and BEGIN IMMEDIATE so concurrent writers queue instead of failing."""
+_READ = "compcore_read"  # execution option marking a read-only transaction
+
+
+def _sqlite_transactions(engine: Engine, memory: bool) -> None:
+    """SQLite: WAL + busy timeout; writes BEGIN IMMEDIATE so concurrent writers queue, reads a deferred BEGIN."""
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let the "begin" hook below emit BEGIN itself
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={CONNECT_TIMEOUT * 1000}")
         if not memory:
             cur.execute("PRAGMA journal_mode=WAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # a read takes no write lock: in WAL mode it sees the last commit and never waits behind a writer
+        conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(_READ) else "BEGIN IMMEDIATE")
+
+
+def _connect_args(backend: str) -> dict[str, Any]:
+    """Driver arguments that bound the time to connect (seconds), per database kind."""
+    if backend == "sqlite":
+        return {"check_same_thread": False, "timeout": CONNECT_TIMEOUT}
+    if backend in ("postgresql", "mysql", "mariadb"):
+        return {"connect_timeout": CONNECT_TIMEOUT}
+    if backend == "mssql":
+        return {"timeout": CONNECT_TIMEOUT}
+    return {}
+
+
+def _plain(e: BaseException) -> str:
+    """The database's own words for an error, on one line, without SQL or driver class names."""
+    orig = getattr(e, "orig", None) or e
+    text = " ".join(str(orig).split())
+    return text[:300] or type(orig).__name__
+
+
+def _store_error(e: BaseException, doing: str) -> StoreError:
+    text = _plain(e)
+    low = text.lower()
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return StoreError(f"the scenario database is damaged and cannot be {doing} ({text}); "
+                          "restore it from a backup or point COMPCORE_DB_URL at another one")
+    if "locked" in low or "busy" in low:
+        return StoreError(f"the scenario database is busy (locked by another program) and could not be {doing} "
+                          f"within {CONNECT_TIMEOUT} s; try again in a moment")
+    return StoreError(f"the scenario database cannot be reached, so nothing could be {doing} ({text}); "
+                      "check COMPCORE_DB_URL and that the database is running")
 
 
 class ScenarioStore:
@@ -225,23 +336,29 @@ class ScenarioStore:
             parsed = make_url(self.url)
         except Exception as e:  # any parse failure is a bad setting
             raise StoreError(f"COMPCORE_DB_URL: not a database URL ({e})") from None
-        kwargs: dict[str, Any] = {}
-        is_sqlite = parsed.get_backend_name() == "sqlite"
+        backend = parsed.get_backend_name()
+        kwargs: dict[str, Any] = {"connect_args": _connect_args(backend)}
+        is_sqlite = backend == "sqlite"
         memory = is_sqlite and parsed.database in (None, "", ":memory:")
         if is_sqlite:
-            kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
             if memory:
                 kwargs["poolclass"] = StaticPool
         else:
             kwargs["pool_pre_ping"] = True
+            kwargs["pool_timeout"] = CONNECT_TIMEOUT
         try:
             self.engine = create_engine(self.url, **kwargs)
         except Exception as e:  # e.g. a driver that is not installed
             raise StoreError(f"cannot open the scenario database: {e}") from None
         if is_sqlite:
-            _sqlite_immediate(self.engine, memory)
+            _sqlite_transactions(self.engine, memory)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
-        self._create()
+        self._reader = sessionmaker(self.engine.execution_options(**{_READ: True}), expire_on_commit=False)
+        try:
+            self._create()
+        except StoreError:
+            self.engine.dispose()
+            raise
 
     def _create(self) -> None:
         def create(s: Session) -> None:
@@ -253,7 +370,7 @@ class ScenarioStore:
                 raise StoreError(f"this database was written by a newer compcore (layout v{meta.value}); "
                                  "upgrade compcore")
 
-        self._write(create)
+        self._write(create, doing="opened")
 
     def close(self) -> None:
         """Release the database connections."""
@@ -261,32 +378,41 @@ class ScenarioStore:
 
     # -- transactions -------------------------------------------------------
 
-    def _write(self, work: Callable[[Session], T]) -> T:
-        """Run ``work`` in one transaction; retry on a lost race (unique violation, lock, serialisation)."""
+    def _write(self, work: Callable[[Session], T], doing: str = "saved") -> T:
+        """Run ``work`` in one transaction; retry only a lost race for a version number (unique violation).
+
+        A database that cannot be reached, is locked beyond the timeout or is
+        damaged is one StoreError at once: retrying would only make the page hang.
+        """
         for attempt in range(_ATTEMPTS):
             try:
                 with self._session.begin() as s:
                     return work(s)
-            except (IntegrityError, OperationalError) as e:
+            except IntegrityError as e:
                 if attempt == _ATTEMPTS - 1:
-                    raise StoreError(f"could not save after {_ATTEMPTS} attempts: {e.orig}") from None
+                    raise StoreError(f"could not save after {_ATTEMPTS} attempts: {_plain(e)}") from None
                 time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+            except (DBAPIError, SQLAlchemyError) as e:
+                raise _store_error(e, doing) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _read(self, work: Callable[[Session], T]) -> T:
+        """Run ``work`` in a read-only transaction (no write lock: it never waits behind a writer)."""
         try:
-            with self._session.begin() as s:
+            with self._reader.begin() as s:
                 return work(s)
-        except OperationalError as e:
-            raise StoreError(f"cannot read the scenario database: {e.orig}") from None
+        except (DBAPIError, SQLAlchemyError) as e:
+            raise _store_error(e, "read") from None
 
     @staticmethod
-    def _find(s: Session, id_or_name: str) -> _Scenario:
-        row = s.get(_Scenario, str(id_or_name))
+    def _find(s: Session, id_or_name: str, by_name: bool = True) -> _Scenario:
+        key = str(id_or_name)
+        row = s.get(_Scenario, key) if len(key) <= 32 else None
+        if row is None and by_name and " ".join(key.split()):
+            row = s.scalars(select(_Scenario).where(_Scenario.name == _clean_name(key))).first()
         if row is None:
-            row = s.scalars(select(_Scenario).where(_Scenario.name == _clean_name(id_or_name))).first()
-        if row is None:
-            raise ScenarioNotFoundError(f"no saved scenario {str(id_or_name)!r}; it may have been deleted")
+            shown = key if len(key) <= 40 else key[:37] + "..."
+            raise ScenarioNotFoundError(f"no saved scenario {shown!r}; it may have been deleted")
         return row
 
     @staticmethod
@@ -344,20 +470,26 @@ class ScenarioStore:
 
         return self._read(work)
 
-    def get(self, id_or_name: str, version: int | None = None) -> SavedScenario:
-        """A saved scenario by id (or name): its latest version, or the given one."""
+    def get(self, id_or_name: str, version: int | None = None, *, by_name: bool = True) -> SavedScenario:
+        """A saved scenario by id (or name, unless ``by_name=False``): its latest version, or the given one.
+
+        Links (``?scenario=``) look up by id only: a name is guessable, a random id is not.
+        """
+        version = _version_number(version)
 
         def work(s: Session) -> SavedScenario:
-            scn = self._find(s, id_or_name)
-            if version is None:
-                return _record(self._latest(s, scn.id))
-            row = s.scalars(select(_Version).where(_Version.scenario_id == scn.id,
-                                                   _Version.version == int(version))).first()
-            if row is None:
-                raise ScenarioNotFoundError(f"scenario {scn.name!r} has no version {version}")
-            return _record(row)
+            scn = self._find(s, id_or_name, by_name)
+            return _record(self._version_row(s, scn, version))
 
         return self._read(work)
+
+    def _version_row(self, s: Session, scn: _Scenario, version: int | None) -> _Version:
+        if version is None:
+            return self._latest(s, scn.id)
+        row = s.scalars(select(_Version).where(_Version.scenario_id == scn.id, _Version.version == version)).first()
+        if row is None:
+            raise ScenarioNotFoundError(f"scenario {scn.name!r} has no version {version}")
+        return row
 
     def history(self, id_or_name: str) -> list[SavedScenario]:
         """Every version of a scenario, oldest (version 1) first."""
@@ -405,7 +537,87 @@ class ScenarioStore:
 
         def work(s: Session) -> None:
             scn = self._find(s, id_or_name)
+            s.execute(delete(_Token).where(_Token.scenario_id == scn.id))  # its HR links end with it
             s.execute(delete(_Version).where(_Version.scenario_id == scn.id))
             s.execute(delete(_Scenario).where(_Scenario.id == scn.id))
 
         self._write(work)
+
+    # -- read-only HR links -------------------------------------------------
+
+    def share_token(self, scenario_id: str, version: int | None = None, author: str | None = None,
+                    expires: datetime | timedelta | None = None) -> str:
+        """A new read-only link token opening one version of a saved scenario (its latest by default).
+
+        The token is ``secrets.token_urlsafe`` of 32 bytes (256 random bits),
+        stored with the scenario id, the version it opens, who made it and when,
+        and an optional expiry (a datetime, or a timedelta from now).
+
+        Raises
+        ------
+        ScenarioNotFoundError
+            for an unknown scenario id or version.
+        """
+        version = _version_number(version)
+        until = _expiry(expires)
+        author = " ".join(author.split())[:200] or None if author else None
+
+        def work(s: Session) -> str:
+            scn = self._find(s, scenario_id, by_name=False)
+            row = self._version_row(s, scn, version)
+            token = secrets.token_urlsafe(TOKEN_BYTES)
+            s.add(_Token(token=token, scenario_id=scn.id, version=row.version, author=author,
+                         created_at=datetime.now(UTC), expires_at=until))
+            return token
+
+        return self._write(work)
+
+    def open_token(self, token: str) -> SavedScenario:
+        """The scenario version an HR link token opens.
+
+        Raises
+        ------
+        ScenarioNotFoundError
+            when the token is unknown, revoked or expired (one message for all: a
+            guess learns nothing).
+        """
+        gone = ScenarioNotFoundError("this read-only link is not valid (unknown, revoked or expired); "
+                                     "ask for a new one")
+        if not _valid_token(token):
+            raise gone
+
+        def work(s: Session) -> SavedScenario:
+            row = s.get(_Token, token)
+            if row is None or not _token_record(row).active:
+                raise gone
+            scn = s.get(_Scenario, row.scenario_id)
+            if scn is None:
+                raise gone
+            return _record(self._version_row(s, scn, row.version))
+
+        return self._read(work)
+
+    def revoke_token(self, token: str) -> None:
+        """End an HR link now (ScenarioNotFoundError if there is no such token)."""
+        if not _valid_token(token):
+            raise ScenarioNotFoundError("no such read-only link")
+
+        def work(s: Session) -> None:
+            row = s.get(_Token, token)
+            if row is None:
+                raise ScenarioNotFoundError("no such read-only link")
+            if row.revoked_at is None:
+                row.revoked_at = datetime.now(UTC)
+
+        self._write(work)
+
+    def tokens(self, scenario_id: str | None = None) -> list[ShareToken]:
+        """HR link tokens (of one scenario, or all), newest first, revoked and expired ones included."""
+
+        def work(s: Session) -> list[ShareToken]:
+            q = select(_Token)
+            if scenario_id is not None:
+                q = q.where(_Token.scenario_id == str(scenario_id))
+            return sorted((_token_record(r) for r in s.scalars(q)), key=lambda t: t.created_at, reverse=True)
+
+        return self._read(work)

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from compcore.errors import PlanError, validation_error
-from compcore.io.spreadsheet import safe_cell
+from compcore.io.spreadsheet import safe_rows_csv
 from compcore.plan.schema import Amount, Plan, TargetIncentive, WholeNumber
 from compcore.simulation.limits import MAX_HEADCOUNT
 
@@ -152,21 +152,20 @@ def roster_rows(rows: Sequence[RosterRow | Mapping[str, Any]]) -> list[RosterRow
 def roster_to_csv(roster: list[RosterRow]) -> str:
     """CSV text of roster rows (read back by :func:`roster_from_csv`).
 
-    Team and role names go through the one formula-injection neutraliser
-    (:func:`compcore.io.spreadsheet.safe_cell`). A ``plan`` column is added when
-    any row names a plan (an org roster).
+    Written by the one formula-injection neutraliser
+    (:func:`compcore.io.spreadsheet.safe_rows_csv`): a team or role starting
+    with ``=`` gets a leading ``'``, a name holding a CR or LF is quoted. A
+    ``plan`` column is added when any row names a plan (an org roster).
     """
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
     org = any(r.plan is not None for r in roster)
-    w.writerow((*ROSTER_COLUMNS, PLAN_COLUMN) if org else ROSTER_COLUMNS)
+    rows: list[list[Any]] = [[*ROSTER_COLUMNS, PLAN_COLUMN] if org else list(ROSTER_COLUMNS)]
     for r in roster:
         ti = r.target_incentive
         amount = "" if ti is None or ti.amount is None else _num(ti.amount)
         percent = "" if ti is None or ti.percent_of_base is None else _num(ti.percent_of_base)
-        cells = [safe_cell(r.team), safe_cell(r.role), r.headcount, _num(r.base_salary), amount, percent]
-        w.writerow([*cells, safe_cell(r.plan or "")] if org else cells)
-    return buf.getvalue()
+        cells = [r.team, r.role, r.headcount, _num(r.base_salary), amount, percent]
+        rows.append([*cells, r.plan or ""] if org else cells)
+    return safe_rows_csv(rows)
 
 
 def _num(x: float) -> str:

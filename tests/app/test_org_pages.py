@@ -122,9 +122,16 @@ def test_plan_document_of_one_plan_and_the_org_summary():
     assert want and all(w in [t.value for t in at.text] for w in want)
 
 
-def test_an_hr_link_opens_the_document_it_names_without_widgets():
+def test_an_hr_link_opens_the_document_it_names_without_widgets(tmp_path, monkeypatch):
+    from compcore.io.store import ScenarioStore
+    from ui.state import default_scenario
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("COMPCORE_DB_URL", db)
+    store = ScenarioStore(db)
+    token = store.share_token(store.save("CS org", default_scenario()).id)
     at = AppTest.from_file(page("plan_document"), default_timeout=120)
-    at.query_params["view"] = "hr"
+    at.query_params["hr"] = token  # a read-only link (ui.hr_links); ?doc= picks a document of its scenario
     at.query_params["doc"] = "customer_success"
     run_ok(at, 120)
     assert at.title[0].value.endswith("Customer Success quarterly bonus")

@@ -1,4 +1,4 @@
-"""AppTest: the Plan document page, and its read-only HR mode (?view=hr)."""
+"""AppTest: the Plan document page, and its read-only HR mode (?hr=<token>)."""
 
 from __future__ import annotations
 
@@ -49,12 +49,21 @@ def _metric(at: AppTest, label: str) -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
-def test_hr_view_of_a_share_link_has_no_input_widgets_and_engine_numbers(db):
+def _hr_token(db: str, budget: float | None = None) -> tuple[str, str]:
+    data = dump_scenario(load_scenario(SAMPLE))
+    store = ScenarioStore(db)
+    store.save("HR review", data, author="Ana")
+    rec = store.save("HR review", dict(data, budget=budget or data.get("budget")), author="Ana")
+    return store.share_token(rec.id, author="Ana"), rec.id
+
+
+def test_hr_link_has_no_input_widgets_and_engine_numbers(db):
     scn = load_scenario(SAMPLE)
-    at = _run({"view": "hr", "s": encode_scenario(dump_scenario(scn))})
+    token, _ = _hr_token(db)
+    at = _run({"hr": token})
     assert _inputs(at) == []
     assert len(at.sidebar) == 0  # no share block, no settings
-    assert at.title[0].value == scn.name
+    assert at.title[0].value == "HR review"
     sim = simulate(scn, trials=10_000, seed=0)
     assert _metric(at, "Expected cost") == charts.money(sim.expected)
     assert _metric(at, f"P10 (a cheap {scn.plan.period})") == charts.money(sim.quantile(0.1))
@@ -68,38 +77,43 @@ def test_hr_view_of_a_share_link_has_no_input_widgets_and_engine_numbers(db):
     assert keys == {"dl_html", "dl_examples", "dl_summary", "dl_xlsx"}
 
 
-def test_hr_view_of_a_saved_scenario_link(db):
-    data = dump_scenario(load_scenario(SAMPLE))
-    store = ScenarioStore(db)
-    store.save("HR review", data, author="Ana")
-    rec = store.save("HR review", dict(data, budget=400_000), author="Ana")
-    at = _run({"view": "hr", "scenario": rec.id})
+def test_hr_link_opens_its_version_whatever_else_the_url_says(db):
+    token, sid = _hr_token(db, budget=400_000)
+    other = encode_scenario(dump_scenario(load_scenario(ROOT / "sample_data/scenarios/accelerators.json")))
+    at = _run({"hr": token, "s": other, "scenario": "x", "view": "edit"})
     assert _inputs(at) == []
     assert at.title[0].value == "HR review"
     assert "Saved version 2" in at.caption[0].value and "by Ana" in at.caption[0].value
     assert _metric(at, "Budget") == "$400,000"
 
 
-def test_unknown_saved_id_gives_a_clear_message(db):
-    at = _run({"view": "hr", "scenario": "no-such-id"})
+def test_a_revoked_or_unknown_hr_link_shows_only_a_message(db):
+    token, _ = _hr_token(db)
+    ScenarioStore(db).revoke_token(token)
+    for bad in (token, "no-such-token", ""):
+        at = _run({"hr": bad, "s": encode_scenario(dump_scenario(load_scenario(SAMPLE)))})
+        assert any("not valid" in e.value for e in at.error)
+        assert _inputs(at) == [] and not at.title and not at.metric
+
+
+def test_old_view_hr_links_are_not_read_only_views_any_more(db):
+    """``?view=hr&scenario=<name or id>`` was an editor in disguise; names never find a scenario now."""
+    ScenarioStore(db).save("FY27 base", dump_scenario(load_scenario(SAMPLE)))
+    at = _run({"view": "hr", "scenario": "FY27 base"})
     assert any("No saved scenario has the id" in e.value for e in at.error)
-    assert _inputs(at) == []
+    assert at.session_state["scenario_valid"].name != "FY27 base"
 
 
-def test_tampered_share_link_gives_a_clear_message(db):
-    at = _run({"view": "hr", "s": "v1.not-a-real-token"})
-    assert any("could not be opened" in e.value for e in at.error)
-
-
-def test_normal_mode_offers_json_downloads_and_hr_links(db):
+def test_normal_mode_offers_json_downloads_and_points_to_hr_links(db):
     at = _run()
     keys = {b.key for b in at.get("download_button")}
     assert {"dl_plan", "dl_scenario", "dl_html", "dl_examples", "dl_summary", "dl_xlsx"} <= keys
-    codes = [c.value for c in at.code]
-    assert any("view=hr" in c and "s=v1." in c for c in codes)
+    assert any("read-only HR link" in c.value for c in at.caption)
+    assert not any("view=hr" in c.value for c in at.code)
     assert len(at.sidebar) > 0  # the normal page has the share block
 
 
 def test_hr_view_draws_the_curves_chart(db):
-    at = _run({"view": "hr"})
+    token, _ = _hr_token(db)
+    at = _run({"hr": token})
     assert len(at.get("vega_lite_chart")) >= 1

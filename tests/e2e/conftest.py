@@ -33,6 +33,11 @@ def _missing(reason: str) -> None:
     pytest.skip(reason)  # only outside CI: with CI=true the line above fails the run
 
 
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    return _free_port()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -40,20 +45,24 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(db_url: str, default_scenario: str | None = "cs_org_quarterly") -> Iterator[str]:
+def running_app(db_url: str, default_scenario: str | None = "cs_org_quarterly", *, env: dict[str, str] | None = None,
+                secrets: Path | None = None, port: int | None = None) -> Iterator[str]:
     """A fresh ``streamlit run app.py`` on a free port using the store at ``db_url``; yields its base URL.
 
     ``default_scenario``: the sample a new session opens on (the single-plan sample these flows were
-    written against); None opens on the app's own default, the seed-001 org.
+    written against); None opens on the app's own default, the seed-001 org. ``env`` adds environment
+    variables; ``secrets`` is a secrets.toml used instead of the repo's.
     """
-    port = _free_port()
-    env = dict(os.environ, COMPCORE_DB_URL=db_url, PYTHONPATH=str(ROOT))
+    port = port or _free_port()
+    env = dict(os.environ, COMPCORE_DB_URL=db_url, PYTHONPATH=str(ROOT), **(env or {}))
     env.pop("COMPCORE_DEFAULT_SCENARIO", None)
     if default_scenario is not None:
         env["COMPCORE_DEFAULT_SCENARIO"] = default_scenario
+    extra = ["--secrets.files", str(secrets)] if secrets else []
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         *extra],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:

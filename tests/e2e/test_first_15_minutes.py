@@ -131,7 +131,7 @@ def test_first_fifteen_minutes(browser, app_server):
     rec = next(r for r in store.list() if r.name == "Higher cap")
     hr = browser.new_context(viewport={"width": 1200, "height": 1600})
     doc = hr.new_page()
-    _open(doc, f"{base}/?view=hr&scenario={rec.id}")
+    _open(doc, f"{base}/?hr={store.share_token(rec.id)}")  # a read-only HR link (a token, ui.hr_links)
     doc.get_by_text("How the plan works").wait_for(timeout=60_000)
     assert "85% share of new clients" in _body(doc)
     assert doc.locator("input, textarea, [data-baseweb='select']").count() == 0

@@ -101,7 +101,7 @@ def test_add_a_plan_move_a_team_see_fairness_change_save_and_open_one_plans_hr_l
 
     hr = browser.new_context(viewport={"width": 1200, "height": 1000})  # no cookies, no session
     view = hr.new_page()
-    view.goto(f"{base}/?view=hr&scenario={rec.id}&doc={NEW}")
+    view.goto(f"{base}/?hr={ScenarioStore(db).share_token(rec.id)}&doc={NEW}")  # a read-only HR link
     view.get_by_role("heading", name="Org E2E: Implementation quarterly bonus (copy)").wait_for(timeout=60_000)
     view.get_by_text("How the plan works").wait_for()
     settle(view)

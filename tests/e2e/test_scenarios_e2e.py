@@ -77,9 +77,11 @@ def test_hr_link_in_a_fresh_browser_context(store_server, chromium):
     base, db = store_server
     store = ScenarioStore(db)
     rec = store.save("E2E for HR", store.list()[0].data if store.list() else _sample(), author="Ana")
+    token = store.share_token(rec.id, author="Ana")
     ctx = chromium.new_context(viewport={"width": 1200, "height": 1000})  # no cookies, no session
     page = ctx.new_page()
-    page.goto(f"{base}/?view=hr&scenario={rec.id}")
+    # whatever else the URL says (another page, a scenario id, an editor link), the token's document only
+    page.goto(f"{base}/scenarios?hr={token}&scenario={rec.id}&view=edit")
     page.get_by_role("heading", name="E2E for HR").wait_for(timeout=60_000)
     page.get_by_text("How the plan works").wait_for()
     page.get_by_text("Worked examples").first.wait_for()
@@ -88,6 +90,17 @@ def test_hr_link_in_a_fresh_browser_context(store_server, chromium):
     assert page.get_by_text("Saved version 1").count() >= 1
     assert page.locator("input, textarea, [data-baseweb='select']").count() == 0  # read-only
     assert page.locator("[data-testid='stSidebarNav']").count() == 0  # no way to the editing pages
+    assert page.get_by_role("heading", name="Scenarios").count() == 0
+    assert page.get_by_text("Page not found").count() == 0  # every page address is this document here
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.hover()
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='stElementToolbar'] button").count() >= 1  # the toolbar is there ...
+    assert page.get_by_role("button", name="Download as CSV").count() == 0  # ... without its raw CSV download
+    store.revoke_token(token)
+    page.reload()
+    page.get_by_text("not valid").first.wait_for(timeout=60_000)
+    assert page.get_by_role("heading", name="E2E for HR").count() == 0
     ctx.close()
 
 
@@ -133,7 +146,7 @@ def test_screenshots(store_server, chromium):
     rec = store.get("FY27 base case")
     hr = chromium.new_context(viewport={"width": 1200, "height": 2600})
     doc = hr.new_page()
-    doc.goto(f"{base}/?view=hr&scenario={rec.id}")
+    doc.goto(f"{base}/?hr={store.share_token(rec.id, author='Ana')}")
     doc.get_by_text("Expected cost").first.wait_for(timeout=60_000)
     _wait_idle(doc)
     doc.wait_for_timeout(2000)

@@ -70,6 +70,13 @@ def _solve(page) -> float:
     return took
 
 
+def _wait_for_change(page, old: str, timeout: float = 30_000) -> None:
+    """Until the P(over budget) figure on screen is no longer ``old`` (a settled page may not have redrawn yet)."""
+    page.wait_for_function("""(old) => { const b = [...document.querySelectorAll('[data-testid="stMetric"]')]
+        .find(m => m.innerText.includes('P(over budget)')); return b && !b.innerText.includes(old); }""",
+                           arg=old.split("\n")[0], timeout=timeout)
+
+
 def test_solve_apply_undo_in_the_browser(browser, app_url):
     ctx, page = _open(browser, app_url, 1400, 3600)
     before = _pct(metric_value(page, "P(over budget)"))
@@ -89,11 +96,15 @@ def test_solve_apply_undo_in_the_browser(browser, app_url):
         warnings.warn(f"machine overloaded (a plain rerun took {rerun:.2f} s): the answer's "
                       f"{min(timings):.2f} s is not judged against 1.5 s", stacklevel=1)
 
+    shown = metric_value(page, "P(over budget)")
     page.locator(f"{key('solve_apply')} button").click()
     settle(page)
+    _wait_for_change(page, shown)  # the applied edit re-prices: wait for the new figure, not the old one
     assert _pct(metric_value(page, "P(over budget)")) <= 0.1
+    shown = metric_value(page, "P(over budget)")
     page.locator(f"{key('solve_undo_button')} button").click()
     settle(page)
+    _wait_for_change(page, shown)
     assert _pct(metric_value(page, "P(over budget)")) == pytest.approx(before)
     ctx.close()
 

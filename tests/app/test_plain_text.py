@@ -1,0 +1,144 @@
+"""Nothing a user typed or a URL carried is rendered as markdown or HTML, on any page (HR view included).
+
+A scenario full of hostile names (plan, metric, component, team, role,
+scenario) arrives by a ``?s=`` link (a URL parameter), every page runs, and
+the markdown source of every element that renders markdown (bodies, labels,
+help, options of radios) is checked: no image, link, autolink or HTML from data.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+from google.protobuf.message import Message
+from streamlit.testing.v1 import AppTest
+
+from compcore.io.share import encode_scenario
+from compcore.io.store import ScenarioStore
+from tests.app.conftest import ROOT, page, run_ok
+from ui.text import md
+
+IMAGE = "![p](http://evil.example/x.png)"
+LINK = "[Your session expired - sign in again](http://evil.example/login)"
+HTML = "<img src=http://evil.example/y.png>"
+PAGES = ["plan_designer", "payout_curves", "cost_simulation", "scenarios", "plan_document", "targets_from_data"]
+#: proto fields whose text Streamlit renders as markdown (options only of radios and pills: a selectbox's are text)
+MARKDOWN_FIELDS = {"body", "label", "help", "caption", "tooltip"}
+MARKDOWN_OPTIONS = ("Radio", "ButtonGroup")
+PLAIN_ELEMENTS = ("Text", "Code")  # st.text and st.code show their characters as they are
+_UNESCAPED = [
+    re.compile(r"(?<!\\)!(?<!\\)\[[^\]]*(?<!\\)\]\("),      # image
+    re.compile(r"(?<!\\)\[[^\]]*(?<!\\)\]\("),               # link
+    re.compile(r"(?<!\\)<\s*(img|a|script|iframe)\b", re.I),  # HTML
+    # a bare address becomes a link after escapes are read (GFM autolink literals): look at the text unescaped
+    re.compile(r"(?i)https?://|\bwww\.|[\w.+-]@[\w-]+\."),
+]
+
+
+def hostile_scenario() -> dict[str, Any]:
+    data = json.loads((ROOT / "sample_data/scenarios/cs_ops_enablement.json").read_text())
+    plan = data.get("plan") or json.loads((ROOT / "sample_data/scenarios" / data.pop("plan_file")).read_text())
+    plan = copy.deepcopy(plan)
+    plan["name"] = IMAGE
+    for i, m in enumerate(plan["metrics"]):
+        m["name"] = [IMAGE, LINK, HTML][i % 3]
+        m["unit"] = HTML
+    for i, c in enumerate(plan["components"]):
+        c["name"] = [LINK, IMAGE][i % 2]
+    data["plan"] = plan
+    data["name"] = LINK
+    for r in data["roster"]:
+        r["team"], r["role"] = IMAGE, LINK
+    return data
+
+
+def _texts(msg: Message, where: str = "") -> Iterator[str]:
+    """Every string of a markdown-rendering field in a proto message, recursively (as 'where: text')."""
+    for field, value in msg.ListFields():
+        values = value if isinstance(value, Sequence) and not isinstance(value, str | bytes) else [value]
+        for v in values:
+            if isinstance(v, Message):
+                yield from _texts(v, f"{where}.{field.name}")
+            elif isinstance(v, str) and (field.name in MARKDOWN_FIELDS
+                                         or (field.name == "options" and where.startswith(MARKDOWN_OPTIONS))):
+                yield f"{where}.{field.name}: {v}"
+
+
+def _nodes(node: Any) -> Iterator[Any]:
+    yield node
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _nodes(child)
+
+
+def rendered_markdown(at: AppTest) -> list[str]:
+    out = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        if isinstance(proto, Message) and type(proto).__name__ not in PLAIN_ELEMENTS:
+            out.extend(_texts(proto, type(proto).__name__))
+    return out
+
+
+def assert_plain(at: AppTest) -> None:
+    texts = rendered_markdown(at)
+    assert texts, "nothing rendered"
+    for text in texts:
+        for pattern in _UNESCAPED:
+            found = pattern.search(text) or (pattern is _UNESCAPED[-1] and pattern.search(text.replace("\\", "")))
+            assert not found, f"markup from data rendered: {text[:200]!r}"
+
+
+def test_the_checker_finds_unescaped_markup_and_accepts_escaped() -> None:
+    for bad in (IMAGE, LINK, HTML, "see http://evil.example/z", "www.evil.example", "ana@evil.example"):
+        assert any(p.search(bad) for p in _UNESCAPED)
+        assert not any(p.search(md(bad)) for p in _UNESCAPED)
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("COMPCORE_DB_URL", url)
+    return url
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_hostile_names_render_as_text_on_every_page(name: str, db: str) -> None:
+    ScenarioStore(db).save(LINK, hostile_scenario(), author=IMAGE)
+    at = AppTest.from_file(page(name), default_timeout=120)
+    at.query_params["s"] = encode_scenario(hostile_scenario())
+    run_ok(at, 120)
+    assert at.session_state["scenario_valid"].plan.name == IMAGE  # the link was applied
+    assert_plain(at)
+
+
+def test_hostile_url_parameters_are_echoed_as_text(db: str) -> None:
+    at = AppTest.from_file(page("plan_designer"), default_timeout=120)
+    at.query_params["scenario"] = IMAGE
+    at.query_params["s"] = "v1." + LINK
+    run_ok(at, 120)
+    assert at.error, "the bad links are reported"
+    assert_plain(at)
+
+
+def test_the_hr_view_of_a_hostile_scenario_renders_text(db: str) -> None:
+    store = ScenarioStore(db)
+    rec = store.save("HR", hostile_scenario(), author=LINK)
+    token = store.share_token(rec.id, author=IMAGE)
+    at = AppTest.from_file(page("plan_document"), default_timeout=120)
+    at.query_params["hr"] = token
+    run_ok(at, 120)
+    assert at.session_state["scenario_valid"].plan.name == IMAGE
+    assert_plain(at)
+    bad = AppTest.from_file(page("plan_document"), default_timeout=120)
+    bad.query_params["hr"] = IMAGE
+    run_ok(bad, 120)
+    assert bad.error
+    assert_plain(bad)

@@ -1,0 +1,67 @@
+"""AppTest: read-only HR links made, listed and revoked on the Scenarios page; a broken database shown plainly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from compcore.io.store import ScenarioNotFoundError, ScenarioStore
+from tests.app.conftest import page, run_ok
+from tests.compcore.scenario_data import sample_scenario
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("COMPCORE_DB_URL", url)
+    return url
+
+
+def test_make_list_and_revoke_a_read_only_link(db: str) -> None:
+    store = ScenarioStore(db)
+    rec = store.save("FY27 base", sample_scenario())
+    store.save("FY27 base", dict(sample_scenario(), budget=1))  # version 2
+    at = run_ok(AppTest.from_file(page("scenarios"), default_timeout=120), 120)
+    at.selectbox(key="hr_version").select(1)
+    at.number_input(key="hr_days").set_value(7)
+    at.button(key="hr_make").click()
+    run_ok(at, 120)
+    link = next(c.value for c in at.code if "?hr=" in c.value)
+    token = link.split("?hr=", 1)[1]
+    opened = store.open_token(token)
+    assert (opened.id, opened.version) == (rec.id, 1)
+    listed = store.tokens(rec.id)
+    assert len(listed) == 1 and listed[0].expires_at is not None
+    assert any(t.value.startswith("v1 ·") and token[-6:] in t.value and "active" in t.value for t in at.text)
+    revoke = next(b for b in at.button if b.key and b.key.startswith("hr_revoke_"))
+    revoke.click()
+    run_ok(at, 120)
+    with pytest.raises(ScenarioNotFoundError):
+        store.open_token(token)
+    assert any("revoked" in t.value for t in at.text)
+    assert not any(b.key and b.key.startswith("hr_revoke_") for b in at.button)
+
+
+def test_the_editor_link_is_by_id_and_no_old_view_hr_link_is_offered(db: str) -> None:
+    rec = ScenarioStore(db).save("FY27 base", sample_scenario())
+    at = run_ok(AppTest.from_file(page("scenarios"), default_timeout=120), 120)
+    codes = [c.value for c in at.code]
+    assert any(c.endswith(f"?scenario={rec.id}") for c in codes)
+    assert not any("view=hr" in c for c in codes + [c.value for c in at.caption])
+
+
+def test_a_corrupt_database_is_a_plain_message_and_the_other_pages_work(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"not a database at all " * 500)
+    monkeypatch.setenv("COMPCORE_DB_URL", f"sqlite:///{bad}")
+    at = run_ok(AppTest.from_file(page("scenarios"), default_timeout=120), 120)
+    errors = " ".join(e.value for e in at.error)
+    assert "damaged" in errors and "Traceback" not in errors and "sqlalchemy" not in errors.lower()
+    at.button(key="save_scenario").click()
+    run_ok(at, 120)  # saving says so too, without an exception
+    assert any("damaged" in e.value for e in at.error)
+    for other in ("plan_designer", "cost_simulation", "plan_document"):
+        run_ok(AppTest.from_file(page(other), default_timeout=120), 120)

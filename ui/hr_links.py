@@ -1,0 +1,111 @@
+"""Read-only HR links: ``?hr=<token>`` opens one saved scenario version's plan document and nothing else.
+
+A token is a capability made by :meth:`compcore.io.store.ScenarioStore.share_token`
+(256 random bits, one scenario version, optional expiry, revocable). With
+``?hr=`` in the URL ``app.py`` registers only the plan document, skips the
+sign-in and never applies ``?s=`` or ``?scenario=``: whatever else the URL says,
+the viewer sees that document, and no widget of it writes to the store.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import streamlit as st
+
+from compcore.errors import PlanError
+from compcore.io.store import SavedScenario, ShareToken
+from compcore.simulation.scenario import dump_scenario, load_scenario
+from ui import saved, state
+from ui.session import K_HR_DAYS, K_HR_FLASH, K_HR_OPENED, K_HR_VERSION, K_SAVE_AUTHOR
+from ui.tables import hide_table_downloads
+
+__all__ = ["HR_PARAM", "K_HR_DAYS", "K_HR_VERSION", "hr_url", "is_hr_view", "make_link", "open_hr_link", "revoke",
+           "stamp", "take_flash", "tokens"]
+
+#: the query parameter of a read-only HR link
+HR_PARAM = "hr"
+
+
+def is_hr_view() -> bool:
+    """True when the URL carries ``?hr=`` (even an empty or bad one: never fall back to the editor)."""
+    return HR_PARAM in st.query_params
+
+
+def hr_url(token: str) -> str:
+    """The full read-only link of a token."""
+    return f"{saved.app_url()}?{HR_PARAM}={token}"
+
+
+def open_hr_link() -> SavedScenario | None:
+    """Set up the HR session from ``?hr=<token>``: the scenario it opens, or None (the reason shown plainly).
+
+    The token is checked with the store on every run, so a revoked or expired
+    link stops working at the viewer's next interaction.
+    """
+    hide_table_downloads()
+    state.init_state()
+    token = st.query_params.get(HR_PARAM, "")
+    try:
+        rec = saved.store().open_token(token)
+    except PlanError as e:  # unknown, revoked, expired, or the database cannot be reached
+        st.session_state[K_HR_OPENED] = None
+        st.error(str(e), icon=":material/link_off:")
+        return None
+    opened = st.session_state.get(K_HR_OPENED)
+    if not opened or opened.get("token") != token:
+        state.set_scenario(dump_scenario(load_scenario(rec.data)))
+        st.session_state[K_HR_OPENED] = {"token": token, "id": rec.id, "version": rec.version}
+    return rec
+
+
+def stamp(rec: SavedScenario) -> str:
+    """'Saved version 3 · 2026-01-31 14:05 UTC by Ana' for the HR document."""
+    by = f" by {rec.author}" if rec.author else ""
+    return f"Saved version {rec.version} · {rec.created_at:%Y-%m-%d %H:%M} UTC{by}"
+
+
+# ---------------------------------------------------------------- the Scenarios page: make, list, revoke
+
+
+def take_flash() -> tuple[str, str] | None:
+    return st.session_state.pop(K_HR_FLASH, None)
+
+
+def _author() -> str | None:
+    """Who makes a link: the signed-in e-mail, else the name typed in the Save box."""
+    email = st.user.get("email") if st.user.get("is_logged_in", False) else None
+    return str(email) if email else (st.session_state.get(K_SAVE_AUTHOR) or None)
+
+
+def make_link(scenario_id: str) -> None:
+    """Button callback: a new read-only link for the chosen version, expiring after the chosen days (0: never)."""
+    version: Any = st.session_state.get(K_HR_VERSION)
+    days: Any = st.session_state.get(K_HR_DAYS)
+    try:
+        expires = timedelta(days=float(days)) if days else None
+        token = saved.store().share_token(scenario_id, version=int(version) if version else None, author=_author(),
+                                          expires=expires)
+    except (PlanError, ValueError, OverflowError) as e:
+        st.session_state[K_HR_FLASH] = ("error", f"No link was made: {e}")
+        return
+    st.session_state[K_HR_FLASH] = ("link", hr_url(token))
+
+
+def revoke(token: str) -> None:
+    """Button callback: end a read-only link now."""
+    try:
+        saved.store().revoke_token(token)
+    except PlanError as e:
+        st.session_state[K_HR_FLASH] = ("error", f"The link was not revoked: {e}")
+        return
+    st.session_state[K_HR_FLASH] = ("success", "The link was revoked; it no longer opens anything.")
+
+
+def tokens(scenario_id: str) -> list[ShareToken]:
+    """The read-only links of one scenario, newest first ([] when the database cannot be read)."""
+    try:
+        return saved.store().tokens(scenario_id)
+    except PlanError:
+        return []
