@@ -14,9 +14,10 @@ plan_d = state.draft_plan()
 plan = state.valid_plan()
 pp = state.plan_prefix()  # problem paths of the plan being edited: "plan" or "plans.<id>"
 metric_ids = [m["id"] for m in plan_d["metrics"]]
-metric_names = {m["id"]: m.get("name") or m["id"] for m in plan_d["metrics"]}
+# labels a person reads: a name being typed blank reads as the last valid one, never as an internal id
+metric_names = plan_editing.metric_labels(plan_d, plan)
 comp_ids = [c["id"] for c in plan_d["components"]]
-comp_names = {c["id"]: c.get("name") or c["id"] for c in plan_d["components"]}
+comp_names = plan_editing.component_labels(plan_d, plan, metric_names)
 PCT = {"min_value": 0.0, "step": 5.0, "format": "%.4g"}
 warnings = plan_editing.PlacedWarnings(guardrails(plan_d))
 
@@ -24,7 +25,7 @@ st.title("Plan designer")
 banner = st.container()
 
 # ---------------------------------------------------------------- the plans of the org
-editing = f"Editing plan: {plan_d.get('name') or state.plan_id()}"
+editing = f"Editing plan: {plan_d.get('name', '').strip() or plan.name}"
 with st.sidebar:
     st.text(editing)  # the plan being edited stays in view (plain text: the name is typed by a person)
 with st.container(border=True, key="plan_switcher"):
@@ -84,6 +85,8 @@ with st.container(border=True):
     st.subheader("Plan")
     c1, c2, c3, c4, c5 = st.columns([3, 1.3, 1.6, 1.4, 1.2])
     c1.text_input("Name", **state.bind("plan_name", state.plan_path("name")))
+    with c1:
+        state.show_problems(f"{pp}.name", exact=True)
     c2.selectbox("Paid every", ["month", "quarter", "half", "year"],
                  **state.bind("plan_period", state.plan_path("period"), default="year"))
     kind_kw, value_kw, is_pct = plan_editing.incentive_bindings()
@@ -150,6 +153,8 @@ with st.container(border=True):
     with form:
         a, b = st.columns(2)
         a.text_input("Component name", **state.bind(f"comp_{sel}_name", (*cp, "name")))
+        with a:
+            state.show_problems(f"{pp}.components[{sel}].name", exact=True)
         b.selectbox("Paid on metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
                     **state.bind(f"comp_{sel}_metric", (*cp, "metric")))
         state.show_problems(f"{pp}.components[{sel}].metric")

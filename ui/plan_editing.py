@@ -122,6 +122,20 @@ def target_binding(i: int) -> tuple[str, dict[str, Any]]:
 
 
 
+def metric_labels(plan_d: dict[str, Any], plan: Any) -> dict[str, str]:
+    """Metric id -> the name a person reads: as typed, else the last valid plan's, else "Metric N"."""
+    valid = {m.id: m.name for m in plan.metrics}
+    return {m["id"]: str(m.get("name") or "").strip() or valid.get(m["id"]) or f"Metric {i + 1}"
+            for i, m in enumerate(plan_d["metrics"])}
+
+
+def component_labels(plan_d: dict[str, Any], plan: Any, metric_names: dict[str, str]) -> dict[str, str]:
+    """Component id -> its label: as typed, else the last valid name, else its metric's name, else "Component N"."""
+    valid = {c.id: c.name.strip() for c in plan.components}
+    return {c["id"]: (str(c.get("name") or "").strip() or valid.get(c["id"]) or metric_names.get(c.get("metric"))
+                      or f"Component {i + 1}") for i, c in enumerate(plan_d["components"])}
+
+
 def _unique(prefix: str, taken: list[str]) -> str:
     n = 1
     while f"{prefix}_{n}" in taken:
@@ -132,7 +146,11 @@ def _unique(prefix: str, taken: list[str]) -> str:
 def add_metric() -> None:
     metrics = draft_plan()["metrics"]
     mid = _unique("metric", [m["id"] for m in metrics])
-    metrics.append({"id": mid, "name": mid.replace("_", " ").capitalize(), "target": 1.0})
+    names = {str(m.get("name") or "").strip() for m in metrics}
+    k = len(metrics) + 1  # "Metric 5" for a fifth metric, whatever the ids are
+    while f"Metric {k}" in names:
+        k += 1
+    metrics.append({"id": mid, "name": f"Metric {k}", "target": 1.0})
     commit_plan_change()
 
 

@@ -38,6 +38,7 @@ from typing import Any
 import streamlit as st
 
 from compcore.errors import PlanError
+from compcore.plan.editing import erased_component_names
 from compcore.plan.schema import load_plan
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
@@ -242,11 +243,14 @@ def revalidate() -> None:
     ss = st.session_state
     data = ss[K_SCENARIO]
     try:
-        ss[K_VALID] = load_scenario(data)
-        ss[K_PROBLEMS] = []
-        return
+        new = load_scenario(data)
     except PlanError as e:
         ss[K_PROBLEMS] = list(e.problems)
+    else:  # a valid file, but a name a person erased keeps the last valid plan (and says so next to the field)
+        ss[K_PROBLEMS] = erased_component_names(data, ss[K_VALID].plans)
+        if not ss[K_PROBLEMS]:
+            ss[K_VALID] = new
+        return
     if any(p in ("plan", "plans") or p.startswith(("plan.", "plan[", "plans.")) for p, _ in ss[K_PROBLEMS]):
         return
     old = ss[K_VALID]

@@ -17,7 +17,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from compcore.errors import PlanError
 from compcore.plan.curves import evaluate_curve
-from compcore.plan.schema import Curve
+from compcore.plan.schema import NO_NAME, Curve, Plan
 
 __all__ = [
     "breakpoints",
@@ -27,6 +27,7 @@ __all__ = [
     "number_or_none",
     "prefill_bands",
     "prefill_points",
+    "erased_component_names",
     "threshold_of",
     "with_threshold",
 ]
@@ -262,4 +263,34 @@ def prefill_bands(bands: Sequence[Mapping[str, Any]]) -> list[dict[str, float]]:
         if rate is None:
             rate = 1.0 if not out else round(out[-1]["rate"] + 0.5, 10)
         out.append({"from": start, "rate": rate})
+    return out
+
+
+def erased_component_names(data: Mapping[str, Any], valid_plans: Mapping[str, Plan]) -> list[tuple[str, str]]:
+    """Problems for components whose name was erased: blank in the draft ``data``, named in the valid plan.
+
+    A component's name is optional in a file (it then reads as its metric's
+    name), but a person who clears the name field gets a problem next to it and
+    the last valid plan stays in use, so no label falls back to an id.
+    Paths are the scenario's: ``plan.components[0].name`` or ``plans.<id>.components[0].name``.
+
+    >>> from compcore.plan.schema import load_plan
+    >>> p = load_plan({"name": "x", "target_incentive": {"amount": 1000},
+    ...     "metrics": [{"id": "m", "name": "M", "target": 1}],
+    ...     "components": [{"id": "c", "name": "Go-lives", "metric": "m", "weight": 1,
+    ...                     "curve": {"kind": "steps", "steps": [[1, 1]]}}]})
+    >>> erased_component_names({"plan": {"components": [{"id": "c", "name": " "}]}}, {"plan": p})
+    [('plan.components[0].name', 'needs a name a person can read')]
+    >>> erased_component_names({"plan": {"components": [{"id": "c", "name": "Go"}]}}, {"plan": p})
+    []
+    """
+    drafts = {"plan": data["plan"]} if "plan" in data else dict(data.get("plans") or {})
+    out = []
+    for pid, plan_d in drafts.items():
+        old = valid_plans.get(pid)
+        named = {c.id for c in old.components if c.name.strip()} if old is not None else set()
+        prefix = "plan" if pid == "plan" and "plan" in data else f"plans.{pid}"
+        for i, comp in enumerate((plan_d or {}).get("components") or []):
+            if isinstance(comp, Mapping) and comp.get("id") in named and not str(comp.get("name") or "").strip():
+                out.append((f"{prefix}.components[{i}].name", NO_NAME))
     return out

@@ -91,6 +91,24 @@ class TargetIncentive(_Model):
         return self.percent_of_base * base_salary
 
 
+NO_NAME = "needs a name a person can read"
+
+
+def readable_name(name: str) -> str:
+    """``name`` unchanged when it has something to read; a blank name is an error (people read it, not the id).
+
+    >>> readable_name("Clients adopted")
+    'Clients adopted'
+    >>> readable_name("  ")
+    Traceback (most recent call last):
+    ...
+    ValueError: needs a name a person can read
+    """
+    if not name.strip():
+        raise ValueError(NO_NAME)
+    return name
+
+
 class Metric(_Model):
     """A measured quantity with a target; attainment = value / target (or 2 - value / target)."""
 
@@ -100,6 +118,11 @@ class Metric(_Model):
     target: Annotated[float, Strict(), Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False)]
     direction: Literal["higher", "lower"] = "higher"
     scope: Literal["individual", "team", "company"] = "individual"
+
+    @field_validator("name")
+    @classmethod
+    def _readable(cls, name: str) -> str:
+        return readable_name(name)
 
 
 class LinearCurve(_Model):
@@ -198,6 +221,11 @@ class Plan(_Model):
     components: Annotated[list[Component], Field(min_length=1, max_length=MAX_METRICS)]
     gates: Annotated[list[Gate], Field(max_length=MAX_METRICS)] = []
     modifiers: Annotated[list[Modifier], Field(max_length=MAX_METRICS)] = []
+
+    @field_validator("name")
+    @classmethod
+    def _readable(cls, name: str) -> str:
+        return readable_name(name)
     cap: NonNegative | None = None
 
     @property
