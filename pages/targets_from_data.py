@@ -20,6 +20,7 @@ from ui.core import (
     round_target,
     scope_by,
     target_from_history,
+    team_fit_lines,
 )
 from ui.text import md
 
@@ -169,26 +170,47 @@ with st.container(border=True):
     with left, st.container(key="tfd_target"):
         pct = st.slider("Set the target at this percentile of history", 0, 100, step=5,
                         **state.bind("tfd_pct", t("percentile"), default=50))
+        # an org: each plan that has the metric gets the target from the history of the teams on it
+        org_targets = targets_state.tfd_plan_targets(spec, mid, pct, share) if scn.is_org else {}
         try:
-            target = round_target(target_from_history(plan_hist, pct), share)
+            target = org_targets.get(state.plan_id()) or round_target(target_from_history(plan_hist, pct), share)
         except PlanError as e:
-            st.warning(md(e))
+            st.warning(str(e))
         else:
             st.metric(f"P{pct} of history", fmt(target, share),
                       help=f"Rounded as a target is written. Current target: {fmt(m.target, share)}.")
+            whose = "of the teams on this plan " if state.plan_id() in org_targets else ""
             st.caption(f"Current target {fmt(m.target, share)}. P{pct}: about {100 - pct}% of past "
-                       f"{scope_by(m.scope)}-{plan.period}s did better.")
+                       f"{scope_by(m.scope)}-{plan.period}s {whose}did better.")
             conflict = definition_conflict(m.name, spec)
             if conflict:
                 st.warning(conflict + ". Setting this target renames the plan metric after the definition, "
                            "so the plan says what it measures.", icon=":material/warning:")
-            st.button(f"Set target to {fmt(target, share)}" + (" and rename the metric" if conflict else ""),
-                      key="tfd_set_target", type="primary", on_click=targets_state.set_metric_target,
-                      args=(mid, target, spec, bool(conflict)), disabled=target <= 0,
-                      help="Writes the plan's target; the back-test below also measures the metric this way.")
+            if scn.is_org:
+                teams_on = targets_state.plan_teams(scn, mid)
+                lines = [f"{scn.plans[p].name} ({', '.join(teams_on[p])}): {fmt(v, share)}, now "
+                         f"{fmt(scn.plans[p].metric(mid).target, share)}" for p, v in org_targets.items()]
+                lines += [f"{scn.plans[p].name}: no history for its teams, keeps "
+                          f"{fmt(scn.plans[p].metric(mid).target, share)}" for p in teams_on if p not in org_targets]
+                with st.container(key="tfd_plan_targets"):
+                    st.caption(f"P{pct} of each plan's own teams' history:")
+                    st.text("\n".join(lines))
+                n = len(org_targets)
+                st.button(f"Set the target of {n} plan{'s' if n != 1 else ''} from its teams' history"
+                          + (" and rename the metric" if conflict else ""), key="tfd_set_target", type="primary",
+                          on_click=targets_state.set_plan_targets, args=(mid, org_targets, spec, bool(conflict)),
+                          disabled=not org_targets or min(org_targets.values()) <= 0,
+                          help="Writes each plan's target for this metric; the back-test below also measures "
+                               "the metric this way.")
+            else:
+                st.button(f"Set target to {fmt(target, share)}" + (" and rename the metric" if conflict else ""),
+                          key="tfd_set_target", type="primary", on_click=targets_state.set_metric_target,
+                          args=(mid, target, spec, bool(conflict)), disabled=target <= 0,
+                          help="Writes the plan's target; the back-test below also measures the metric this way.")
     with right, st.container(key="tfd_fit"):
         kind = st.radio("Fit an assumption", FIT_KINDS, horizontal=True,
                         **state.bind("tfd_fit_kind", t("fit_kind"), default="auto"))
+        now_by_team: dict = {}
         try:
             fit = fit_assumption(plan_hist, kind)
         except PlanError as e:
@@ -196,10 +218,28 @@ with st.container(border=True):
         else:
             st.markdown("From the history: " + describe_assumption(fit) + ".")
             now = scn.assumptions.get(mid)
-            st.caption("In the scenario now: " + (describe_assumption(now.model_dump(exclude_none=True))
-                                                  if now else "none") + ".")
+            now_dict = now.model_dump(exclude_none=True) if now else {}
+            now_by_team = now_dict.pop("by_team", None) or {}
+            st.caption("In the scenario now: " + (describe_assumption(now_dict) if now else "none") + ".")
             st.button("Use as the assumption for Cost simulation", key="tfd_set_fit",
                       on_click=targets_state.set_assumption, args=(mid, fit, spec))
+        if m.scope != "company":
+            teams = targets_state.fit_teams(scn, mid)
+            try:
+                team_fit = targets_state.tfd_fit_by_team(spec, plan, mid, teams, kind)
+            except PlanError as e:
+                st.warning(str(e))
+            else:
+                with st.container(key="tfd_team_fits"):
+                    st.caption("Each team's own history:")
+                    st.text("\n".join(team_fit_lines(team_fit.get("by_team") or {}, spec, teams)))
+                    if now_by_team:
+                        st.caption("Per team in the scenario now:")
+                        st.text("\n".join(team_fit_lines(now_by_team, spec, list(now_by_team), what=m.name)))
+                st.button("Fit per team from history", key="tfd_fit_by_team", on_click=targets_state.set_by_team,
+                          args=(mid, team_fit, spec), disabled=not team_fit.get("by_team"),
+                          help="Sets this metric's per-team assumptions (by_team) from each team's own records; "
+                               "the default for other teams stays. Undo reverts it.")
     state.show_problems(f"assumptions.{mid}")
 
 # ---------------------------------------------------------------- 4. back-test

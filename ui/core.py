@@ -10,6 +10,7 @@ from __future__ import annotations
 from compcore.data.definitions import definition_conflict, round_target
 from compcore.data.fit import FIT_KINDS
 from compcore.data.metrics import ACTIVITY_KINDS, fit_assumption, target_from_history
+from compcore.data.plan_targets import team_fit_lines
 from compcore.data.targets import LABELS, describe_spec, scope_by
 from compcore.errors import PlanError
 from compcore.io import excel, files
@@ -34,5 +35,5 @@ __all__ = [
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",
     "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "excel", "explore",
     "export_csv", "files", "fit_assumption", "guardrails", "load_scenario", "org_document", "plan_document_html",
-    "scope_by", "target_from_history", "units",
+    "scope_by", "target_from_history", "team_fit_lines", "units",
 ]

@@ -21,8 +21,10 @@ from compcore.data import targets
 from compcore.data.backtest import backtest
 from compcore.data.definitions import renamed_for
 from compcore.data.metrics import load_cs_data
+from compcore.data.plan_targets import targets_by_plan
 from compcore.data.targets import backtest_histories, files_to_frames, suggest_mapping
-from compcore.simulation.scenario import dump_scenario
+from compcore.plan.schema import Plan
+from compcore.simulation.scenario import Scenario, dump_scenario
 from ui import data_import
 from ui.lru import Lru
 from ui.session import K_UI
@@ -107,7 +109,7 @@ def tfd_backtest(fill_missing: str) -> Any:
     """The back-test of the valid scenario's plan and roster on the mapped histories (cached)."""
     scn = valid()
     key = json.dumps({"data": _tfd_token(), "mapping": tfd_mapping(), "fill": fill_missing,
-                      "plan": dump_scenario(scn)}, sort_keys=True, default=str)
+                      "plan": dump_scenario(scn), "plan_id": plan_id()}, sort_keys=True, default=str)
     hit = _tfd_cache().get(key)
     if hit is None:
         # an org: the plan being edited, over the people on it
@@ -174,3 +176,79 @@ def set_assumption(metric_id: str, assumption: dict[str, Any], spec: dict[str, A
     if spec is not None:
         map_metric(metric_id, spec)
     revalidate()
+
+
+def plan_teams(scn: Scenario, metric_id: str) -> dict[str, list[str]]:
+    """Plan id -> the teams on it (roster order), for the plans that have ``metric_id`` and people on them."""
+    out: dict[str, list[str]] = {}
+    for pid, rows in scn.plan_rows.items():
+        if rows and metric_id in {m.id for m in scn.plans[pid].metrics}:
+            out[pid] = list(dict.fromkeys(scn.roster[i].team for i in rows))
+    return out
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _plan_targets(key: str, _data: Any, _scn: Scenario, spec_json: str, metric_id: str, percentile: float,
+                  share: bool) -> dict[str, float]:
+    return targets_by_plan(_data, json.loads(spec_json), _scn.plans, plan_teams(_scn, metric_id), metric_id,
+                           percentile, share)
+
+
+def tfd_plan_targets(spec: dict[str, Any], metric_id: str, percentile: float, share: bool) -> dict[str, float]:
+    """Plan id -> target from the history of the teams on that plan (cached on the data, plans and roster)."""
+    scn = valid()
+    key = json.dumps({"data": _tfd_token(), "plans": {p: dump_scenario(scn)["plans"][p] for p in scn.plans}
+                      if scn.is_org else None, "roster": [r.model_dump() for r in scn.roster]},
+                     sort_keys=True, default=str)
+    return _plan_targets(key, cs_data(), scn, json.dumps(spec, sort_keys=True), metric_id, percentile, share)
+
+
+def fit_teams(scn: Scenario, metric_id: str) -> list[str]:
+    """The teams a per-team fit covers: in an org those on a plan with the metric, else every roster team."""
+    if scn.is_org:
+        return list(dict.fromkeys(t for teams in plan_teams(scn, metric_id).values() for t in teams))
+    return scn.teams
+
+
+def set_plan_targets(metric_id: str, targets_of: dict[str, float], spec: dict[str, Any] | None = None,
+                     rename: bool = False) -> None:
+    """Button callback (org): write each plan's target for ``metric_id`` (plan id -> target), map ``spec``."""
+    plans = draft().get("plans") or {}
+    for pid, target in targets_of.items():
+        for m in (plans.get(pid) or {}).get("metrics", []):
+            if m["id"] == metric_id:
+                m["target"] = round(float(target), 6)
+                if rename and spec is not None:
+                    m["name"] = renamed_for(m.get("name") or metric_id, spec)
+    if spec is not None:
+        map_metric(metric_id, spec)
+    commit_plan_change()
+
+
+def set_by_team(metric_id: str, fit: dict[str, Any], spec: dict[str, Any] | None = None) -> None:
+    """Button callback: set the metric's ``by_team`` from a per-team fit; the default stays when there is one."""
+    assumptions = draft().setdefault("assumptions", {})
+    current = assumptions.get(metric_id)
+    if current:
+        current["by_team"] = copy.deepcopy(fit.get("by_team") or {})
+        if not current["by_team"]:
+            del current["by_team"]
+    else:
+        assumptions[metric_id] = copy.deepcopy(fit)
+    if spec is not None:
+        map_metric(metric_id, spec)
+    revalidate()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _fit_by_team(key: str, _data: Any, _plan: Plan, spec_json: str, metric_id: str, teams: tuple[str, ...],
+                 kind: str) -> dict[str, Any]:
+    return targets.fit_by_team(_data, json.loads(spec_json), _plan, metric_id, list(teams), kind)
+
+
+def tfd_fit_by_team(spec: dict[str, Any], plan: Plan, metric_id: str, teams: list[str],
+                    kind: str = "auto") -> dict[str, Any]:
+    """:func:`compcore.data.targets.fit_by_team` on the records in use (cached on data, period, scope, teams)."""
+    m = plan.metric(metric_id)
+    key = json.dumps([_tfd_token(), plan.period, m.scope], default=str)
+    return _fit_by_team(key, cs_data(), plan, json.dumps(spec, sort_keys=True), metric_id, tuple(teams), kind)

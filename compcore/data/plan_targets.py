@@ -72,15 +72,16 @@ def targets_by_plan(data: CSData, spec: Mapping[str, Any], plans: Mapping[str, P
     return plan_targets_from_history(history, {pid: plan_teams[pid] for pid in having}, percentile, share, team_of)
 
 
-def describe_team_fit(team: str, dist: Mapping[str, Any], spec: Mapping[str, Any]) -> str:
+def describe_team_fit(team: str, dist: Mapping[str, Any], spec: Mapping[str, Any], what: str | None = None) -> str:
     """One team's fitted distribution in words, e.g. 'Customer Success: about 60% adopted within 90 days
-    (binomial, 14 clients)'.
+    (binomial, 14 clients)'. ``what`` names the quantity instead of the definition (e.g. the plan metric's name).
 
     >>> describe_team_fit("CS", {"dist": "binomial", "n": 14, "p": 0.6}, {"metric": "adoption_within", "days": 90})
     'CS: about 60% adopted within 90 days (binomial, 14 clients)'
     """
-    what = describe_spec(spec).split(" (")[0]
-    what = what[:1].lower() + what[1:]
+    what = describe_spec(spec).split(" (")[0] if what is None else what
+    if what[1:2].islower():  # "Adopted ..." reads "about 60% adopted ..."; an acronym like "GRR" stays
+        what = what[:1].lower() + what[1:]
     kind = dist.get("dist")
     if kind == "binomial":
         return f"{team}: about {dist['p'] * 100:.0f}% {what} (binomial, {dist['n']:,} clients)"
@@ -96,7 +97,7 @@ def describe_team_fit(team: str, dist: Mapping[str, Any], spec: Mapping[str, Any
 
 
 def team_fit_lines(by_team: Mapping[str, Mapping[str, Any]], spec: Mapping[str, Any],
-                   teams: Sequence[str]) -> list[str]:
+                   teams: Sequence[str], what: str | None = None) -> list[str]:
     """A line per team of ``teams`` (roster order): its fit, or that it keeps the default (no history)."""
-    return [describe_team_fit(t, by_team[t], spec) if t in by_team
+    return [describe_team_fit(t, by_team[t], spec, what) if t in by_team
             else f"{t}: no usable history, keeps the default" for t in teams]

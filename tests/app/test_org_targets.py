@@ -1,0 +1,99 @@
+"""AppTest: Targets from data on the app's default org (four plans): a target per plan, a fit per team, undo."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from compcore.data.plan_targets import targets_by_plan, team_fit_lines
+from compcore.data.records import load_cs_data
+from compcore.data.targets import fit_by_team
+from tests.app.conftest import page, run_ok
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = load_cs_data(ROOT / "sample_data")
+SPEC = {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4}
+ON_ADOPTION = {"implementation": ["Implementation"], "change_enablement": ["Change & Enablement"]}
+
+
+@pytest.fixture(autouse=True)
+def _org_default(monkeypatch):
+    monkeypatch.delenv("COMPCORE_DEFAULT_SCENARIO", raising=False)  # the app's own default: the org
+
+
+def _on_adoption() -> AppTest:
+    """The page with the Implementation plan being edited and its adoption metric picked."""
+    at = run_ok(AppTest.from_file(page("targets_from_data"), default_timeout=120), 120)
+    assert at.session_state["scenario_valid"].is_org
+    ui = at.session_state["ui"]
+    ui["plan_id"] = "implementation"
+    at.session_state["ui"] = ui
+    run_ok(at)
+    at.selectbox(key="tfd_plan_metric").set_value("adoption_90d")
+    return run_ok(at)
+
+
+def _targets(at: AppTest, metric_id: str) -> dict[str, float]:
+    plans = at.session_state["scenario"]["plans"]
+    return {pid: m["target"] for pid, p in plans.items() for m in p["metrics"] if m["id"] == metric_id}
+
+
+def test_each_plan_gets_the_target_of_its_own_teams_history_and_undo_reverts_it():
+    at = _on_adoption()
+    scn = at.session_state["scenario_valid"]
+    want = targets_by_plan(DATA, SPEC, scn.plans, ON_ADOPTION, "adoption_90d", 50, share=True)
+    assert set(want) == {"implementation", "change_enablement"} and want["implementation"] != want["change_enablement"]
+    shown = "\n".join(t.value for t in at.text)
+    for pid, target in want.items():
+        assert f"{scn.plans[pid].name} ({ON_ADOPTION[pid][0]}): {target * 100:.1f}%" in shown
+    before = _targets(at, "adoption_90d")
+    grr_before = _targets(at, "company_grr")
+    at.button(key="tfd_set_target").click()
+    run_ok(at)
+    assert _targets(at, "adoption_90d") == want  # one target per plan, not one for all
+    assert _targets(at, "company_grr") == grr_before  # other metrics untouched
+    assert {pid: p.metric("adoption_90d").target for pid, p in at.session_state["scenario_valid"].plans.items()
+            if pid in want} == want
+    at.button(key="undo").click()
+    run_ok(at)
+    assert _targets(at, "adoption_90d") == before
+
+
+def test_fit_per_team_sets_by_team_from_each_teams_records_in_plain_words():
+    at = _on_adoption()
+    # the sample's by_team was fitted at 90 days; 60 days gives a different fit, so the edit shows
+    at.number_input(key="tfd_days").set_value(60)
+    run_ok(at)
+    spec = {**SPEC, "days": 60}
+    scn = at.session_state["scenario_valid"]
+    fit = fit_by_team(DATA, spec, scn.plans["implementation"], "adoption_90d",
+                      ["Implementation", "Change & Enablement"])
+    shown = [t.value for t in at.text]
+    lines = "\n".join(team_fit_lines(fit["by_team"], spec, ["Implementation", "Change & Enablement"]))
+    assert lines in shown and lines.startswith("Implementation: about ")
+    assert not any("{" in s or "dist" in s for s in shown)  # no dict dumps
+    before = copy.deepcopy(at.session_state["scenario"]["assumptions"]["adoption_90d"])
+    at.button(key="tfd_fit_by_team").click()
+    run_ok(at)
+    now = at.session_state["scenario"]["assumptions"]["adoption_90d"]
+    # only teams on a plan with the metric, each from its own records
+    assert now["by_team"] == fit["by_team"] != before["by_team"]
+    assert {k: v for k, v in now.items() if k != "by_team"} == {k: v for k, v in before.items() if k != "by_team"}
+    assert at.session_state["scenario_valid"].assumptions["adoption_90d"].by_team is not None
+    at.button(key="undo").click()
+    run_ok(at)
+    assert at.session_state["scenario"]["assumptions"]["adoption_90d"] == before
+
+
+def test_a_company_metric_has_no_per_team_fit():
+    at = _on_adoption()
+    at.selectbox(key="tfd_plan_metric").set_value("company_grr")
+    run_ok(at)
+    assert not [b for b in at.button if b.key == "tfd_fit_by_team"]
+    # every plan with company GRR gets the same target: the company has one history
+    at.button(key="tfd_set_target").click()
+    run_ok(at)
+    assert len(set(_targets(at, "company_grr").values())) == 1
