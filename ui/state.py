@@ -321,8 +321,11 @@ def bind(key: str, path: tuple[Hashable, ...], *, default: Any = None, to_widget
     Seeds the widget from the scenario now and writes its value back on change.
     Use as ``st.number_input("Target", **state.bind("m0_target", ("scenario", "plan", ...)))``.
     """
-    value = value_at(path, default)
-    st.session_state[key] = to_widget(value)
+    seeded = to_widget(value_at(path, default))
+    # written only when it differs: a value written from the script is pushed to the browser and would
+    # replace a slider's newer position there (an arrow key held during the rerun lost its steps)
+    if key not in st.session_state or st.session_state[key] != seeded:
+        st.session_state[key] = seeded
     return {"key": key, "on_change": _on_change, "args": (key, path, from_widget, after)}
 
 
