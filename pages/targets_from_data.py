@@ -175,7 +175,7 @@ with st.container(border=True):
         try:
             target = org_targets.get(state.plan_id()) or round_target(target_from_history(plan_hist, pct), share)
         except PlanError as e:
-            st.warning(str(e))
+            st.warning(md(e))
         else:
             st.metric(f"P{pct} of history", fmt(target, share),
                       help=f"Rounded as a target is written. Current target: {fmt(m.target, share)}.")
@@ -228,7 +228,7 @@ with st.container(border=True):
             try:
                 team_fit = targets_state.tfd_fit_by_team(spec, plan, mid, teams, kind)
             except PlanError as e:
-                st.warning(str(e))
+                st.warning(md(e))
             else:
                 with st.container(key="tfd_team_fits"):
                     st.caption("Each team's own history:")
