@@ -106,7 +106,7 @@ with st.container(border=True):
     # each row in its own box: on a phone the columns stack, and the box keeps the remove button with its row
     for i, m in enumerate(plan_d["metrics"]):
         with st.container(border=True, key=f"metric_row_{i}"):
-            cols = st.columns([3, 1.2, 2, 1.2, 1.3, 0.5], vertical_alignment="bottom")
+            cols = st.columns([3, 1.2, 2, 1.2, 1.3, 0.7], vertical_alignment="bottom")
             p = state.plan_path("metrics", i)
             cols[0].text_input("Metric", **state.bind(f"metric_{i}_name", (*p, "name")))
             target_label, target_kw = plan_editing.target_binding(i)
@@ -205,7 +205,7 @@ with st.container(border=True):
     for i, _g in enumerate(plan_d.get("gates", [])):
         with st.container(border=True, key=f"gate_row_{i}"):
             gp = state.plan_path("gates", i)
-            cols = st.columns([2.2, 0.9, 0.9, 3.6, 0.4], vertical_alignment="bottom")
+            cols = st.columns([2.2, 0.9, 0.9, 3.6, 0.7], vertical_alignment="bottom")
             cols[0].selectbox("If metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
                               **state.bind(f"gate_{i}_metric", (*gp, "metric")))
             cols[1].number_input("is below %", **PCT, **state.bind(f"gate_{i}_below", (*gp, "below"),
@@ -225,7 +225,7 @@ with st.container(border=True):
     for i, mod in enumerate(plan_d.get("modifiers", [])):
         with st.container(border=True, key=f"mod_row_{i}"):
             mp = state.plan_path("modifiers", i)
-            cols = st.columns([2.2, 1.3, 3.6, 0.4], vertical_alignment="bottom")
+            cols = st.columns([2.2, 1.3, 3.6, 0.7], vertical_alignment="bottom")
             cols[0].selectbox("Metric", metric_ids, format_func=lambda x: metric_names.get(x, x),
                               **state.bind(f"mod_{i}_metric", (*mp, "metric")))
             mkind = mod["curve"].get("kind", "steps")
