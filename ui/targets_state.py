@@ -160,14 +160,20 @@ def set_metric_target(metric_id: str, target: float, spec: dict[str, Any] | None
     ``rename``: the metric's name contradicted the definition (``definition_conflict``),
     so it is renamed after it and the plan keeps saying what it measures.
     """
-    for m in draft_plan()["metrics"]:
+    _set_target_in(draft_plan(), metric_id, target, rename, spec)
+    if spec is not None:
+        map_metric(metric_id, spec)
+    commit_plan_change()
+
+
+def _set_target_in(plan: dict[str, Any], metric_id: str, target: float, rename: bool,
+                   spec: dict[str, Any] | None) -> None:
+    """Set one metric's target in a draft plan, renaming it after ``spec`` when its name contradicted it."""
+    for m in plan.get("metrics", []):
         if m["id"] == metric_id:
             m["target"] = round(float(target), 6)
             if rename and spec is not None:
                 m["name"] = renamed_for(m.get("name") or metric_id, spec)
-    if spec is not None:
-        map_metric(metric_id, spec)
-    commit_plan_change()
 
 
 def set_assumption(metric_id: str, assumption: dict[str, Any], spec: dict[str, Any] | None = None) -> None:
@@ -215,11 +221,7 @@ def set_plan_targets(metric_id: str, targets_of: dict[str, float], spec: dict[st
     """Button callback (org): write each plan's target for ``metric_id`` (plan id -> target), map ``spec``."""
     plans = draft().get("plans") or {}
     for pid, target in targets_of.items():
-        for m in (plans.get(pid) or {}).get("metrics", []):
-            if m["id"] == metric_id:
-                m["target"] = round(float(target), 6)
-                if rename and spec is not None:
-                    m["name"] = renamed_for(m.get("name") or metric_id, spec)
+        _set_target_in(plans.get(pid) or {}, metric_id, target, rename, spec)
     if spec is not None:
         map_metric(metric_id, spec)
     commit_plan_change()

@@ -5,15 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.conftest import page
-
-
-@pytest.fixture()
-def at() -> AppTest:
-    at = AppTest.from_file(page("plan_designer"), default_timeout=60)
-    at.run()
-    assert not at.exception
-    return at
+PAGE = "plan_designer"
 
 
 def _text(at: AppTest) -> str:
