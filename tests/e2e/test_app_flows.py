@@ -102,9 +102,13 @@ def test_share_link_restores_same_numbers_in_fresh_context(browser, app_url):
     page.locator(f"{key('budget')} input").press("Enter")
     settle(page)
     _goto(page, app_url)
-    _set_slider(page, "weight_0", 45)
     settle(page)
-    page.wait_for_url("**?s=v1.*")  # the address follows the scenario
+    before = page.url
+    _set_slider(page, "weight_0", 45)
+    wait_for_text(page, "45% on Go-lives")
+    # the address follows the scenario: wait for the link of the new weights, not the budget edit's
+    page.wait_for_function("u => location.href !== u && location.href.includes('?s=v1.')", arg=before,
+                           timeout=30_000)
     link = page.url
     page.get_by_role("link", name="Cost simulation").click()
     settle(page)
@@ -115,7 +119,7 @@ def test_share_link_restores_same_numbers_in_fresh_context(browser, app_url):
     fresh = browser.new_context(viewport={"width": 1400, "height": 2400})
     other = fresh.new_page()
     _goto(other, link)
-    assert "45% on Go-lives" in other.inner_text("body")
+    wait_for_text(other, "45% on Go-lives")
     other.get_by_role("link", name="Cost simulation").click()
     settle(other)
     other.wait_for_selector(key("cost_hist"))
