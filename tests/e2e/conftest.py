@@ -151,3 +151,14 @@ def wait_for_text(page: Any, text: str, timeout: float = 30_000) -> None:
     what the rerun draws must wait for it rather than read the page once.
     """
     page.wait_for_function("t => document.body.innerText.includes(t)", arg=text, timeout=timeout)
+
+
+def save_scenario(page: Any, name: str) -> None:
+    """On the Scenarios page: type ``name``, press Save, wait for the "Saved" message and the rerun."""
+    box = page.get_by_label("Name", exact=True)
+    box.fill(name)
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text(f"Saved “{name}”").wait_for(timeout=60_000)
+    wait_idle(page)

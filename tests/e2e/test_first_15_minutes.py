@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from compcore.io.store import ScenarioStore
-from tests.e2e.conftest import key, settle, wait_idle
+from tests.e2e.conftest import key, save_scenario, settle, wait_idle
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("COMPCORE_SCREENSHOTS")
@@ -40,16 +40,6 @@ def _type(page, name: str, value: str) -> None:
     box.fill(value)
     box.press("Enter")
     settle(page)
-
-
-def _save(page, name: str) -> None:
-    box = page.get_by_label("Name", exact=True)
-    box.fill(name)
-    box.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text(f"Saved “{name}”").wait_for(timeout=60_000)
-    wait_idle(page)
 
 
 def test_first_fifteen_minutes(browser, app_server):
@@ -108,7 +98,7 @@ def test_first_fifteen_minutes(browser, app_server):
     page.get_by_role("link", name="Scenarios").click()
     page.get_by_role("heading", name="Scenarios").first.wait_for(timeout=60_000)
     wait_idle(page)
-    _save(page, "First draft")
+    save_scenario(page, "First draft")
     page.get_by_role("link", name="Plan designer").click()
     settle(page)
     _type(page, "plan_cap", "200")
@@ -116,7 +106,7 @@ def test_first_fifteen_minutes(browser, app_server):
     page.get_by_role("link", name="Scenarios").click()
     page.get_by_role("heading", name="Scenarios").first.wait_for(timeout=60_000)
     wait_idle(page)
-    _save(page, "Higher cap")
+    save_scenario(page, "Higher cap")
     # the comparison opens on this session's scenario and the last one saved before it
     page.get_by_text("What changed").first.wait_for(timeout=60_000)
     wait_idle(page)

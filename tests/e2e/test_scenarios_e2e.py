@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from compcore.io.store import ScenarioStore
+from tests.e2e.conftest import save_scenario
 from tests.e2e.conftest import wait_idle as _wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -35,16 +36,6 @@ def chromium(browser: Any) -> Any:
     return browser
 
 
-def _save(page, name: str) -> None:
-    box = page.get_by_label("Name", exact=True)
-    box.fill(name)
-    box.press("Enter")
-    _wait_idle(page)
-    page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text(f"Saved “{name}”").wait_for(timeout=60_000)
-    _wait_idle(page)
-
-
 def test_save_two_scenarios_and_compare(store_server, chromium):
     base, db = store_server
     ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
@@ -52,8 +43,8 @@ def test_save_two_scenarios_and_compare(store_server, chromium):
     page.goto(f"{base}/scenarios")
     page.get_by_role("heading", name="Scenarios").first.wait_for(timeout=60_000)
     _wait_idle(page)
-    _save(page, "E2E base")
-    _save(page, "E2E stretch")
+    save_scenario(page, "E2E base")
+    save_scenario(page, "E2E stretch")
     assert sorted(r.name for r in ScenarioStore(db).list()) == ["E2E base", "E2E stretch"]
     picker = page.get_by_role("combobox", name="Scenarios to compare (2 to 4)")
     chosen = page.locator("[data-testid='stMultiSelect'] [data-baseweb='tag']")
