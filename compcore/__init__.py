@@ -18,6 +18,7 @@ from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStor
 from compcore.plan.describe import describe
 from compcore.plan.payout import PayoutResult, actual_for, attainment, payout
 from compcore.plan.schema import Plan, dump_plan, load_plan
+from compcore.plan.year import YearPay, pay_year
 from compcore.report.compare import diff_scenarios
 from compcore.report.document import worked_examples
 from compcore.report.html import plan_document_html
@@ -40,6 +41,7 @@ __all__ = [
     "SimulationResult",
     "Solution",
     "StoreError",
+    "YearPay",
     "actual_for",
     "attainment",
     "decode_scenario",
@@ -51,6 +53,7 @@ __all__ = [
     "encode_scenario",
     "load_plan",
     "load_scenario",
+    "pay_year",
     "payout",
     "plan_document_html",
     "price",

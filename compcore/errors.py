@@ -47,7 +47,9 @@ def field_path(loc: tuple[Any, ...]) -> str:
         elif tag or part.startswith(("function-", "literal[")):
             continue  # pydantic's union tag or validator name, not a field the user wrote
         else:
-            out += ("." if out else "") + ("from" if part == "start" else str(part))
+            # a band's "from" is held as ``start`` (a Python keyword); a roster row's start is its own
+            band = part == "start" and "bands" in loc
+            out += ("." if out else "") + ("from" if band else str(part))
     return out
 
 

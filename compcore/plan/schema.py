@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from compcore.errors import PlanError, validation_error
+from compcore.plan.schedule import Accumulate, Schedule
 
 PLAN_SCHEMA = "compcore.plan/v1"
 #: how many plan periods a year holds
@@ -118,6 +119,8 @@ class Metric(_Model):
     target: Annotated[float, Strict(), Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False)]
     direction: Literal["higher", "lower"] = "higher"
     scope: Literal["individual", "team", "company"] = "individual"
+    #: how a year-to-date schedule adds the periods up: the mean of the periods (shares, rates) or their sum (counts)
+    accumulate: Accumulate = "mean"
 
     @field_validator("name")
     @classmethod
@@ -221,12 +224,14 @@ class Plan(_Model):
     components: Annotated[list[Component], Field(min_length=1, max_length=MAX_METRICS)]
     gates: Annotated[list[Gate], Field(max_length=MAX_METRICS)] = []
     modifiers: Annotated[list[Modifier], Field(max_length=MAX_METRICS)] = []
+    cap: NonNegative | None = None
+    #: how the periods add up to a year (DESIGN.md "A plan year"); the default pays each period on its own
+    schedule: Schedule = Schedule()
 
     @field_validator("name")
     @classmethod
     def _readable(cls, name: str) -> str:
         return readable_name(name)
-    cap: NonNegative | None = None
 
     @property
     def periods_per_year(self) -> int:
@@ -423,4 +428,11 @@ def dump_plan(plan: Plan) -> dict[str, Any]:
     >>> load_plan(dump_plan(p)) == p
     True
     """
-    return plan.model_dump(by_alias=True, mode="json", exclude_none=True)
+    data = plan.model_dump(by_alias=True, mode="json", exclude_none=True)
+    # the year's fields are left out at their defaults, so a plan without them dumps as it always did
+    if plan.schedule.is_default:
+        del data["schedule"]
+    for m in data["metrics"]:
+        if m["accumulate"] == "mean":
+            del m["accumulate"]
+    return data

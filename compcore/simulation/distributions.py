@@ -21,7 +21,7 @@ import math
 from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, field_validator, model_validator
 
 from compcore.plan.schema import MAX_AMOUNT, WholeNumber
 
@@ -56,6 +56,17 @@ class _Dist(BaseModel):
     #: team name -> the distribution of that team's draws (team scope) or people (individual scope);
     #: the copula still applies: a team's value is its own marginal of the same correlated normal
     by_team: dict[str, Distribution] | None = Field(None, repr=False)
+    #: a plan year only (DESIGN.md "A plan year"): rho of the metric's underlying normal from one period to
+    #: the next, z_t = rho z_(t-1) + sqrt(1 - rho^2) e_t; 0 = periods independent
+    persistence: Annotated[float, Strict(), Field(allow_inf_nan=False)] = 0.0
+
+    @field_validator("persistence")
+    @classmethod
+    def _persistence(cls, rho: float) -> float:
+        if not 0 <= rho < 1:
+            raise ValueError(f"must be at least 0 and below 1 (1 would be a metric that never changes after "
+                             f"its first period), got {rho:g}")
+        return rho
 
     def for_team(self, team: str) -> _Dist:
         """The distribution used for ``team`` (its ``by_team`` entry, else this one)."""

@@ -14,20 +14,23 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from compcore.errors import PlanError, validation_error
 from compcore.io.spreadsheet import safe_rows_csv
 from compcore.plan.schema import Amount, Plan, TargetIncentive, WholeNumber
+from compcore.simulation.calendar import IsoDate
 from compcore.simulation.limits import MAX_HEADCOUNT
 
-__all__ = ["PLAN_COLUMN", "ROSTER_COLUMNS", "RosterRow", "roster_from_csv", "roster_rows", "roster_to_csv",
-           "row_period_targets"]
+__all__ = ["DATE_COLUMNS", "PLAN_COLUMN", "ROSTER_COLUMNS", "RosterRow", "roster_from_csv", "roster_rows",
+           "roster_to_csv", "row_period_targets"]
 
 #: columns of a roster CSV; ``target_incentive_amount`` / ``target_incentive_percent`` are optional overrides
 ROSTER_COLUMNS = ("team", "role", "headcount", "base_salary", "target_incentive_amount", "target_incentive_percent")
 #: the optional column of an org roster: the plan id each row is paid by
 PLAN_COLUMN = "plan"
+#: the optional columns of a roster with hires or leavers during the year (ISO dates, inclusive)
+DATE_COLUMNS = ("start", "end")
 
 
 class _Model(BaseModel):
@@ -38,6 +41,8 @@ class RosterRow(_Model):
     """``headcount`` people of one team and role on one base salary, paid by ``plan`` in an org scenario.
 
     ``plan`` is the id of one of the scenario's ``plans``; a single-plan scenario's rows leave it out.
+    ``start`` / ``end`` (ISO dates, inclusive) say when during the plan year these people join or leave
+    (the scenario then needs a ``year_start``); a plan year prorates their pay by the days employed.
     """
 
     team: Annotated[str, Field(min_length=1)]
@@ -46,6 +51,20 @@ class RosterRow(_Model):
     base_salary: Amount
     target_incentive: TargetIncentive | None = None
     plan: Annotated[str, Field(min_length=1)] | None = None
+    start: IsoDate | None = None
+    end: IsoDate | None = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> RosterRow:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            msg = f"{self.end.isoformat()} is before the start {self.start.isoformat()}; the end is the last day worked"
+            raise PlanError(f"end: {msg}", problems=[("end", msg)])
+        return self
+
+    @property
+    def has_dates(self) -> bool:
+        """True when the row joins or leaves during the year."""
+        return self.start is not None or self.end is not None
 
 
 def row_period_targets(plan: Plan, roster: list[RosterRow]) -> list[float]:
@@ -77,7 +96,8 @@ def roster_from_csv(source: str | Path) -> list[RosterRow]:
 
     Columns: ``team, role, headcount, base_salary`` and optionally
     ``target_incentive_amount`` or ``target_incentive_percent`` (a fraction,
-    0.08 = 8%), and ``plan`` (the plan id of an org scenario). ``headcount`` may
+    0.08 = 8%), ``plan`` (the plan id of an org scenario), and ``start`` / ``end``
+    (``YYYY-MM-DD``, inclusive) for people joining or leaving during the year. ``headcount`` may
     be left out (1 per row), so a list of people with their salaries works too.
 
     Raises
@@ -119,6 +139,9 @@ def _roster_from_text(text: str) -> list[RosterRow]:
             row["target_incentive"] = {"percent_of_base": _number(rec["target_incentive_percent"])}
         if rec.get(PLAN_COLUMN):
             row["plan"] = rec[PLAN_COLUMN]
+        for col in DATE_COLUMNS:
+            if rec.get(col):
+                row[col] = rec[col]
         rows.append(row)
     if not rows:
         raise PlanError("roster CSV has no rows", problems=[("roster", "has no rows")])
@@ -155,16 +178,22 @@ def roster_to_csv(roster: list[RosterRow]) -> str:
     Written by the one formula-injection neutraliser
     (:func:`compcore.io.spreadsheet.safe_rows_csv`): a team or role starting
     with ``=`` gets a leading ``'``, a name holding a CR or LF is quoted. A
-    ``plan`` column is added when any row names a plan (an org roster).
+    ``plan`` column is added when any row names a plan (an org roster), ``start``
+    and ``end`` when any row has dates.
     """
     org = any(r.plan is not None for r in roster)
-    rows: list[list[Any]] = [[*ROSTER_COLUMNS, PLAN_COLUMN] if org else list(ROSTER_COLUMNS)]
+    dated = any(r.has_dates for r in roster)
+    rows: list[list[Any]] = [[*ROSTER_COLUMNS, *([PLAN_COLUMN] if org else []), *(DATE_COLUMNS if dated else ())]]
     for r in roster:
         ti = r.target_incentive
         amount = "" if ti is None or ti.amount is None else _num(ti.amount)
         percent = "" if ti is None or ti.percent_of_base is None else _num(ti.percent_of_base)
         cells = [r.team, r.role, r.headcount, _num(r.base_salary), amount, percent]
-        rows.append([*cells, r.plan or ""] if org else cells)
+        if org:
+            cells.append(r.plan or "")
+        if dated:
+            cells.extend(d.isoformat() if d is not None else "" for d in (r.start, r.end))
+        rows.append(cells)
     return safe_rows_csv(rows)
 
 

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, mode
 
 from compcore.errors import PlanError, field_path, validation_error
 from compcore.plan.schema import PLAN_SCHEMA, Amount, Metric, Plan, dump_plan, load_plan, read_source
+from compcore.simulation.calendar import IsoDate
 from compcore.simulation.distributions import DIST_KINDS, Distribution
 from compcore.simulation.limits import scenario_limit_problems
 from compcore.simulation.org import SINGLE_PLAN_ID, org_problems, plan_rows, shared_metrics, where
@@ -72,6 +73,10 @@ class Scenario(_Model):
     assumptions: dict[str, Distribution]
     correlations: list[Correlation] = []
     budget: Amount | None = None
+    #: a plan year (DESIGN.md "A plan year"): the first day of the year, needed when a roster row has dates
+    year_start: IsoDate | None = None
+    #: money per year for the year's chance of going over; without it, ``budget`` x periods per year
+    annual_budget: Amount | None = None
 
     @model_validator(mode="after")
     def _cross_check(self) -> Scenario:
@@ -139,6 +144,13 @@ class Scenario(_Model):
         return sum(r.headcount for r in self.roster)
 
     @property
+    def year_budget(self) -> float | None:
+        """The budget of a year: ``annual_budget``, else ``budget`` x periods per year, else None."""
+        if self.annual_budget is not None:
+            return self.annual_budget
+        return None if self.budget is None else self.budget * self.periods_per_year
+
+    @property
     def per_period_target(self) -> float:
         """Everyone's per-period target incentive added up: what the plans cost at exactly 100% payout."""
         total = 0.0
@@ -175,6 +187,7 @@ def _cross_check(scn: Scenario) -> list[tuple[str, str]]:
         if key not in ids:
             problems.append((f"assumptions.{key}", f'"{key}" is not a metric of {what}: {known}'))
     problems.extend(_by_team_problems(scn, metrics))
+    problems.extend(_year_problems(scn))
     if scn.headcount < 1:
         problems.append(("roster", "needs at least one person (every headcount is 0)"))
     seen: dict[frozenset[str], int] = {}
@@ -217,6 +230,24 @@ def _by_team_problems(scn: Scenario, metrics: dict[str, Metric]) -> list[tuple[s
                 problems.append((f"{path}.{team}", f'no team "{team}" in the roster; teams: {", ".join(teams)}'))
             if own.by_team:
                 problems.append((f"{path}.{team}.by_team", "a team's own distribution cannot have by_team itself"))
+    return problems
+
+
+def _year_problems(scn: Scenario) -> list[tuple[str, str]]:
+    """Dates need the year they fall in; persistence belongs to a metric, not to one team's marginal."""
+    problems: list[tuple[str, str]] = []
+    dated = [i for i, r in enumerate(scn.roster) if r.has_dates]
+    if dated and scn.year_start is None:
+        i = dated[0]
+        field = "start" if scn.roster[i].start is not None else "end"
+        problems.append(("year_start", (
+            f'is needed because roster[{i}].{field} is a date: give the first day of the plan year, '
+            'e.g. "2027-01-01" (its periods are counted from it)')))
+    for mid, dist in scn.assumptions.items():
+        for team, own in (dist.by_team or {}).items():
+            if own.persistence != 0:
+                problems.append((f"assumptions.{mid}.by_team.{team}.persistence", (
+                    "persistence is the metric's, shared by every team: set it on the assumption itself")))
     return problems
 
 
@@ -383,8 +414,11 @@ def dump_scenario(scn: Scenario) -> dict[str, Any]:
 
 
 def _by_team_last(dist: dict[str, Any]) -> dict[str, Any]:
-    """A dumped assumption with ``dist`` first and ``by_team`` last, the way a person writes it."""
-    out = {"dist": dist["dist"], **{k: v for k, v in dist.items() if k not in ("dist", "by_team")}}
+    """A dumped assumption with ``dist`` first and ``by_team`` last, the way a person writes it
+    (``persistence`` before ``by_team``, left out at 0 so files without it dump as they always did)."""
+    out = {"dist": dist["dist"], **{k: v for k, v in dist.items() if k not in ("dist", "by_team", "persistence")}}
+    if dist.get("persistence", 0) != 0:
+        out["persistence"] = dist["persistence"]
     if "by_team" in dist:
         out["by_team"] = {t: _by_team_last(d) for t, d in dist["by_team"].items()}
     return out
