@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, page, session, simulation_state, solve_state, state
+from ui import charts, page, session, simulation_state, solve_state, state
+from ui.charts import cache as chart_cache
 from ui.core import (
     DIST_KINDS,
     PlanError,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, compare_charts, org, page, plan_editing, state
+from ui import charts, org, page, plan_editing, state
+from ui.charts import cache as chart_cache
 from ui.core import TOLERANCE, compare, document, explore, units
 from ui.text import md
 
@@ -26,7 +27,7 @@ if scn.is_org:
         st.caption("Total payout of each plan when every one of its metrics is at the same % of target "
                    "(gates, modifiers and caps included): which team's plan pays more for the same result.")
         by_name = {p.name: p for p in scn.plans.values()}
-        st.altair_chart(compare_charts.curves_overlay(compare.combined_curves(by_name), list(by_name), "Plan"),
+        st.altair_chart(charts.curves_overlay(compare.combined_curves(by_name), list(by_name), "Plan"),
                         width="stretch", key="org_curves_chart")
     org.plan_picker("Plan shown below")
 

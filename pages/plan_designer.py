@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import chart_cache, charts, org, page, plan_editing, simulation_state, state
+from ui import charts, org, page, plan_editing, simulation_state, state
+from ui.charts import cache as chart_cache
 from ui.core import curve_edit, describe, describe_curve, explore, guardrails
 from ui.text import md, md_lines
 

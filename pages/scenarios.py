@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, compare_charts, hr_links, page, saved, state
+from ui import charts, hr_links, page, saved, state
 from ui.core import PlanError, Scenario, changes, compare, load_scenario
 from ui.text import md
 
@@ -131,13 +131,13 @@ with left:
     st.markdown("**Payout curves**")
     st.caption("Total payout when every metric is at the same % of target (gates and caps included).")
     plans = compare.scenario_plans(scenarios)  # an org: each of its plans
-    st.altair_chart(compare_charts.curves_overlay(compare.combined_curves(plans), list(plans)), width="stretch",
+    st.altair_chart(charts.curves_overlay(compare.combined_curves(plans), list(plans)), width="stretch",
                     key="cmp_curves")
 with right:
     st.markdown(f"**Cost per {next(iter(scenarios.values())).period}**")
     st.caption(f"Monte Carlo, {int(state.ui('trials')):,} trials each, seed {int(state.ui('seed'))}; "
                "dashed lines are budgets.")
-    st.altair_chart(compare_charts.costs_overlay(compare.cost_histograms(sims), labels,
+    st.altair_chart(charts.costs_overlay(compare.cost_histograms(sims), labels,
                                                  {k: s.budget for k, s in scenarios.items()}),
                     width="stretch", key="cmp_costs")
 

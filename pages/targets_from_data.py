@@ -7,7 +7,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from ui import chart_cache, charts, data_import, page, state, targets_state
+from ui import charts, data_import, page, state, targets_state
+from ui.charts import cache as chart_cache
 from ui.core import (
     ACTIVITY_KINDS,
     FIT_KINDS,

@@ -3,7 +3,7 @@
 ``ui.state`` owns every session-state key; pages read and write the scenario
 only through it and the modules split from it by concept (``ui.plan_editing``,
 ``ui.simulation_state``, ``ui.targets_state``, ``ui.share_link``, ``ui.saved``;
-``ui.chart_cache`` draws charts with cached specs, ``ui.lru`` holds the shared
+``ui.charts.cache`` draws charts with cached specs, ``ui.lru`` holds the shared
 caches, ``ui.settings`` reads deployment settings, ``ui.gate`` the optional
-password). ``ui.charts`` builds charts from DataFrames compcore made.
+password). ``ui.charts`` (one module per page) builds charts from DataFrames compcore made.
 """

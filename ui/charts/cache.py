@@ -7,6 +7,7 @@ a rerun that draws the same data reuses the spec instead of rebuilding it.
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,7 +15,6 @@ from typing import Any
 import streamlit as st
 
 from compcore.plan.schema import dump_plan
-from ui import charts
 from ui.lru import shared_caches
 from ui.state import valid_plan
 
@@ -39,14 +39,16 @@ def _inline(node: Any, datasets: dict[str, Any]) -> Any:
 
 
 def _build_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
-    # the targets-page builders are validated against the Vega-Lite schema in tests/app/test_targets_page.py
-    spec = getattr(charts, builder)(*args, **kwargs).to_dict(validate=False)
+    # ``builder`` is "module:name" (a plain string, so Streamlit's cache hashes it); the builders are validated
+    # against the Vega-Lite schema in tests/ui/test_charts.py
+    module, name = builder.split(":")
+    spec = getattr(importlib.import_module(module), name)(*args, **kwargs).to_dict(validate=False)
     return _inline(spec, spec.get("datasets", {}))
 
 
 def chart(builder: Callable[..., Any], *args: Any, key: str, cache_key: Any = None,
           datasets: dict[str, Any] | None = None, **kwargs: Any) -> None:
-    """Draw ``builder(*args, **kwargs)`` (a function of ``ui.charts``), its Vega-Lite spec cached.
+    """Draw ``builder(*args, **kwargs)`` (a builder of ``ui.charts``), its Vega-Lite spec cached.
 
     Building and validating an Altair chart takes 20-40 ms, so specs are cached
     under ``cache_key`` (a cheap string saying what the inputs are, e.g. the
@@ -55,10 +57,11 @@ def chart(builder: Callable[..., Any], *args: Any, key: str, cache_key: Any = No
     datasets (e.g. the budget line), so a small change does not rebuild a chart.
     """
     store = shared_caches()["specs"]
-    ck = json.dumps([builder.__name__, cache_key], default=str) if cache_key is not None else None
+    name = f"{builder.__module__}:{builder.__name__}"
+    ck = json.dumps([name, cache_key], default=str) if cache_key is not None else None
     spec = store.get(ck) if ck else None
     if spec is None:
-        spec = _build_spec(builder.__name__, args, kwargs) if ck else _hashed_spec(builder.__name__, args, kwargs)
+        spec = _build_spec(name, args, kwargs) if ck else _hashed_spec(name, args, kwargs)
         if ck:
             store.put(ck, spec)
     if datasets:
