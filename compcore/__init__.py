@@ -28,6 +28,7 @@ from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.sensitivity import sensitivity
 from compcore.simulation.simulate import SimulationResult, price, price_scenario, simulate
 from compcore.simulation.solve import Solution, solve
+from compcore.simulation.year import YearResult, simulate_year
 
 __all__ = [
     "MetricDraws",
@@ -42,6 +43,7 @@ __all__ = [
     "Solution",
     "StoreError",
     "YearPay",
+    "YearResult",
     "actual_for",
     "attainment",
     "decode_scenario",
@@ -63,6 +65,7 @@ __all__ = [
     "safe_csv",
     "sensitivity",
     "simulate",
+    "simulate_year",
     "solve",
     "worked_examples",
 ]

@@ -22,7 +22,7 @@ from compcore.simulation.org import plan_rows
 from compcore.simulation.roster import RosterRow, row_period_targets
 
 __all__ = ["ChunkStats", "PlanContexts", "PriceContext", "cost_chunk", "fold_stats", "held_costs", "org_cost_chunk",
-           "plan_contexts", "price_chunk", "price_context", "sub_rows"]
+           "plan_contexts", "price_chunk", "price_context", "sub_rows", "unit_totals"]
 
 #: pricing works on row slices of this many trials (cache-sized arrays) ...
 SUB_TRIALS = 2048
@@ -180,6 +180,11 @@ def _totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
     """Total payout fraction, shape ``(n, units)``."""
     n = len(next(iter(values.values())))
     return _per_unit(ctx, payout_total(ctx.plan, _actuals(ctx, values)), n)
+
+
+def unit_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
+    """Total payout fraction of each pricing unit, ``(n, units)`` (read-only when units share one value)."""
+    return _totals(ctx, values)
 
 
 def _per_unit(ctx: PriceContext, total: np.ndarray, n: int) -> np.ndarray:

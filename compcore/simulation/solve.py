@@ -34,8 +34,10 @@ from compcore.simulation.knobs import knob as knob_info
 from compcore.simulation.pricing import org_cost_chunk, plan_contexts
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.simulate import SimulationResult, price_scenario
+from compcore.simulation.year import YearResult, price_year
+from compcore.simulation.year_draws import YearDraws, draw_year
 
-__all__ = ["COST_TOLERANCE", "X_TOLERANCE", "Goal", "Solution", "measure_at", "parse_goal", "solve"]
+__all__ = ["COST_TOLERANCE", "HORIZONS", "X_TOLERANCE", "Goal", "Solution", "measure_at", "parse_goal", "solve"]
 
 #: expected_cost / quantile goals are met within this share of the goal's cost (DESIGN.md: 0.1%)
 COST_TOLERANCE = 1e-3
@@ -50,15 +52,23 @@ _MAX_STEPS = 200
 _MET = 1e-9
 
 
-def _price(scn: Scenario, draws: MetricDraws) -> SimulationResult:
+#: what solve prices against: one period (``simulate``) or the plan year (``simulate_year``)
+HORIZONS = ("period", "year")
+
+
+def _price(scn: Scenario, draws: MetricDraws | YearDraws) -> SimulationResult | YearResult:
     """The full pricing of a whole scenario (every plan of an org) against cached draws: the given scenario
-    and the answer."""
+    and the answer (a year's draws price the year)."""
+    if isinstance(draws, YearDraws):
+        return price_year(scn, draws)
     return price_scenario(scn, draws)
 
 
-def _costs(scn: Scenario, draws: MetricDraws) -> np.ndarray:
+def _costs(scn: Scenario, draws: MetricDraws | YearDraws) -> np.ndarray:
     """Only the cost of each trial (what the search compares), 20-50% cheaper than :func:`_price` and bit for
     bit its ``cost`` (both sum the same per-block products; tested)."""
+    if isinstance(draws, YearDraws):
+        return price_year(scn, draws).cost
     ctxs = plan_contexts(scn.plans, list(scn.roster), draws.team_index, len(draws.teams))
     return np.concatenate([org_cost_chunk(ctxs, values) for _, values in draws.chunks()])
 
@@ -91,7 +101,7 @@ class Goal:
         """A value of the goal's measure in its unit (a % or money)."""
         return pct(measure) if self.kind == "p_over_budget" else money(measure)
 
-    def measure(self, sim: SimulationResult) -> float:
+    def measure(self, sim: SimulationResult | YearResult) -> float:
         """The goal's measure of a simulation."""
         if self.kind == "p_over_budget":
             return float(sim.p_over_budget)  # type: ignore[arg-type]
@@ -115,7 +125,7 @@ def _number(v: Any, path: str, lo: float, hi: float) -> float:
     return float(v)
 
 
-def parse_goal(goal: Mapping[str, Any] | Goal, budget: float | None = None) -> Goal:
+def parse_goal(goal: Mapping[str, Any] | Goal, budget: float | None = None, horizon: str = "period") -> Goal:
     """Check a goal: ``{"p_over_budget": 0.1}`` (needs ``budget``), ``{"expected_cost": 120000}`` or
     ``{"quantile": 0.9, "cost": 140000}``.
 
@@ -128,7 +138,9 @@ def parse_goal(goal: Mapping[str, Any] | Goal, budget: float | None = None) -> G
     keys = set(goal) if isinstance(goal, Mapping) else set()
     if keys == {"p_over_budget"}:
         if budget is None:
-            raise PlanError("goal.p_over_budget: needs a budget; set the scenario's budget (money per period) first",
+            which = ("budget (money per period)" if horizon == "period"
+                     else "annual_budget (money per year) or budget (money per period)")
+            raise PlanError(f"goal.p_over_budget: needs a budget; set the scenario's {which} first",
                             problems=[("goal.p_over_budget", "needs a budget")])
         p = _number(goal["p_over_budget"], "goal.p_over_budget", 0.0, 1.0)
         if p >= 1.0:
@@ -166,11 +178,11 @@ class Solution:
 
     value: float
     scenario: Scenario
-    sim: SimulationResult
+    sim: SimulationResult | YearResult
     achieved: float
     knob: Knob
     goal: Goal
-    base: SimulationResult
+    base: SimulationResult | YearResult
     before: float
     lo: float
     hi: float
@@ -184,12 +196,12 @@ class Solution:
 class _Problem:
     """Prices candidate values of one knob against fixed draws, counting the re-pricings."""
 
-    def __init__(self, scn: Scenario, k: Knob, goal: Goal, draws: MetricDraws) -> None:
+    def __init__(self, scn: Scenario, k: Knob, goal: Goal, draws: MetricDraws | YearDraws) -> None:
         self.data, self.knob, self.goal, self.draws = dump_scenario(scn), k, goal, draws
         self.evaluations = 0
         self.costs: dict[float, np.ndarray] = {}
         self.tried: list[tuple[float, float]] = []  # (value, the goal's measure) of every pricing
-        self.budget = scn.budget
+        self.budget = scn.year_budget if isinstance(draws, YearDraws) else scn.budget
         n = draws.trials
         # p_over_budget: the most trials that may go over, m = the largest count with m / n <= goal
         m = math.floor(goal.target * n) if goal.kind == "p_over_budget" else 0
@@ -299,7 +311,7 @@ def _frontier(p: _Problem, lo: float, hi: float, n: int) -> tuple[pd.DataFrame, 
 
 def solve(scn: Scenario | dict[str, Any] | str, knob: str, goal: Mapping[str, Any] | Goal, *,
           lo: float | None = None, hi: float | None = None, trials: int = 10_000, seed: int | None = 0,
-          draws: MetricDraws | None = None, frontier: int = 0) -> Solution:
+          draws: MetricDraws | YearDraws | None = None, frontier: int = 0, horizon: str = "period") -> Solution:
     """Find the value of one plan number that meets a cost goal, re-pricing the same draws for every candidate.
 
     Parameters
@@ -314,6 +326,9 @@ def solve(scn: Scenario | dict[str, Any] | str, knob: str, goal: Mapping[str, An
     draws : metric draws of this scenario to reuse (e.g. the app's cached draws)
     frontier : evaluate the goal's measure at this many evenly spaced values first (``Solution.frontier``);
         the grid also narrows the search
+    horizon : ``"period"`` (default: one plan period, ``budget``) or ``"year"``: the plan year of
+        :func:`~compcore.simulation.year.simulate_year` (annual cost, ``annual_budget``, else ``budget`` x
+        periods per year); ``draws`` are then a year's (:func:`~compcore.simulation.year_draws.draw_year`)
 
     Returns
     -------
@@ -336,11 +351,17 @@ def solve(scn: Scenario | dict[str, Any] | str, knob: str, goal: Mapping[str, An
     True
     """
     scn = load_scenario(scn)
+    if horizon not in HORIZONS:
+        raise PlanError(f'horizon: must be "period" or "year", got {horizon!r}',
+                        problems=[("horizon", 'must be "period" or "year"')])
     k = knob_info(scn, knob)
-    g = parse_goal(goal, scn.budget)
+    g = parse_goal(goal, scn.year_budget if horizon == "year" else scn.budget, horizon)
     lo_, hi_ = _range(k, lo, hi)
     if draws is None:
-        draws = draw_metrics(scn, trials=trials, seed=seed)
+        draws = draw_year(scn, trials, seed) if horizon == "year" else draw_metrics(scn, trials=trials, seed=seed)
+    elif isinstance(draws, YearDraws) != (horizon == "year"):
+        raise PlanError(f"draws: these are a {'year' if isinstance(draws, YearDraws) else 'period'}'s draws; "
+                        f"horizon {horizon!r} needs the other kind", problems=[("draws", "wrong horizon")])
     p = _Problem(scn, k, g, draws)
     p.scenario(lo_, "lo")
     p.scenario(hi_, "hi")
@@ -417,13 +438,15 @@ def _search(p: _Problem, points: list[tuple[float, float]], lo: float, hi: float
 
 
 def measure_at(scn: Scenario | dict[str, Any] | str, knob: str, goal: Mapping[str, Any] | Goal,
-               values: Sequence[float], draws: MetricDraws) -> pd.DataFrame:
+               values: Sequence[float], draws: MetricDraws | YearDraws) -> pd.DataFrame:
     """The goal's measure at each value of the knob, on the same draws: ``value``, ``measure`` (a frontier).
 
     Values outside the field's valid values are left out.
     """
     scn = load_scenario(scn)
-    p = _Problem(scn, knob_info(scn, knob), parse_goal(goal, scn.budget), draws)
+    year = isinstance(draws, YearDraws)
+    goal_ = parse_goal(goal, scn.year_budget if year else scn.budget, "year" if year else "period")
+    p = _Problem(scn, knob_info(scn, knob), goal_, draws)
     rows = []
     for v in values:
         try:

@@ -1,0 +1,143 @@
+"""The draws of a plan year: P periods of every metric, persistent metrics following an AR(1).
+
+A year is drawn chunk by chunk like one period (:mod:`compcore.simulation.draws`): the chunk's
+seed draws period p with ``period=p`` in every stream's key, so the year's first period is the
+period ``simulate`` draws. A metric with ``persistence`` rho > 0 carries its own standard normal
+innovation from one period to the next, ``w_t = rho w_(t-1) + sqrt(1 - rho^2) e_t`` (``e_t`` period
+t's fresh normals), before the Gaussian copula mixes the metrics of a period: each w_t is standard
+normal, so each period keeps the metric's marginal and the within-period correlations exactly,
+and a metric correlated with nothing has ``corr(z_t, z_(t+1)) = rho``. (A metric correlated with
+others of a different persistence has a lag-1 correlation between theirs: the weighted mean of
+the persistences of the innovations it mixes.)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from concurrent.futures import Executor
+from dataclasses import dataclass
+
+import numpy as np
+
+from compcore.simulation.draws import (
+    DrawSpec,
+    MetricDraws,
+    Progress,
+    chunk_plan,
+    chunk_trials,
+    draw_chunk,
+    draw_spec,
+    roster_arrays,
+    run_chunks,
+)
+from compcore.simulation.scenario import Scenario, load_scenario
+
+__all__ = ["YEAR_CHUNK_VALUES", "ChunkYear", "YearDraws", "draw_year", "year_chunk_trials"]
+
+#: drawn values of one period of one chunk of years (64 MiB of float64): a year holds a few such arrays at
+#: once (the period's draws, year-to-date sums, the persistent innovations), so 1,000,000 years stay bounded
+YEAR_CHUNK_VALUES = 8_000_000
+
+
+def year_chunk_trials(spec: DrawSpec) -> int:
+    """Years per chunk: a period's chunk (:func:`~compcore.simulation.draws.chunk_trials`), fewer for a wide one."""
+    per_trial = sum(1 if s == "company" else spec.n_teams if s == "team" else len(spec.team_index)
+                    for s in spec.scopes)
+    return max(1, min(chunk_trials(spec), YEAR_CHUNK_VALUES // max(per_trial, 1)))
+
+
+def persistences(scn: Scenario) -> dict[str, float]:
+    """Metric id -> its assumption's persistence, for the metrics that persist (rho > 0)."""
+    return {mid: float(d.persistence) for mid, d in scn.assumptions.items() if d.persistence > 0}
+
+
+def _period_seed(seed: np.random.SeedSequence, p: int) -> np.random.SeedSequence:
+    # period 0 is the chunk's own seed (the period simulate draws); later periods extend its spawn key
+    return seed if p == 0 else np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1 << 20, p))
+
+
+class ChunkYear:
+    """One chunk of years, drawn period by period: ``period(p)`` gives ``{metric id: values}`` of period p.
+
+    Periods must be asked for in order (the persistent innovations carry from one to the next).
+    """
+
+    def __init__(self, spec: DrawSpec, n: int, seed: np.random.SeedSequence, rho: dict[str, float]) -> None:
+        self.spec, self.n, self.seed, self.rho = spec, n, seed, rho
+        self._next = 0
+
+    def period(self, p: int) -> dict[str, np.ndarray]:
+        if p != self._next:
+            raise ValueError(f"periods are drawn in order: expected period {self._next}, got {p}")
+        self._next += 1
+        return draw_chunk(self.spec, self.n, _period_seed(self.seed, p))
+
+
+@dataclass(frozen=True, eq=False)
+class YearDraws:
+    """Cached draws of a plan year: one :class:`~compcore.simulation.draws.MetricDraws` per period.
+
+    Like ``MetricDraws`` they depend only on the assumptions (persistence included), correlations,
+    roster, metric scopes, years and seed, never on the plans: an edited plan re-prices them.
+    """
+
+    periods: tuple[MetricDraws, ...]
+
+    @property
+    def trials(self) -> int:
+        return self.periods[0].trials
+
+    @property
+    def seed(self) -> int | None:
+        return self.periods[0].seed
+
+    @property
+    def chunk_trials(self) -> int:
+        return self.periods[0].chunk_trials
+
+    @property
+    def nbytes(self) -> int:
+        """Memory the draws hold."""
+        return sum(v.nbytes for d in self.periods for v in d.values.values())
+
+    def chunks(self) -> Iterator[tuple[int, list[dict[str, np.ndarray]]]]:
+        """``(start, [period p's {metric id: rows of that chunk}])`` per chunk of years (views)."""
+        step = self.chunk_trials
+        for start in range(0, self.trials, step):
+            yield start, [{k: v[start:start + step] for k, v in d.values.items()} for d in self.periods]
+
+
+def _draw_year_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence, rho: dict[str, float],
+                     periods: int) -> list[dict[str, np.ndarray]]:
+    year = ChunkYear(spec, n, seed, rho)
+    return [year.period(p) for p in range(periods)]
+
+
+def draw_year(scn: Scenario | dict | str, trials: int = 10_000, seed: int | None = 0,
+              executor: Executor | None = None, progress: Progress | None = None) -> YearDraws:
+    """Draw every metric for ``trials`` years of the scenario's periods (kept, for re-pricing plans).
+
+    The same numbers :func:`~compcore.simulation.year.simulate_year` draws chunk by chunk; memory is
+    P times a period's :func:`~compcore.simulation.draws.draw_metrics`.
+    """
+    scn = load_scenario(scn)
+    spec = draw_spec(scn)
+    size = year_chunk_trials(spec)
+    chunks = chunk_plan(trials, seed, size)
+    n_periods = scn.periods_per_year
+    rho = persistences(scn)
+    parts = run_chunks(_draw_year_chunk, [(spec, n, s, rho, n_periods) for n, s in chunks], executor, progress)
+    teams, team_index, _ = roster_arrays(list(scn.roster))
+    scopes = dict(zip(spec.order, spec.scopes, strict=True))
+    out = []
+    for p in range(n_periods):
+        values = {mid: np.concatenate([part[p][mid] for part in parts]) if len(parts) > 1 else parts[0][p][mid]
+                  for mid in spec.order}  # type: ignore[index]
+        out.append(MetricDraws(values, scopes, teams, team_index, int(trials), seed, size))
+    return YearDraws(tuple(out))
+
+
+def ar1_scale(rho: float) -> float:
+    """``sqrt(1 - rho^2)``: the weight of a period's fresh innovation, so the AR(1) stays standard normal."""
+    return math.sqrt(1.0 - rho * rho)
