@@ -4,7 +4,8 @@ Prints expected cost, P10/P50/P90/P95, P(over budget), cost by team and the
 sensitivity ranking; for an org scenario (several plans) also the cost by plan
 and the fairness table (each team's chance of earning its target). ``--json``
 prints the same as JSON (``by_plan`` and ``fairness`` always), ``--csv out.csv``
-writes the per-trial costs (and each plan's, for an org). An invalid scenario
+writes the per-trial costs (and each plan's, for an org). ``--year`` simulates
+plan years instead of periods (:mod:`compcore.cli.year`). An invalid scenario
 prints one line on stderr and exits with code 2.
 """
 
@@ -17,6 +18,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from compcore.cli.year import run_year
 from compcore.errors import PlanError
 from compcore.report.format import money
 from compcore.simulation.scenario import load_scenario
@@ -119,6 +121,9 @@ def run(args: argparse.Namespace) -> int:
         scn = load_scenario(args.scenario)
         if args.trials < 1:
             raise PlanError(f"--trials must be at least 1, got {args.trials}")
+        if args.year:
+            run_year(args, scn)
+            return 0
         sim = simulate(scn, trials=args.trials, seed=args.seed)
         if args.json:
             print(json.dumps(report(sim, scn.name), indent=2))
@@ -143,10 +148,14 @@ def register(subparsers: Any) -> None:
                               description="Monte Carlo cost of a scenario's plan, or of every plan of an org "
                                           "(money per plan period).")
     p.add_argument("scenario", help="scenario JSON file")
-    p.add_argument("--trials", type=int, default=10_000, help="simulated periods (default 10,000)")
+    p.add_argument("--trials", type=int, default=10_000,
+                   help="simulated periods, or years with --year (default 10,000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.add_argument("--currency", default=DEFAULT_CURRENCY,
                    help=f"prefix for money in the printed summary (default {DEFAULT_CURRENCY!r}; the app's too)")
     p.add_argument("--csv", metavar="OUT.csv", help="write the cost of every trial to a CSV file")
+    p.add_argument("--year", action="store_true",
+                   help="simulate plan years (each plan's schedule, hires and leavers, persistent metrics): the "
+                        "year's cost against the annual budget, cash by period and at the year end, by plan")
     p.set_defaults(func=run)

@@ -16,7 +16,8 @@ from typing import Any
 from compcore.errors import PlanError
 from compcore.report.format import money, pct
 from compcore.simulation.simulate import SimulationResult
-from compcore.simulation.solve import Solution, solve
+from compcore.simulation.solve import HORIZONS, Solution, solve
+from compcore.simulation.year import YearResult
 
 __all__ = ["figures", "parse_goal_text", "register", "run"]
 
@@ -51,8 +52,10 @@ def parse_goal_text(text: str) -> dict[str, float]:
     return {kind: _float(rest, kind)}
 
 
-def figures(sim: SimulationResult) -> dict[str, Any]:
-    """The key figures of a simulation (money per plan period)."""
+def figures(sim: SimulationResult | YearResult) -> dict[str, Any]:
+    """The key figures of a simulation (money per plan period, or per year for a year)."""
+    if isinstance(sim, YearResult):
+        return {"expected": sim.expected, **sim.percentiles, "p_over_budget": sim.p_over_budget, "budget": sim.budget}
     return {"expected": sim.expected, **sim.percentiles, "p_over_budget": sim.p_over_budget,
             "annualised": sim.annualised, "share_above_target": sim.share_above_target}
 
@@ -64,6 +67,7 @@ def report(sol: Solution, name: str) -> dict[str, Any]:
         "current_value": sol.knob.value, "goal": {"kind": sol.goal.kind, "target": sol.goal.target, "q": sol.goal.q},
         "achieved": sol.achieved, "before": sol.before, "lo": sol.lo, "hi": sol.hi, "past": sol.past,
         "trials": sol.sim.trials, "seed": sol.sim.seed, "repricings": sol.evaluations,
+        "horizon": "year" if isinstance(sol.sim, YearResult) else "period",
         "before_figures": figures(sol.base), "after_figures": figures(sol.sim),
     }
 
@@ -77,14 +81,17 @@ def _print(sol: Solution, name: str) -> None:
     print(f"  searched {k.show(sol.lo)}..{k.show(sol.hi)}: {sol.evaluations} re-pricings of the same "
           f"{sol.sim.trials:,} trials (seed {sol.sim.seed})")
     print()
-    print(f"  {'':<22}{'before':>14}{'after':>14}")
-    rows = [("expected cost", sol.base.expected, sol.sim.expected)]
+    print(f"  {'':<26}{'before':>14}{'after':>14}")
+    year = isinstance(sol.sim, YearResult)
+    rows = [("expected cost" + (" of the year" if year else ""), sol.base.expected, sol.sim.expected)]
     rows += [(q, sol.base.percentiles[q], sol.sim.percentiles[q]) for q in ("P10", "P50", "P90", "P95")]
-    rows.append(("expected cost a year", sol.base.annualised, sol.sim.annualised))
+    if not year:
+        rows.append(("expected cost a year", sol.base.annualised, sol.sim.annualised))
     for label, a, b in rows:
-        print(f"  {label:<22}{money(a):>14}{money(b):>14}")
+        print(f"  {label:<26}{money(a):>14}{money(b):>14}")
     if sol.sim.p_over_budget is not None and sol.base.p_over_budget is not None:
-        print(f"  {'P(over budget)':<22}{pct(sol.base.p_over_budget):>14}{pct(sol.sim.p_over_budget):>14}")
+        label = "P(year over budget)" if year else "P(over budget)"
+        print(f"  {label:<26}{pct(sol.base.p_over_budget):>14}{pct(sol.sim.p_over_budget):>14}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -93,7 +100,8 @@ def run(args: argparse.Namespace) -> int:
         goal = parse_goal_text(args.goal)
         if args.trials < 1:
             raise PlanError(f"--trials must be at least 1, got {args.trials}")
-        sol = solve(args.scenario, args.knob, goal, lo=args.lo, hi=args.hi, trials=args.trials, seed=args.seed)
+        sol = solve(args.scenario, args.knob, goal, lo=args.lo, hi=args.hi, trials=args.trials, seed=args.seed,
+                    horizon=args.horizon)
     except PlanError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -117,7 +125,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--goal", required=True, help=f"one of {_FORMS}")
     p.add_argument("--lo", type=float, default=None, help="lowest value to try (default: the field's valid range)")
     p.add_argument("--hi", type=float, default=None, help="highest value to try")
-    p.add_argument("--trials", type=int, default=10_000, help="simulated periods (default 10,000)")
+    p.add_argument("--trials", type=int, default=10_000,
+                   help="simulated periods, or years with --horizon year (default 10,000)")
     p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same answer)")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument("--horizon", choices=HORIZONS, default="period",
+                   help="solve against one plan period (default) or the plan year (annual cost, annual budget)")
     p.set_defaults(func=run)
