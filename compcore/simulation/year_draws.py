@@ -13,6 +13,7 @@ the persistences of the innovations it mixes.)
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -57,21 +58,95 @@ def _period_seed(seed: np.random.SeedSequence, p: int) -> np.random.SeedSequence
     return seed if p == 0 else np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1 << 20, p))
 
 
+def _key_words(mid: str) -> tuple[int, ...]:
+    """Four 32-bit words naming a metric's innovation stream (by id: the order of metrics changes nothing)."""
+    digest = hashlib.blake2b(f"compcore.year/innovation/{mid}".encode(), digest_size=16).digest()
+    return tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
+
+
+def _persistent_group(spec: DrawSpec, rho: dict[str, float]) -> list[int]:
+    """Positions (in ``spec.order``) of the persistent metrics and of every metric correlated with one."""
+    live = {i for i, mid in enumerate(spec.order) if rho.get(mid, 0.0) > 0}
+    grown = True
+    while grown:  # the connected groups of the correlation graph around them
+        more = {j for i in live for j in range(len(spec.order)) if spec.chol[i, j] != 0 or spec.chol[j, i] != 0}
+        grown = not more <= live
+        live |= more
+    return sorted(live)
+
+
+def _shape(spec: DrawSpec, scope: str, n: int) -> tuple[int, ...]:
+    if scope == "company":
+        return (n,)
+    return (n, spec.n_teams) if scope == "team" else (n, len(spec.team_index))
+
+
+def _widen(w: np.ndarray, src: str, dst: str, spec: DrawSpec) -> np.ndarray:
+    if src == dst:
+        return w
+    return w[:, None] if src == "company" else w[:, spec.team_index]
+
+
+def _marginal(spec: DrawSpec, m: int, z: np.ndarray) -> np.ndarray:
+    """Metric ``m``'s values of copula normals ``z`` (each team with its own ``by_team`` marginal)."""
+    dist, own = spec.dists[m], spec.team_dists[m]
+    if own is None:
+        return dist.from_normal(z)  # type: ignore[attr-defined]
+    out = np.empty(z.shape)
+    mine = np.zeros(z.shape[1], dtype=bool)
+    for cols, d in own:
+        out[:, cols] = d.from_normal(z[:, cols])  # type: ignore[attr-defined]
+        mine[cols] = True
+    rest = np.flatnonzero(~mine)
+    if len(rest):
+        out[:, rest] = dist.from_normal(z[:, rest])  # type: ignore[attr-defined]
+    return out
+
+
 class ChunkYear:
     """One chunk of years, drawn period by period: ``period(p)`` gives ``{metric id: values}`` of period p.
 
-    Periods must be asked for in order (the persistent innovations carry from one to the next).
+    Metrics that persist, and those correlated with one, take their own innovation ``e_t`` per period
+    (a stream keyed by the chunk, the period and the metric id), carry ``w_t = rho w_(t-1) +
+    sqrt(1 - rho^2) e_t`` and are mixed by the copula's Cholesky factor; the others are the period's
+    draws. Periods must be asked for in order (the innovations carry from one to the next).
     """
 
     def __init__(self, spec: DrawSpec, n: int, seed: np.random.SeedSequence, rho: dict[str, float]) -> None:
         self.spec, self.n, self.seed, self.rho = spec, n, seed, rho
+        self.group = _persistent_group(spec, rho) if rho else []
+        self.w: dict[int, np.ndarray] = {}
         self._next = 0
+
+    def _innovation(self, m: int, p: int) -> np.ndarray:
+        mid = self.spec.order[m]
+        seq = np.random.SeedSequence(self.seed.entropy, spawn_key=(*self.seed.spawn_key, 1 << 21, p,
+                                                                    *_key_words(mid)))
+        return np.random.default_rng(seq).standard_normal(_shape(self.spec, self.spec.scopes[m], self.n))
 
     def period(self, p: int) -> dict[str, np.ndarray]:
         if p != self._next:
             raise ValueError(f"periods are drawn in order: expected period {self._next}, got {p}")
         self._next += 1
-        return draw_chunk(self.spec, self.n, _period_seed(self.seed, p))
+        out = draw_chunk(self.spec, self.n, _period_seed(self.seed, p))
+        spec = self.spec
+        for m in self.group:
+            e = self._innovation(m, p)
+            r = self.rho.get(spec.order[m], 0.0)
+            if p == 0 or r == 0.0:
+                self.w[m] = e
+            else:
+                w = self.w[m]
+                w *= r
+                e *= ar1_scale(r)
+                w += e
+        for m in self.group:
+            z = spec.chol[m, m] * self.w[m]
+            for j in self.group:
+                if j < m and spec.chol[m, j] != 0:
+                    z += spec.chol[m, j] * _widen(self.w[j], spec.scopes[j], spec.scopes[m], spec)
+            out[spec.order[m]] = _marginal(spec, m, z)
+        return out
 
 
 @dataclass(frozen=True, eq=False)

@@ -220,3 +220,53 @@ def test_same_seed_same_year_and_identical_on_a_process_pool() -> None:
     assert np.array_equal(one.paid, pooled.paid)
     assert one.fairness.equals(pooled.fairness)
     assert not np.array_equal(one.paid, simulate_year(data, trials=n, seed=12).paid)
+
+
+def persistent(rho: float, n_metrics: int = 1) -> dict[str, Any]:
+    """One company metric (normal, mean 1, sd 0.1, target 1) paid 1:1 on a linear curve: a quarter costs
+    the headcount's target x the drawn value, the year the target x the sum of four values."""
+    metrics = [{"id": f"m{i}", "name": f"Metric {i}", "target": 1.0, "scope": "company"} for i in range(n_metrics)]
+    comps = [{"id": f"c{i}", "metric": f"m{i}", "weight": 1 / n_metrics,
+              "curve": {"kind": "linear", "points": [[0, 0], [2, 2]]}} for i in range(n_metrics)]
+    return {"name": "AR(1)", "plan": {"name": "Persistent", "period": "quarter", "target_incentive": {"amount": 4000},
+                                      "metrics": metrics, "components": comps},
+            "roster": [{"team": "CS", "role": "CSM", "headcount": 1, "base_salary": 1}],
+            "assumptions": {f"m{i}": {"dist": "normal", "mean": 1.0, "sd": 0.1, "persistence": rho}
+                            for i in range(n_metrics)}}
+
+
+def test_a_persistent_metric_gives_the_ar1_variance_of_the_year_and_lag_1_correlation_rho() -> None:
+    n, rho = 40_000, 0.6
+    yr = simulate_year(persistent(rho), trials=n, seed=0)
+    quarter = yr.paid[:, :4] / 1000  # the drawn values (target 1,000 a quarter)
+    # Var(v1 + ... + v4) = sd^2 (4 + 2 (3 rho + 2 rho^2 + rho^3)) = 0.01 x (4 + 2 x 2.736) = 0.09472
+    expected_var = 0.01 * (4 + 2 * (3 * rho + 2 * rho**2 + rho**3))
+    assert np.var(quarter.sum(axis=1)) == pytest.approx(expected_var, rel=0.04)
+    for t in range(3):
+        assert np.corrcoef(quarter[:, t], quarter[:, t + 1])[0, 1] == pytest.approx(rho, abs=0.02)
+        assert quarter[:, t].mean() == pytest.approx(1.0, abs=0.003)  # each quarter keeps its marginal
+        assert quarter[:, t].std() == pytest.approx(0.1, rel=0.02)
+    assert np.corrcoef(quarter[:, 0], quarter[:, 2])[0, 1] == pytest.approx(rho**2, abs=0.02)
+    # without persistence the same year is four independent quarters: 4 x 0.01
+    free = simulate_year(persistent(0.0), trials=n, seed=0).paid[:, :4] / 1000
+    assert np.var(free.sum(axis=1)) == pytest.approx(0.04, rel=0.04)
+
+
+def test_persistence_keeps_the_within_quarter_correlation() -> None:
+    data = persistent(0.8, n_metrics=2)
+    data["assumptions"]["m1"]["persistence"] = 0.0  # a different persistence, correlated at 0.5
+    data["correlations"] = [{"between": ["m0", "m1"], "rho": 0.5}]
+    draws = draw_year(data, trials=40_000, seed=0)
+    for d in draws.periods:
+        assert np.corrcoef(d.values["m0"], d.values["m1"])[0, 1] == pytest.approx(0.5, abs=0.02)
+    m0 = [d.values["m0"] for d in draws.periods]
+    assert np.corrcoef(m0[1], m0[2])[0, 1] == pytest.approx(0.8, abs=0.02)
+
+
+def test_persistent_years_are_the_same_on_a_process_pool() -> None:
+    data = persistent(0.7, n_metrics=2)
+    data["correlations"] = [{"between": ["m0", "m1"], "rho": 0.3}]
+    n = 45_000
+    one = simulate_year(data, trials=n, seed=4)
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        assert np.array_equal(one.paid, simulate_year(data, trials=n, seed=4, executor=pool).paid)
