@@ -5,12 +5,18 @@ the metrics' scopes, the number of trials and the seed, never on weights,
 curves or targets. That is what lets the app cache them and re-price an edited
 plan instantly (:func:`compcore.simulation.simulate.price`).
 
+Draws are keyed by metric id, not by position (:mod:`compcore.simulation.streams`): a metric's
+numbers come from streams named by the seed, the chunk, the ids of the metrics it is correlated
+with (its group), its own id and the unit drawn (the company, a team by name, the people of a
+(team, role) in roster order). The order of plans, metrics, assumptions and correlations changes
+nothing, and adding or changing a metric leaves every metric outside its group bit for bit.
+
 Trials are processed in chunks of :data:`CHUNK_TRIALS`, or fewer for a wide
-roster so that a chunk holds at most :data:`CHUNK_ELEMENTS` drawn values
+roster so that one metric's chunk holds at most :data:`CHUNK_METRIC_VALUES` values
 (:func:`chunk_trials`); chunk ``i`` draws from
 ``np.random.SeedSequence(seed).spawn(n_chunks)[i]``, so the draws are the same
 with or without an executor and for any number of workers. The chunk size
-depends only on the scenario (its metrics' scopes, teams and headcount), never
+depends only on the roster (and, past 32 metrics of the widest scope, on the metrics), never
 on the executor.
 """
 
@@ -25,24 +31,29 @@ import numpy as np
 
 from compcore.errors import PlanError
 from compcore.simulation.allocator import tune_allocator
-from compcore.simulation.distributions import Fixed, Lognormal, Normal
+from compcore.simulation.draw_layout import DrawSpec, Unit, draw_spec, roster_arrays
 from compcore.simulation.limits import MAX_TRIALS as LIMIT_TRIALS
 from compcore.simulation.limits import check_seed
-from compcore.simulation.roster import RosterRow
-from compcore.simulation.scenario import Scenario, correlation_matrix, load_scenario
+from compcore.simulation.scenario import Scenario, load_scenario
+from compcore.simulation.streams import stream_rng
 
-__all__ = ["CHUNK_ELEMENTS", "CHUNK_TRIALS", "MAX_TRIALS", "MetricDraws", "chunk_trials", "draw_metrics",
-           "roster_arrays", "rows_per_chunk"]
+__all__ = ["CHUNK_ELEMENTS", "CHUNK_MAX_VALUES", "CHUNK_METRIC_VALUES", "CHUNK_TRIALS", "DrawSpec", "MAX_TRIALS",
+           "MetricDraws", "chunk_normals", "chunk_trials", "draw_chunk", "draw_metrics", "draw_spec", "roster_arrays",
+           "rows_per_chunk", "stream_key", "values_from_normals"]
 
 #: trials per chunk: bounds memory (a chunk of 50 people is a few MB per metric) ...
 CHUNK_TRIALS = 20_000
-#: ... and drawn values per chunk (32 MiB of float64): 20,000 trials of 4 individual metrics over
-#: 50 people, so every roster up to that keeps chunks (and random numbers) of 20,000 trials, and a
-#: wider one gets shorter chunks instead of bigger arrays (5,000 people x 4 metrics: 200 trials)
-CHUNK_ELEMENTS = 4_000_000
+#: ... and drawn values of one metric per chunk (8 MiB of float64): 20,000 trials over 50 people, so
+#: every roster up to that keeps chunks of 20,000 trials, and a wider one gets shorter chunks instead
+#: of bigger arrays (5,000 people: 200 trials). Depends on the roster only, never on the metrics.
+CHUNK_METRIC_VALUES = 1_000_000
+#: the values of 4 metrics of the widest scope per chunk (the size rule before draws were keyed by metric)
+CHUNK_ELEMENTS = 4 * CHUNK_METRIC_VALUES
+#: all drawn values of a chunk (256 MiB): only a scenario with more than 32 metrics of the widest scope gets
+#: shorter chunks than CHUNK_METRIC_VALUES gives
+CHUNK_MAX_VALUES = 32 * CHUNK_METRIC_VALUES
 #: more trials than this is a typo, not a plan question (DESIGN.md "Limits")
 MAX_TRIALS = LIMIT_TRIALS
-_SCOPE_ORDER = {"company": 0, "team": 1, "individual": 2}
 
 Progress = Callable[[float], None]
 
@@ -86,85 +97,8 @@ class MetricDraws:
                            self.team_index, n, self.seed, self.chunk_trials)
 
 
-def roster_arrays(roster: list[RosterRow]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
-    """``(teams, team_index, row_index)``: teams in roster order and, per employee, its team and roster row."""
-    teams = tuple(dict.fromkeys(r.team for r in roster))
-    pos = {t: i for i, t in enumerate(teams)}
-    counts = np.array([r.headcount for r in roster], dtype=np.intp)
-    row_index = np.repeat(np.arange(len(roster)), counts)
-    team_index = np.array([pos[r.team] for r in roster], dtype=np.intp)[row_index]
-    return teams, team_index, row_index
-
-
-@dataclass(frozen=True)
-class DrawSpec:
-    """Everything a worker needs to draw one chunk (picklable)."""
-
-    order: tuple[str, ...]            # metric ids, coarse scope first (company, team, individual)
-    scopes: tuple[str, ...]
-    dists: tuple[object, ...]
-    #: per metric: None, or ((columns, distribution), ...) of the teams with their own ``by_team`` marginal;
-    #: columns index the team axis (team scope) or the employee axis (individual scope)
-    team_dists: tuple[tuple[tuple[np.ndarray, object], ...] | None, ...]
-    chol: np.ndarray                  # lower-triangular factor of the correlation matrix in `order`
-    correlated: tuple[bool, ...]
-    n_teams: int
-    team_index: np.ndarray
-
-
-def _cholesky_psd(c: np.ndarray) -> np.ndarray:
-    """Lower-triangular L with L L' = C for a positive semi-definite C (zero pivots allowed)."""
-    m = len(c)
-    lower = np.zeros_like(c)
-    for j in range(m):
-        d = c[j, j] - lower[j, :j] @ lower[j, :j]
-        if d <= 1e-12:
-            continue  # this metric's normal is a combination of the earlier ones
-        lower[j, j] = math.sqrt(d)
-        for i in range(j + 1, m):
-            lower[i, j] = (c[i, j] - lower[i, :j] @ lower[j, :j]) / lower[j, j]
-    norms = np.sqrt(np.sum(lower**2, axis=1))
-    return lower / norms[:, None]  # rows of unit length: each metric's normal stays standard
-
-
-def _team_columns(dist: object, scope: str, teams: tuple[str, ...],
-                  team_index: np.ndarray) -> tuple[tuple[np.ndarray, object], ...] | None:
-    """The columns drawn from each team's own marginal (``by_team``), or None when every team uses the default."""
-    by_team = getattr(dist, "by_team", None)
-    if not by_team:
-        return None
-    out = []
-    for t, team in enumerate(teams):
-        if team in by_team:
-            cols = np.array([t]) if scope == "team" else np.flatnonzero(team_index == t)
-            out.append((cols, by_team[team]))
-    return tuple(out)
-
-
-def draw_spec(scn: Scenario) -> DrawSpec:
-    ids, c = correlation_matrix(scn)
-    scope_of = {mid: m.scope for mid, m in scn.metrics.items()}
-    perm = sorted(range(len(ids)), key=lambda i: (_SCOPE_ORDER[scope_of[ids[i]]], i))
-    order = tuple(ids[i] for i in perm)
-    c = c[np.ix_(perm, perm)]
-    dists = tuple(scn.assumptions[m] for m in order)
-    teams, team_index, _ = roster_arrays(scn.roster)
-    team_dists = tuple(_team_columns(d, scope_of[m], teams, team_index) for m, d in zip(order, dists, strict=True))
-    # a fixed metric has no randomness to correlate; the others keep their pairwise rho
-    live = np.array([not isinstance(d, Fixed) or any(not isinstance(o, Fixed) for _, o in td or ())
-                     for d, td in zip(dists, team_dists, strict=True)])
-    c = np.where(np.outer(live, live) | np.eye(len(order), dtype=bool), c, 0.0)
-    correlated = tuple(bool(np.any(c[i, np.arange(len(order)) != i] != 0)) for i in range(len(order)))
-    return DrawSpec(order, tuple(scope_of[m] for m in order), dists, team_dists, _cholesky_psd(c), correlated,
-                    len(teams), team_index)
-
-
-def _shape(scope: str, n: int, spec: DrawSpec) -> tuple[int, ...]:
-    if scope == "company":
-        return (n,)
-    if scope == "team":
-        return (n, spec.n_teams)
-    return (n, len(spec.team_index))
+def _width(scope: str, spec: DrawSpec) -> int:
+    return 1 if scope == "company" else spec.n_teams if scope == "team" else len(spec.team_index)
 
 
 def _widen(w: np.ndarray, src: str, dst: str, spec: DrawSpec) -> np.ndarray:
@@ -176,54 +110,119 @@ def _widen(w: np.ndarray, src: str, dst: str, spec: DrawSpec) -> np.ndarray:
     return w[:, spec.team_index]  # team -> individual
 
 
-def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence) -> dict[str, np.ndarray]:
-    """Draw ``n`` trials of every metric from one chunk's seed."""
-    tune_allocator()  # a worker started by Dask's nanny would page-fault on every array otherwise
-    rng = np.random.default_rng(seed)
-    normals: dict[int, np.ndarray] = {}
-    out: dict[str, np.ndarray] = {}
-    for m, (mid, scope, dist) in enumerate(zip(spec.order, spec.scopes, spec.dists, strict=True)):
-        shape = _shape(scope, n, spec)
-        own = spec.team_dists[m]
-        if not spec.correlated[m] and own is None:
-            out[mid] = dist.sample(rng, shape)  # type: ignore[attr-defined]
-            continue
-        if not spec.correlated[m] and not any(isinstance(d, Normal | Lognormal) for d in (dist, *(o for _, o in own))):
-            # uncorrelated with teams of their own: uniforms through each marginal (no normal CDF needed)
-            out[mid] = _by_team(dist, own, rng.random(shape), "from_uniform")
-            continue
-        normals[m] = rng.standard_normal(shape)
-        z = spec.chol[m, m] * normals[m]
-        for j in range(m):
-            if j in normals and spec.chol[m, j] != 0:
-                z += spec.chol[m, j] * _widen(normals[j], spec.scopes[j], scope, spec)  # z is ours
-        out[mid] = dist.from_normal(z) if own is None else _by_team(dist, own, z)  # type: ignore[attr-defined]
+def stream_key(spec: DrawSpec, m: int, unit: Unit, period: int = 0) -> tuple[str | int, ...]:
+    """The key of metric ``m``'s stream for ``unit``: its correlated group, its id, the unit; and the period
+    of a plan year (period 0 is the period ``simulate`` draws, so the year's first period is that one)."""
+    when: tuple[str | int, ...] = ("period", int(period)) if period else ()
+    return (*when, "group", *spec.groups[m], "metric", spec.order[m], *unit.key)
+
+
+def _per_unit(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, period: int,
+              draw: Callable[[Unit, np.random.Generator, tuple[int, ...]], np.ndarray]) -> np.ndarray:
+    """Metric ``m``'s array ``(n,)`` or ``(n, width)``, each unit's columns from its own stream."""
+    scope = spec.scopes[m]
+    units = spec.units(scope)
+    if scope == "company":
+        return draw(units[0], stream_rng(seed, stream_key(spec, m, units[0], period)), (n,))
+    out = np.empty((n, _width(scope, spec)))
+    for u in units:
+        # (people, trials): a person's trials are consecutive in the stream, so adding a person keeps the others
+        out[:, u.cols] = draw(u, stream_rng(seed, stream_key(spec, m, u, period)), (u.size, n)).T
     return out
 
 
-def _by_team(dist: object, own: tuple[tuple[np.ndarray, object], ...], z: np.ndarray,
-             through: str = "from_normal") -> np.ndarray:
-    """Values of the same normals ``z`` (or uniforms, ``through="from_uniform"``) through each team's own
-    marginal (the default for the other columns)."""
+def _normals(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, period: int) -> np.ndarray:
+    return _per_unit(spec, m, n, seed, period, lambda u, rng, shape: rng.standard_normal(shape))
+
+
+def chunk_normals(spec: DrawSpec, n: int, seed: np.random.SeedSequence, period: int = 0,
+                  only: frozenset[str] | None = None) -> dict[str, np.ndarray]:
+    """The copula normals ``Z_m`` of ``n`` trials of every metric (or of the group(s) of the ``only`` ids).
+
+    ``Z_m = sum_j L[m, j] W_j`` over the metrics j of m's correlated group, ``W_j`` independent
+    standard normals at j's own scope from j's streams of ``period``. Each ``Z_m`` is standard
+    normal; an uncorrelated metric's is its own stream's normals. Values are
+    :func:`values_from_normals`. For a plan year: ``chunk_normals(spec, n, chunk_seed, period=p)``
+    are period p's innovations (one chunk seed for the whole year, the period in the keys).
+    """
+    wanted = None if only is None else {g for m in range(len(spec.order)) if spec.order[m] in only
+                                        for g in spec.groups[m]}
+    w: dict[int, np.ndarray] = {}
+    out: dict[str, np.ndarray] = {}
+    for m, (mid, scope) in enumerate(zip(spec.order, spec.scopes, strict=True)):
+        if wanted is not None and mid not in wanted:
+            continue
+        w[m] = _normals(spec, m, n, seed, period)
+        if not spec.correlated[m]:
+            out[mid] = w[m]
+            continue
+        z = spec.chol[m, m] * w[m]
+        for j in range(m):
+            if j in w and spec.chol[m, j] != 0:
+                z += spec.chol[m, j] * _widen(w[j], spec.scopes[j], scope, spec)  # z is ours
+        out[mid] = z
+    return out
+
+
+def values_from_normals(spec: DrawSpec, mid: str, z: np.ndarray) -> np.ndarray:
+    """Metric ``mid``'s values ``F^-1(Phi(z))`` of copula normals ``z`` (each team through its own ``by_team``
+    marginal)."""
+    m = spec.order.index(mid)
+    own = spec.team_dists[m]
+    dist = spec.dists[m]
+    return dist.from_normal(z) if own is None else _by_team(dist, own, z)  # type: ignore[attr-defined]
+
+
+def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence, period: int = 0) -> dict[str, np.ndarray]:
+    """Draw ``n`` trials of every metric from one chunk's seed, each metric from its own keyed streams."""
+    tune_allocator()  # a worker started by Dask's nanny would page-fault on every array otherwise
+    out: dict[str, np.ndarray] = {}
+    for m, mid in enumerate(spec.order):
+        if spec.correlated[m]:
+            continue
+        dist = spec.dists[m]
+        # uncorrelated: straight from the (team's own) distribution, no normal CDF needed
+        out[mid] = _per_unit(spec, m, n, seed, period, lambda u, rng, shape, d=dist: (
+            d if u.team is None else d.for_team(u.team)).sample(rng, shape))  # type: ignore[attr-defined]
+    if any(spec.correlated):
+        live = frozenset(mid for m, mid in enumerate(spec.order) if spec.correlated[m])
+        for mid, z in chunk_normals(spec, n, seed, period, live).items():
+            if mid in live:
+                out[mid] = values_from_normals(spec, mid, z)
+    return {mid: out[mid] for mid in spec.order}
+
+
+def _by_team(dist: object, own: tuple[tuple[np.ndarray, object], ...], z: np.ndarray) -> np.ndarray:
+    """Values of the same normals ``z`` through each team's own marginal (the default for the other columns)."""
     out = np.empty(z.shape)
     mine = np.zeros(z.shape[1], dtype=bool)
     for cols, d in own:
-        out[:, cols] = getattr(d, through)(z[:, cols])
+        out[:, cols] = d.from_normal(z[:, cols])  # type: ignore[attr-defined]
         mine[cols] = True
     rest = np.flatnonzero(~mine)  # only the other columns go through the default marginal
     if len(rest):
-        out[:, rest] = getattr(dist, through)(z[:, rest])
+        out[:, rest] = dist.from_normal(z[:, rest])  # type: ignore[attr-defined]
     return out
 
 
 def values_per_trial(spec: DrawSpec) -> int:
     """Values drawn per trial: 1 per company metric, one per team per team metric, one per person per individual."""
-    return sum(int(np.prod(_shape(scope, 1, spec))) for scope in spec.scopes)
+    return sum(_width(scope, spec) for scope in spec.scopes)
 
 
 def chunk_trials(spec: DrawSpec) -> int:
-    """Trials per chunk: :data:`CHUNK_TRIALS`, fewer when that would draw more than :data:`CHUNK_ELEMENTS` values."""
-    return min(CHUNK_TRIALS, max(1, CHUNK_ELEMENTS // max(values_per_trial(spec), 1)))
+    """Trials per chunk: :data:`CHUNK_TRIALS`, fewer when one metric of the widest scope would draw more than
+    :data:`CHUNK_METRIC_VALUES` values; fewer still only when all metrics together would pass
+    :data:`CHUNK_MAX_VALUES`.
+
+    The first rule depends on the roster alone, so adding, removing or changing a metric or a plan
+    keeps the chunks (and every other metric's random numbers); only a scenario past the second
+    bound (more than 32 metrics' worth of the widest scope) re-chunks when a metric is added.
+    """
+    widest = max(len(spec.team_index), spec.n_teams, 1)
+    size = min(CHUNK_TRIALS, max(1, CHUNK_METRIC_VALUES // widest))
+    total = max(values_per_trial(spec), 1)
+    return size if size * total <= CHUNK_MAX_VALUES else max(1, CHUNK_MAX_VALUES // total)
 
 
 def chunk_plan(trials: int, seed: int | None, size: int = CHUNK_TRIALS) -> list[tuple[int, np.random.SeedSequence]]:
@@ -299,9 +298,11 @@ def draw_metrics(scn: Scenario | dict | str, trials: int = 10_000, seed: int | N
     -----
     Correlated metrics use a Gaussian copula: independent standard normals W
     at each metric's own scope, ``Z_m = sum_j L[m, j] W_j`` with ``L L' = C``
-    (metrics ordered company, team, individual, so a company normal only ever
-    feeds finer scopes), value ``= F_m^-1(Phi(Z_m))``. Uncorrelated metrics draw
-    directly from their distribution.
+    (metrics ordered company, team, individual, then by id, so a company normal
+    only ever feeds finer scopes), value ``= F_m^-1(Phi(Z_m))``. Uncorrelated
+    metrics draw directly from their distribution. Every W (or direct draw) of a
+    unit comes from its own stream (:func:`stream_key`), so the result depends on
+    the scenario's content, not on the order it lists things in.
 
     Examples
     --------

@@ -108,7 +108,7 @@ def _result(ctxs: PlanContexts, plans: Mapping[str, Plan], roster: list[RosterRo
         tallies[pid] = PlanTally(ctx, np.sum([s.frac_sum for s in mine], axis=0),
                                  np.sum([s.at_target for s in mine], axis=0), np.sum([s.zero for s in mine], axis=0),
                                  np.concatenate([s.kept for s in mine]))
-    costs = iter(plan_costs.values())
+    costs = iter(plan_costs[pid] for pid in sorted(plan_costs))  # by id: the plans' order changes no bit
     cost = next(costs)
     for c in costs:
         cost = cost + c
@@ -128,7 +128,7 @@ def _result(ctxs: PlanContexts, plans: Mapping[str, Plan], roster: list[RosterRo
         annualised=expected * ppy,
         share_above_target=sum(x.n_above for s in stats for x in s.values()) / employee_periods,
         share_zero=sum(x.n_zero for s in stats for x in s.values()) / employee_periods,
-        payout_pct=np.concatenate([x.sample for s in stats for x in s.values()])[:PAYOUT_SAMPLE],
+        payout_pct=np.concatenate([s[pid].sample for s in stats for pid in sorted(s)])[:PAYOUT_SAMPLE],
         trials=trials,
         seed=seed,
         plan_costs=plan_costs,

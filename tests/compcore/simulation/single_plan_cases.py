@@ -18,6 +18,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[3]
 SCENARIOS = ROOT / "sample_data" / "scenarios"
 EXPECTED = Path(__file__).parent / "data" / "expected_single_plan.json"
+#: the same cases with draws keyed by metric id (issue 20): written once by this module's main
+KEYED = Path(__file__).parent / "data" / "expected_keyed_draws.json"
 
 
 def _individual_mix() -> dict[str, Any]:
@@ -97,7 +99,7 @@ def sensitivity_fingerprint(sim: Any) -> list[list[Any]]:
             for r in s.itertuples()]
 
 
-if __name__ == "__main__":  # regenerate (only ever from the code before a change that must keep costs)
+if __name__ == "__main__":  # write KEYED (only ever from the code before a change that must keep costs)
     import compcore
 
     store = {}
@@ -106,5 +108,5 @@ if __name__ == "__main__":  # regenerate (only ever from the code before a chang
         dumped = json.dumps(compcore.dump_scenario(compcore.load_scenario(src)), sort_keys=True)
         store[name] = {**fingerprint(sim), "sensitivity": sensitivity_fingerprint(sim),
                        "dump_sha256": hashlib.sha256(dumped.encode()).hexdigest()}
-    EXPECTED.write_text(json.dumps(store, indent=1) + "\n")
-    print(f"wrote {len(store)} cases to {EXPECTED}")
+    KEYED.write_text(json.dumps(store, indent=1) + "\n")
+    print(f"wrote {len(store)} cases to {KEYED}")

@@ -9,6 +9,7 @@ call :func:`compcore.simulation.allocator.tune_allocator` to undo that.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from compcore.simulation import simulate as simulate_module
 from compcore.simulation.allocator import tune_allocator
 from compcore.simulation.draws import (
     CHUNK_ELEMENTS,
+    CHUNK_MAX_VALUES,
     CHUNK_TRIALS,
     chunk_groups,
     chunk_trials,
@@ -120,9 +122,15 @@ def test_a_wide_roster_draws_short_chunks_of_bounded_size() -> None:
     scn = compcore.load_scenario(wide(1_000))
     spec = draw_spec(scn)
     assert values_per_trial(spec) == 4_000
-    assert chunk_trials(spec) == CHUNK_ELEMENTS // 4_000 == 1_000  # 4,000,000 values a chunk
+    assert chunk_trials(spec) == CHUNK_ELEMENTS // 4_000 == 1_000  # 1,000,000 values of one metric a chunk
     small = compcore.load_scenario(wide(50))
-    assert chunk_trials(draw_spec(small)) == CHUNK_TRIALS  # 50 people x 4 metrics keep today's 20,000-trial chunks
+    assert chunk_trials(draw_spec(small)) == CHUNK_TRIALS  # 50 people keep 20,000-trial chunks
+    # the roster alone sets the chunks: more or fewer metrics keep them (and every other metric's numbers)
+    assert chunk_trials(draw_spec(compcore.load_scenario(wide(1_000, metrics=9)))) == 1_000
+    assert chunk_trials(draw_spec(compcore.load_scenario(wide(1_000, metrics=1)))) == 1_000
+    # past 32 metrics of the widest scope, the chunk shrinks so that all its draws stay bounded
+    many = dataclasses.replace(spec, scopes=("individual",) * 40)  # an org of two plans of 20 metrics each
+    assert chunk_trials(many) == CHUNK_MAX_VALUES // 40_000 == 800
     # 25 chunks of 1,000 trials run as two tasks (20 + 5 chunks): about 20,000 trials each
     assert [len(g) for g in chunk_groups(25, 1_000)] == [20, 5]
 
