@@ -3,7 +3,12 @@
 With ``?hr=<token>`` (a read-only HR link, :mod:`ui.hr_links`) the page shows the
 scenario version the token opens and nothing else: no editing widgets, no
 sidebar, no share block, no ``?s=``/``?scenario=`` applied; only the document
-and its downloads. Every name in it is shown as plain text (:func:`ui.text.md`).
+and its downloads. An org's link opens the org summary (every plan's rules, who
+is on which plan, the budget, cost by plan, each team's chance at target) and
+links to each plan's own document (``&doc=<plan id>``). It simulates with the
+trials and seed of the editor who made it, so HR reads the editor's numbers.
+Every text from data goes through :func:`ui.text.md` (tables through
+:func:`ui.tables.static_table`).
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, hr_links, org, page, saved, simulation_state, state
-from ui.core import describe, document, excel, explore, export_csv, files, org_document, plan_document_html
+from ui.core import describe, document, excel, explore, export_csv, figure_words, files, org_document
+from ui.core import plan_document_html as printable
+from ui.tables import static_table
 from ui.text import md, md_lines
 
 hr = hr_links.is_hr_view()
@@ -28,43 +35,96 @@ else:
     page.setup()
     stamp = saved.stamp(datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 whole = state.valid()
-choice = org.document_choice(saved.hr_document(), hr)
+choice = hr_links.hr_document(org.document_options(), whole.is_org) if hr else org.document_choice(None, False)
 
 
 def share_with_hr() -> None:
     """Where read-only links to this document are made (the Scenarios page, for a saved version)."""
     st.subheader("Share with HR")
-    which = (f" For this document add &doc={choice} to the link (the org summary is the default)."
+    which = (" An org's link opens the org summary, with a link to each plan's own document."
              if whole.is_org else "")
     if saved.current_saved():
         st.caption("Make a read-only link to this saved version on the Scenarios page: it opens this document "
-                   "and nothing else, can expire, and can be revoked there at any time." + which)
+                   "and nothing else, with this session's trials and seed (the same numbers), can expire, and "
+                   "can be revoked there at any time." + which)
     else:
         st.caption("Save the scenario on the Scenarios page, then make a read-only HR link to that version there.")
 
 
+def simulation_fits() -> bool:
+    """False (and a notice, or a button in the editor) when the trials would not fit the session's memory."""
+    trials = int(state.ui("trials"))
+    fit = simulation_state.fewer_trials(whole, trials)
+    if fit and hr:
+        simulation_state.use_fewer_trials()  # the HR view has no widgets: it simply runs what fits
+        return True
+    message = simulation_state.memory_message(whole, trials)
+    if message is None:
+        return True
+    st.warning(message)
+    if fit:
+        st.button(f"Run {fit:,} trials", key="fewer_trials", on_click=simulation_state.use_fewer_trials)
+    return False
+
+
+def key_figures(sim: object, budget: float | None, label: str = "Budget") -> None:
+    """Expected cost, P10, P90, the budget and the chance of going over it, each with its words."""
+    words = figure_words(whole.period, budget, charts.CURRENCY)
+    cols = st.columns(5)
+    cols[0].metric("Expected cost", charts.money(sim.expected), help=words["Expected cost"].words)
+    cols[1].metric(f"P10 (a cheap {whole.period})", charts.money(sim.quantile(0.1)), help=words["P10"].words)
+    cols[2].metric(f"P90 (a costly {whole.period})", charts.money(sim.quantile(0.9)), help=words["P90"].words)
+    cols[3].metric(label, charts.money(budget) if budget is not None else "none")
+    over = whole_sim.p_over_budget if budget is not None else None
+    cols[4].metric("P(over budget)", charts.pct(over, 1) if over is not None else "—",
+                   help=words["P(over budget)"].words)
+
+
+if not simulation_fits():
+    st.stop()
+with st.spinner("Simulating the cost…"):
+    whole_sim = simulation_state.simulation()  # the editor's simulation: same trials, seed and draws
+
 if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
-    org_sim = simulation_state.simulation()
     st.title(f"{md(whole.name)}: org summary")
     st.caption(f"{len(whole.plans)} plans, paid per {whole.period} · {md(stamp)}")
-    summary_rows = org_document.org_summary(whole, org_sim)
-    st.table(pd.DataFrame({  # a static table: "Who is on it" wraps instead of being cut off
-        "Plan": summary_rows["name"], "Who is on it": summary_rows["teams"], "People": summary_rows["headcount"],
-        f"Target per {whole.period}": [charts.money(x) for x in summary_rows["target"]],
-        "Expected cost": [charts.money(x) for x in summary_rows["expected_cost"]],
-        "% of target": [charts.pct(x) for x in summary_rows["pct_of_target"]]}), hide_index=True)
-    st.text(f"Expected cost per {whole.period}: {charts.money(org_sim.expected)} for the whole org.")
+    if hr:
+        st.caption("Read-only view for HR. Each plan's own document (worked examples, curves) is linked below.")
+    st.subheader("What it costs")
+    st.caption(f"Monte Carlo over {whole_sim.trials:,} simulated {whole.period}s for all "
+               f"{whole.headcount:,} people, cost per {whole.period}.")
+    key_figures(whole_sim, whole.budget)
+    st.subheader("Who is on which plan, and what each costs")
+    rows = org_document.org_summary(whole, whole_sim)
+    sections = {s.plan: s for s in org_document.plan_sections(whole)}
+    static_table(pd.DataFrame({  # a static table: "Who is on it" wraps instead of being cut off
+        "Plan": rows["name"], "Who is on it": [sections[p].who for p in rows["plan"]], "People": rows["headcount"],
+        f"Target per {whole.period}": [charts.money(x) for x in rows["target"]],
+        "Expected cost": [charts.money(x) for x in rows["expected_cost"]],
+        "% of target": [charts.pct(x) for x in rows["pct_of_target"]]}))
     st.subheader("Does every team have a fair chance?")
     for flag in simulation_state.fairness_flags():
         st.text(flag)
     chances = simulation_state.team_chances()
-    st.table(pd.DataFrame({
+    static_table(pd.DataFrame({
         "Team": chances["team"], "People": chances["headcount"],
         "Reaches target": [charts.pct(x) for x in chances["p_at_or_above_target"]],
         "Earns nothing": [charts.pct(x) for x in chances["p_zero"]],
-        "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True)
+        "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}))
+    st.subheader("How each plan works")
+    for sec in sections.values():
+        with st.container(border=True):
+            st.markdown(f"**{md(sec.name)}**")
+            st.caption(md(sec.who))
+            st.markdown(md_lines(list(sec.rules)))
+            if hr:
+                hr_links.document_link(sec.plan, f"{md(sec.name)}: worked examples, curves and cost")
+    if not hr:
+        st.caption("Each plan's own document: pick it in Document above.")
+    st.subheader("Assumptions")
+    st.markdown(md_lines(document.assumption_lines(whole)))
     st.download_button("Printable org summary (HTML)",
-                       org_document.org_summary_html(whole, org_sim, stamp=stamp, currency=charts.CURRENCY),
+                       org_document.org_summary_html(whole, whole_sim, stamp=stamp, currency=charts.CURRENCY),
                        "org_summary.html", "text/html", key="dl_org_html")
     if not hr:
         share_with_hr()
@@ -77,6 +137,8 @@ st.title(md(scn.name))
 st.caption(f"Plan “{md(plan.name)}”, measured and paid per {plan.period} · {md(stamp)}")
 if hr:
     st.caption("Read-only view for HR. The numbers are computed live from the plan and its assumptions.")
+    if whole.is_org:
+        hr_links.document_link(org.ORG_SUMMARY, "Back to the org summary: every plan, the budget, each team's chance")
 elif state.problems():
     st.info("The plan being edited has errors; this document shows the last valid plan.", icon="ℹ️")
 
@@ -87,58 +149,50 @@ salary = document.reference_salary(scn)
 examples = document.worked_examples(plan, base_salary=salary)
 st.subheader("Worked examples")
 per_period = plan.period_target_incentive(salary)
+gates = (" The gate rows put the other metrics at strong results, to show the gate biting." if plan.gates else "")
 st.caption(f"What a person on the roster's average base salary ({charts.money(salary)}, target incentive "
-           f"{charts.money(per_period)} per {plan.period}) earns. Other metrics at target unless stated; the "
-           "gate rows show strong results elsewhere with the gate biting.")
+           f"{charts.money(per_period)} per {plan.period}) earns. Other metrics at target unless stated; a share "
+           f"is never shown above 100%.{gates}")
 shown = pd.DataFrame({
     "Example": examples["case"],
     "Payout (% of target)": [charts.pct(x, 1) for x in examples["payout"]],
     f"Pay per {plan.period}": [charts.money(x) for x in examples["pay"]],
-    "Gates": examples["gates fired"],
 })
-# a static table wraps long cells ("others at target unless stated") where a grid cuts them off
-st.table(shown, hide_index=True)
+if plan.gates:
+    shown["Gates"] = examples["gates fired"]
+# a static table wraps long cells ("others at target") where a grid cuts them off
+static_table(shown)
 
 st.subheader("Payout curves")
-st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, "
-           "before weights, gates and caps.")
+st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, before "
+           + ("weights, gates and caps." if plan.gates else "weights and caps."))
 st.altair_chart(charts.components_chart(explore.component_curves(plan), [c.name or c.id for c in plan.components]),
                 width="stretch", key="doc_curves")
 
 st.subheader("What it costs")
-too_big = simulation_state.memory_message(scn, int(state.ui("trials")))
-if too_big is not None and hr and simulation_state.fewer_trials(scn, int(state.ui("trials"))):
-    simulation_state.use_fewer_trials()  # the HR view has no widgets: it simply runs what fits
-    too_big = None
-if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and offer fewer trials
-    st.warning(too_big)
-    if simulation_state.fewer_trials(scn, int(state.ui("trials"))):
-        st.button(f"Run {simulation_state.fewer_trials(scn, int(state.ui('trials'))):,} trials", key="fewer_trials",
-                  on_click=simulation_state.use_fewer_trials)
-    st.stop()
-with st.spinner("Simulating the cost…"):
-    # an org's plan: its people simulated on their own (same assumptions), cached by content
-    sim = saved.simulation_of(scn) if whole.is_org else simulation_state.simulation()
+# an org's plan: its people's share of the org's own simulation (the numbers of the editor's cost by plan)
+sim = org_document.plan_cost(whole_sim, choice) if whole.is_org else whole_sim
 summary = document.cost_summary(sim, scn.budget)
 teams = document.team_costs(sim)
-st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "
-           f"({scn.headcount:,} people), cost per {plan.period}.")
-cols = st.columns(5)
-cols[0].metric("Expected cost", charts.money(sim.expected))
-cols[1].metric(f"P10 (a cheap {plan.period})", charts.money(sim.quantile(0.1)))
-cols[2].metric(f"P90 (a costly {plan.period})", charts.money(sim.quantile(0.9)))
-cols[3].metric("Budget", charts.money(scn.budget) if scn.budget is not None else "none")
-cols[4].metric("P(over budget)", charts.pct(sim.p_over_budget, 1) if scn.budget is not None else "—")
+if whole.is_org:
+    st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s of the whole org: "
+               f"the cost of the {scn.headcount:,} people on this plan, per {plan.period}. The budget and the "
+               "chance of going over it are the whole org's.")
+    key_figures(sim, whole.budget, "Org budget (all plans)")
+else:
+    st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "
+               f"({scn.headcount:,} people), cost per {plan.period}.")
+    key_figures(sim, scn.budget)
 fmt = {"money": charts.money, "share": lambda v: charts.pct(v, 1), "count": lambda v: f"{v:,.0f}"}
 left, right = st.columns(2)
-left.table(pd.DataFrame({"Figure": summary["figure"],
-                         "Value": [fmt[u](v) for v, u in zip(summary["value"], summary["unit"], strict=True)]}),
-           hide_index=True)
+static_table(pd.DataFrame({"Figure": summary["figure"],
+                           "Value": [fmt[u](v) for v, u in zip(summary["value"], summary["unit"], strict=True)]}),
+             left)
 if len(teams):
-    right.table(pd.DataFrame({"Team": teams["team"], "Headcount": teams.get("headcount"),
-                              f"Expected cost per {plan.period}": [charts.money(v) for v in teams["expected cost"]],
-                              "% of on-target": [charts.pct(v) for v in teams.get("% of target", [])] or None}),
-                hide_index=True)
+    static_table(pd.DataFrame({"Team": teams["team"], "Headcount": teams.get("headcount"),
+                               f"Expected cost per {plan.period}": [charts.money(v) for v in teams["expected cost"]],
+                               "% of on-target": [charts.pct(v) for v in teams.get("% of target", [])] or None}),
+                 right)
 
 st.subheader("Assumptions")
 st.markdown(md_lines(document.assumption_lines(scn)))
@@ -149,8 +203,7 @@ st.dataframe(roster, hide_index=True, width="stretch", key="doc_roster", height=
 # ---------------------------------------------------------------- downloads
 st.subheader("Download")
 slug = "".join(ch if ch.isalnum() else "_" for ch in scn.name).strip("_").lower() or "scenario"
-html = plan_document_html(scn, summary=summary, teams=teams, examples=examples, stamp=stamp,
-                                 currency=charts.CURRENCY)
+html = printable(scn, summary=summary, teams=teams, examples=examples, stamp=stamp, currency=charts.CURRENCY)
 d = st.columns(6 if not hr else 4)
 d[0].download_button("Printable document (HTML)", html, f"{slug}_plan.html", "text/html", key="dl_html",
                      help="Open it and print (or save as PDF) from the browser.")

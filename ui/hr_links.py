@@ -10,9 +10,12 @@ the viewer sees that document, and no widget of it writes to the store.
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from compcore.errors import PlanError
 from compcore.io.store import SavedScenario, ShareToken
@@ -21,11 +24,16 @@ from ui import saved, state
 from ui.session import K_HR_DAYS, K_HR_FLASH, K_HR_OPENED, K_HR_VERSION, K_SAVE_AUTHOR
 from ui.tables import hide_table_downloads
 
-__all__ = ["HR_PARAM", "K_HR_DAYS", "K_HR_VERSION", "hr_url", "is_hr_view", "make_link", "open_hr_link", "revoke",
-           "stamp", "take_flash", "tokens"]
+__all__ = ["DOC_PARAM", "HR_PARAM", "K_HR_DAYS", "ORG_DOC", "K_HR_VERSION", "document_link", "hr_document", "hr_url",
+           "is_hr_view", "make_link", "open_hr_link", "revoke", "stamp", "take_flash", "tokens"]
 
 #: the query parameter of a read-only HR link
 HR_PARAM = "hr"
+#: which document of the link's scenario: ``org`` (the default for an org) or a plan id
+DOC_PARAM = "doc"
+#: the org summary's ``doc=`` value
+ORG_DOC = "org"
+_PAGE = Path(__file__).resolve().parents[1] / "pages" / "plan_document.py"
 
 
 def is_hr_view() -> bool:
@@ -57,7 +65,34 @@ def open_hr_link() -> SavedScenario | None:
     if not opened or opened.get("token") != token:
         state.set_scenario(dump_scenario(load_scenario(rec.data)))
         st.session_state[K_HR_OPENED] = {"token": token, "id": rec.id, "version": rec.version}
+    # the trials and seed of the editor who made the link: the same draws, so the same numbers
+    for name, value in (("trials", rec.trials), ("seed", rec.seed)):
+        if value is not None:
+            state.set_ui(name, int(value))
     return rec
+
+
+def hr_document(options: list[str], is_org: bool) -> str:
+    """The document an HR link shows: its ``?doc=`` when that names one, else the org summary (an org) or the plan.
+
+    ``options`` are the plan ids of the link's scenario (and ``org`` for an org).
+    """
+    asked = st.query_params.get(DOC_PARAM)
+    if asked in options:
+        return str(asked)
+    return ORG_DOC if is_org else options[0]
+
+
+def document_link(doc: str, label: str) -> None:
+    """A link to another document of the same HR link (``?hr=<token>&doc=<doc>``), opened in the same tab.
+
+    ``label`` is markdown source (escape names with :func:`ui.text.md`); ``doc`` is a plan id or ``org``.
+    """
+    params = {HR_PARAM: st.query_params.get(HR_PARAM, ""), DOC_PARAM: doc}
+    try:
+        st.page_link(str(_PAGE), label=label, icon=":material/description:", query_params=params)
+    except StreamlitAPIException:  # the page run on its own (no st.navigation, as in AppTest): a plain link
+        st.link_button(label, "?" + urlencode(params), icon=":material/description:")
 
 
 def stamp(rec: SavedScenario) -> str:
@@ -85,8 +120,10 @@ def make_link(scenario_id: str) -> None:
     days: Any = st.session_state.get(K_HR_DAYS)
     try:
         expires = timedelta(days=float(days)) if days else None
+        # the link opens with this session's trials and seed, so HR sees the numbers the editor sees
         token = saved.store().share_token(scenario_id, version=int(version) if version else None, author=_author(),
-                                          expires=expires)
+                                          expires=expires, trials=int(state.ui("trials")),
+                                          seed=int(state.ui("seed")))
     except (PlanError, ValueError, OverflowError) as e:
         st.session_state[K_HR_FLASH] = ("error", f"No link was made: {e}")
         return

@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["md", "md_lines"]
+__all__ = ["md", "md_lines", "shown"]
 
 _BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029\x85]+")
 _WORD_JOINER = "\u2060"
@@ -47,7 +47,8 @@ _RULES = [
     (re.compile(r"(?i)(?<![A-Za-z])(https?|www|ftp)(?=[:.])"), r"\1" + _WORD_JOINER),
     (re.compile(r"(?<=\w@)(?=\w)"), _WORD_JOINER),
 ]
-_BLOCK_START = re.compile(r"^(\s*)(?:(\d+)([.)])|([#>+=-]))")
+# a block marker only where markdown reads one: "1. " (not "65.0%"), "# " (not "#3"), "- " or "--" (not "-5%")
+_BLOCK_START = re.compile(r"^(\s*)(?:(\d+)([.)])(?=\s|$)|(>|[#+=](?=[\s#=]|$)|-(?=[\s-]|$)))")
 _DIRECTIVE = re.compile(r"(:[A-Za-z][\w-]*)\[")  # :red[ ... ], :blue-background[ ... ]
 
 
@@ -76,3 +77,17 @@ def md(value: Any) -> str:
 def md_lines(lines: list[str]) -> str:
     """A markdown bullet list of plain-text lines (each escaped with :func:`md`)."""
     return "\n".join(f"- {md(line)}" for line in lines)
+
+
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def shown(source: Any) -> Any:
+    """The characters a source made by :func:`md` shows once rendered (backslash escapes read, joiners gone).
+
+    >>> shown(md("![p](http://host/x.png) costs $5")) == "![p](http://host/x.png) costs $5"
+    True
+    """
+    if not isinstance(source, str):  # a number cell of a table
+        return source
+    return _ESCAPE.sub(r"\1", source).replace(_WORD_JOINER, "")

@@ -26,6 +26,7 @@ error; an unknown id raises :class:`ScenarioNotFoundError`. See
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import random
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    BigInteger,
     DateTime,
     ForeignKey,
     Integer,
@@ -138,6 +140,20 @@ class _Token(_Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class _TokenRun(_Base):
+    """The trials and seed an HR link simulates with: the editor's, when the link was made (same numbers).
+
+    A table of its own beside the tokens (created on open, so an existing database gains it and older code
+    ignores it); a token without a row here simulates with the app's defaults.
+    """
+
+    __tablename__ = "compcore_share_token_runs"
+    token: Mapped[str] = mapped_column(
+        String(64), ForeignKey("compcore_share_tokens.token", ondelete="CASCADE"), primary_key=True)
+    trials: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    seed: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
 class _Meta(_Base):
     __tablename__ = "compcore_store_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -157,6 +173,8 @@ class SavedScenario:
     author : who saved this version, if given
     created_at : when this version was saved (UTC)
     schema_version : the scenario schema version of ``data``
+    trials, seed : what an HR link opening this version simulates with (:meth:`ScenarioStore.open_token`;
+        None elsewhere, or for a link made without them)
     """
 
     id: str
@@ -166,6 +184,8 @@ class SavedScenario:
     author: str | None
     created_at: datetime
     schema_version: int = SCENARIO_SCHEMA_VERSION
+    trials: int | None = None
+    seed: int | None = None
 
     @property
     def label(self) -> str:
@@ -216,6 +236,19 @@ def _version_number(version: Any) -> int | None:
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise ScenarioNotFoundError(f"no version {version!r}: versions are whole numbers from 1")
     return version
+
+
+#: the simulation settings a link may carry (``trials`` as in ``simulate``; a seed as numpy takes it, in 64 bits)
+_RUN_BOUNDS = {"trials": (1, 10_000_000), "seed": (0, 2**63 - 1)}
+
+
+def _run_setting(name: str, value: Any) -> int | None:
+    if value is None:
+        return None
+    lo, hi = _RUN_BOUNDS[name]
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise StoreError(f"{name}: a whole number from {lo:,} to {hi:,}, not {value!r}")
+    return value
 
 
 def _expiry(expires: Any) -> datetime | None:
@@ -537,6 +570,8 @@ class ScenarioStore:
 
         def work(s: Session) -> None:
             scn = self._find(s, id_or_name)
+            tokens = select(_Token.token).where(_Token.scenario_id == scn.id)
+            s.execute(delete(_TokenRun).where(_TokenRun.token.in_(tokens)))
             s.execute(delete(_Token).where(_Token.scenario_id == scn.id))  # its HR links end with it
             s.execute(delete(_Version).where(_Version.scenario_id == scn.id))
             s.execute(delete(_Scenario).where(_Scenario.id == scn.id))
@@ -546,12 +581,15 @@ class ScenarioStore:
     # -- read-only HR links -------------------------------------------------
 
     def share_token(self, scenario_id: str, version: int | None = None, author: str | None = None,
-                    expires: datetime | timedelta | None = None) -> str:
+                    expires: datetime | timedelta | None = None, *, trials: int | None = None,
+                    seed: int | None = None) -> str:
         """A new read-only link token opening one version of a saved scenario (its latest by default).
 
         The token is ``secrets.token_urlsafe`` of 32 bytes (256 random bits),
         stored with the scenario id, the version it opens, who made it and when,
-        and an optional expiry (a datetime, or a timedelta from now).
+        and an optional expiry (a datetime, or a timedelta from now). ``trials``
+        and ``seed`` (optional) are the simulation settings of the person making
+        it, so that the link shows their numbers; :meth:`open_token` returns them.
 
         Raises
         ------
@@ -561,6 +599,7 @@ class ScenarioStore:
         version = _version_number(version)
         until = _expiry(expires)
         author = " ".join(author.split())[:200] or None if author else None
+        run = {"trials": _run_setting("trials", trials), "seed": _run_setting("seed", seed)}
 
         def work(s: Session) -> str:
             scn = self._find(s, scenario_id, by_name=False)
@@ -568,6 +607,9 @@ class ScenarioStore:
             token = secrets.token_urlsafe(TOKEN_BYTES)
             s.add(_Token(token=token, scenario_id=scn.id, version=row.version, author=author,
                          created_at=datetime.now(UTC), expires_at=until))
+            if run["trials"] is not None or run["seed"] is not None:
+                s.flush()  # the token row first: the run row refers to it
+                s.add(_TokenRun(token=token, **run))
             return token
 
         return self._write(work)
@@ -593,7 +635,9 @@ class ScenarioStore:
             scn = s.get(_Scenario, row.scenario_id)
             if scn is None:
                 raise gone
-            return _record(self._version_row(s, scn, row.version))
+            rec = _record(self._version_row(s, scn, row.version))
+            run = s.get(_TokenRun, token)
+            return rec if run is None else dataclasses.replace(rec, trials=run.trials, seed=run.seed)
 
         return self._read(work)
 

@@ -6,6 +6,7 @@ result, so the document, the app and the CSV exports always agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,17 +15,23 @@ import pandas as pd
 
 from compcore.plan.describe import explain_gates
 from compcore.plan.payout import actual_for, payout
-from compcore.plan.schema import Plan
+from compcore.plan.schema import Metric, Plan
+from compcore.plan.units import unit_kind
 from compcore.report.format import pct
-from compcore.simulation.scenario import Scenario, dump_scenario
+from compcore.report.words import assumption_words, metric_value
+from compcore.simulation.scenario import Scenario
 
 __all__ = [
     "EXAMPLE_LEVELS",
     "assumption_lines",
     "cost_summary",
     "describe_assumption",
+    "example_case",
+    "example_levels",
+    "possible_attainments",
     "reference_salary",
     "team_costs",
+    "value_of",
     "worked_examples",
 ]
 
@@ -64,6 +71,53 @@ def _row(plan: Plan, case: str, kind: str, metric_id: str, atts: Mapping[str, fl
     return row
 
 
+def value_of(metric: Metric, attainment: float) -> float:
+    """The metric value that gives ``attainment`` (the inverse of the attainment rule)."""
+    if metric.direction == "lower":
+        return (2.0 - attainment) * metric.target
+    return attainment * metric.target
+
+
+def possible_attainments(metric: Metric) -> tuple[float, float]:
+    """The attainments a metric's values can reach: a share lies in 0..100%, any other value is at least 0.
+
+    >>> from compcore.plan.schema import Metric
+    >>> possible_attainments(Metric(id="a", name="Adopted", unit="share of new clients", target=0.9))
+    (0.0, 1.1111111111111112)
+    >>> possible_attainments(Metric(id="c", name="Churn", unit="share of ARR", target=0.05, direction="lower"))
+    (-18.0, 2.0)
+    """
+    top = 1.0 if unit_kind(metric.unit) == "share" else math.inf
+    if metric.direction == "lower":  # attainment 2 - value / target falls as the value rises
+        return 2.0 - top / metric.target, 2.0
+    return 0.0, top / metric.target
+
+
+def example_levels(metric: Metric, levels: Sequence[float] = EXAMPLE_LEVELS) -> list[float]:
+    """The levels a metric can reach; one beyond its reach is replaced by its limit (a share's 100%).
+
+    >>> from compcore.plan.schema import Metric
+    >>> [round(x, 4) for x in example_levels(Metric(id="a", name="Adopted", unit="share", target=0.9))]
+    [0.5, 0.8, 1.0, 1.1111]
+    """
+    lo, hi = possible_attainments(metric)
+    return sorted({min(max(float(x), lo), hi) for x in levels})
+
+
+def example_case(metric: Metric, attainment: float) -> str:
+    """'Clients adopted at 72% (80% of target)': the value a person sees, then its attainment (unless the same).
+
+    >>> from compcore.plan.schema import Metric
+    >>> example_case(Metric(id="a", name="Clients adopted", unit="share", target=0.9), 0.8)
+    'Clients adopted at 72% (80% of target)'
+    >>> example_case(Metric(id="o", name="OKR score", unit="share", target=1.0), 0.8)
+    'OKR score at 80%'
+    """
+    value = metric_value(value_of(metric, attainment), metric.unit)
+    of_target = pct(attainment)
+    return f"{metric.name} at {value}" + (f" ({of_target} of target)" if of_target != value else "")
+
+
 def worked_examples(plan: Plan, base_salary: float | None = None,
                     levels: Sequence[float] = EXAMPLE_LEVELS) -> pd.DataFrame:
     """What someone earns at each level of each metric (others at target), and with each gate firing.
@@ -73,7 +127,8 @@ def worked_examples(plan: Plan, base_salary: float | None = None,
     plan : the plan
     base_salary : salary of the example person; needed for ``pay`` when the
         target incentive is a percent of base (a fixed amount needs none)
-    levels : attainments to show for each metric
+    levels : attainments to show for each metric; a level the metric cannot
+        reach (a share above 100%) is replaced by the most it can reach
 
     Returns
     -------
@@ -87,7 +142,8 @@ def worked_examples(plan: Plan, base_salary: float | None = None,
     Notes
     -----
     A gate example puts the gate's metric 10 points below its threshold (or
-    at 0) and the other metrics at 120%, the case where a gate matters most.
+    at 0) and the other metrics at 120% (or the most they can reach), the
+    case where a gate matters most.
 
     Examples
     --------
@@ -99,19 +155,21 @@ def worked_examples(plan: Plan, base_salary: float | None = None,
     period_target = _period_target(plan, base_salary)
     at_target = {m.id: 1.0 for m in plan.metrics}
     rows = []
+    others = ", others at target" if len(plan.metrics) > 1 else ""
     for m in plan.metrics:
-        for level in levels:
-            atts = dict(at_target, **{m.id: float(level)})
-            others = "others at target" if len(plan.metrics) > 1 else ""
-            case = f"{m.name} at {pct(level)}" + (f", {others}" if others else "")
-            rows.append(_row(plan, case, "metric", m.id, atts, period_target))
+        for level in example_levels(m, levels):
+            atts = dict(at_target, **{m.id: level})
+            rows.append(_row(plan, example_case(m, level) + others, "metric", m.id, atts, period_target))
     for g in plan.gates:
         gm = plan.metric(g.metric)
-        level = max(0.0, round(g.below - 0.1, 6))
-        atts = {m.id: GATE_OTHERS for m in plan.metrics}
+        lo, _ = possible_attainments(gm)
+        level = max(lo, 0.0, round(g.below - 0.1, 6))
+        atts = {m.id: min(GATE_OTHERS, possible_attainments(m)[1]) for m in plan.metrics}
         atts[g.metric] = level
-        others = f", others at {pct(GATE_OTHERS)}" if len(plan.metrics) > 1 else ""
-        case = f"Gate: {gm.name} at {pct(level)} (below {pct(g.below)}){others}"
+        reach = "" if all(atts[m.id] == GATE_OTHERS for m in plan.metrics if m.id != g.metric) else \
+            " or the most they can reach"
+        strong = f", others at {pct(GATE_OTHERS)} of target{reach}" if len(plan.metrics) > 1 else ""
+        case = f"Gate: {example_case(gm, level)}, below {pct(g.below)}{strong}"
         rows.append(_row(plan, case, "gate", g.metric, atts, period_target))
     return pd.DataFrame(rows)
 
@@ -222,16 +280,31 @@ def describe_assumption(dist: Mapping[str, Any]) -> str:
     return f"{kind}, {params}" if params else kind
 
 
+_SCOPE_WORDS = {"company": "one company-wide figure shared by everyone", "team": "one figure per team",
+                "individual": "each person's own figure"}
+
+
 def assumption_lines(scn: Scenario) -> list[str]:
-    """One line per plan metric: its assumed distribution, and its correlations."""
-    data = dump_scenario(scn)
+    """The assumptions in words: one line per metric (its target, who shares it, its typical value and range),
+    one per team that has its own assumption, then one per correlation.
+
+    Every plan's metrics for an org (a metric shared by two plans once, with its first plan's name and unit).
+    """
+    metrics = scn.metrics
+    period = scn.period
     lines = []
-    for m in scn.plan.metrics:
-        dist = data["assumptions"].get(m.id, {})
-        unit = f" ({m.unit})" if m.unit else ""
-        lines.append(f"{m.name}{unit}, target {m.target:g}, {m.scope} measure: {describe_assumption(dist)}.")
-    names = {m.id: m.name for m in scn.plan.metrics}
+    for mid, m in metrics.items():
+        dist = scn.assumptions.get(mid)
+        if dist is None:
+            continue
+        target = metric_value(m.target, m.unit) + (", lower is better" if m.direction == "lower" else "")
+        unit = f" Measured as: {m.unit}." if m.unit else ""
+        lines.append(f"{m.name} (target {target}, {_SCOPE_WORDS[m.scope]}): "
+                     f"{assumption_words(dist, m.unit, period)}.{unit}")
+        for team, own in (dist.by_team or {}).items():
+            lines.append(f"{m.name} for {team}: {assumption_words(own, m.unit, period)}.")
     for c in scn.correlations:
-        a, b = (names.get(x, x) for x in c.between)
-        lines.append(f"{a} and {b} move together with correlation {c.rho:g}.")
+        a, b = (metrics[x].name if x in metrics else x for x in c.between)
+        how = "tend to move together" if c.rho > 0 else "tend to move in opposite directions"
+        lines.append(f"{a} and {b} {how} (correlation {c.rho:g}).")
     return lines

@@ -79,16 +79,19 @@ def _svg_curve(curve: Any, lo: float, hi: float) -> str:
     return "".join(parts)
 
 
-def _examples_table(df: pd.DataFrame, currency: str) -> str:
+def _examples_table(df: pd.DataFrame, currency: str, gates: bool = True) -> str:
+    """The worked examples; the Gates column only for a plan that has a gate."""
     has_pay = "pay" in df.columns
     head = ("<tr><th>Example</th><th class='num'>Payout (% of target)</th>"
-            + ("<th class='num'>Pay per period</th>" if has_pay else "") + "<th>Gates</th></tr>")
+            + ("<th class='num'>Pay per period</th>" if has_pay else "") + ("<th>Gates</th>" if gates else "")
+            + "</tr>")
     rows = []
     for r in df.to_dict("records"):
         cls = " class='gate'" if r.get("kind") == "gate" else ""
         pay = f"<td class='num'>{_e(money(r['pay'], currency))}</td>" if has_pay else ""
+        fired = f"<td>{_e(str(r.get('gates fired') or ''))}</td>" if gates else ""
         rows.append(f"<tr{cls}><td>{_e(str(r['case']))}</td><td class='num'>{_e(pct(r['payout']))}</td>"
-                    f"{pay}<td>{_e(str(r.get('gates fired') or ''))}</td></tr>")
+                    f"{pay}{fired}</tr>")
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
 
 
@@ -152,7 +155,8 @@ def plan_document_html(scn: Scenario, *, summary: pd.DataFrame | None = None, te
     per_period = float(plan.period_target_incentive(salary))
     example_note = (f"For a person on the roster's average base salary of {money(salary, currency)} "
                     f"(target incentive {money(per_period, currency)} per {plan.period}). Other metrics at "
-                    "target unless stated; gate rows show strong results elsewhere and the gate biting.")
+                    "target unless stated; a share is never shown above 100%."
+                    + (" Gate rows show strong results elsewhere and the gate biting." if plan.gates else ""))
     lo, hi = attainment_range(plan)
     curves = "".join(
         f"<figure class='curve'><figcaption>{_e(c.name or c.id)} ({_e(pct(c.weight))} on "
@@ -174,10 +178,10 @@ def plan_document_html(scn: Scenario, *, summary: pd.DataFrame | None = None, te
 <ul>{"".join(f"<li>{_e(line)}</li>" for line in describe(plan))}</ul>
 <h2>Worked examples</h2>
 <p class="note">{_e(example_note)}</p>
-{_examples_table(examples, currency)}
+{_examples_table(examples, currency, bool(plan.gates))}
 <h2>Payout curves</h2>
 <p class="note">Payout as % of the on-target amount (y) against attainment of the metric (x); the dashed line
-is target (100%). Curves before gates and caps.</p>
+is target (100%). Curves before {"gates and " if plan.gates else ""}caps.</p>
 <div class="curves">{curves}</div>
 <h2>What it costs</h2>
 <p class="note">Monte Carlo cost per {_e(plan.period)} for the whole roster, from the assumptions below.</p>

@@ -9,11 +9,21 @@ so nobody has to hover to learn what P90 means.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from statistics import NormalDist
+from typing import Any
 
+import numpy as np
+from pydantic import TypeAdapter
+
+from compcore.plan.units import in_percent
 from compcore.report.format import money
+from compcore.simulation.distributions import Distribution
 
-__all__ = ["FigureWords", "cost_axis_title", "figure_words", "sensitivity_sentence"]
+__all__ = ["FigureWords", "assumption_words", "cohort_noun", "cost_axis_title", "figure_words", "metric_value",
+           "sensitivity_sentence"]
 
 
 @dataclass(frozen=True)
@@ -61,3 +71,71 @@ def sensitivity_sentence(period: str) -> str:
     return (f"Each bar shows the expected cost per {period} when one metric is low (its P10: 1 {period} in 10 "
             "is lower) or high (its P90: 1 in 10 is higher) while the others vary as usual; the longer the bar, "
             "the more that metric moves the cost.")
+
+
+# ---------------------------------------------------------------- metric values and assumptions in words
+
+_Z10 = -1.2815515655446004  # the standard normal's 10th percentile: P10 and P90 of any assumption
+_GRID = 2_000  # quantiles averaged for an assumption's mean (exact for symmetric ones, close for the rest)
+_DIST: TypeAdapter[Any] = TypeAdapter(Distribution)
+
+
+def metric_value(value: float, unit: str | None) -> str:
+    """A metric value as a person reads it: a share or ratio in percent, a count as a number (3 figures).
+
+    >>> metric_value(0.84058, "share of new clients"), metric_value(0.9, "% of seats"), metric_value(13.74, "EBRs")
+    ('84.1%', '90%', '13.7')
+    >>> metric_value(1250, ""), metric_value(1.0, "ratio to plan")
+    ('1,250', '100%')
+    """
+    if in_percent(unit):
+        return f"{value * 100:.3g}%"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
+
+
+def cohort_noun(unit: str | None) -> str:
+    """What a binomial cohort counts, from a share's unit: 'share of new clients (adopted = ...)' -> 'new clients'.
+
+    >>> cohort_noun("share of new clients (adopted = 40% of seats)"), cohort_noun("share of due go-lives")
+    ('new clients', 'due go-lives')
+    >>> cohort_noun("%"), cohort_noun(None)
+    ('clients', 'clients')
+    """
+    m = re.match(r"\s*(?:share|percent|percentage|proportion|fraction|rate|pct)\s+of\s+([^(;,]+)", unit or "", re.I)
+    return m.group(1).strip() if m and m.group(1).strip() else "clients"
+
+
+def _binomial_words(n: int, p: float, unit: str | None) -> str:
+    k = n * p
+    count = f"about {round(k):,}" if abs(k - round(k)) < 0.25 else f"on average {k:.1f}"
+    return f"{count} of {n:,} {cohort_noun(unit)} ({p * 100:.3g}%)"
+
+
+def assumption_words(dist: Any, unit: str | None = None, period: str = "period") -> str:
+    """An assumed distribution of a metric in plain words: its typical value and the range of 8 periods in 10.
+
+    ``dist`` is a :mod:`compcore.simulation.distributions` model (or its dict);
+    the range is its own P10 and P90, so the words match what the simulation draws.
+
+    Examples
+    --------
+    >>> assumption_words({"dist": "binomial", "n": 20, "p": 0.85}, "share of new clients", "quarter")
+    'about 17 of 20 new clients (85%) in a typical quarter; 8 quarters in 10 between 75% and 95%'
+    >>> assumption_words({"dist": "normal", "mean": 0.95, "sd": 0.1}, "score", "year")
+    '0.95 on average; 8 years in 10 between 0.822 and 1.08'
+    >>> assumption_words({"dist": "fixed", "value": 0.9}, "share of ARR kept")
+    'always 90%'
+    """
+    model = _DIST.validate_python(dist) if isinstance(dist, Mapping) else dist
+    if model.dist == "fixed":
+        return f"always {metric_value(model.value, unit)}"
+    z = np.array([_Z10, -_Z10])
+    lo, hi = (float(v) for v in model.from_normal(z))
+    spread = f"8 {period}s in 10 between {metric_value(lo, unit)} and {metric_value(hi, unit)}"
+    if model.dist == "binomial":
+        return f"{_binomial_words(model.n, model.p, unit)} in a typical {period}; {spread}"
+    grid = np.array([NormalDist().inv_cdf((i + 0.5) / _GRID) for i in range(_GRID)])
+    mean = float(np.mean(model.from_normal(grid)))
+    if model.dist == "empirical":
+        return f"drawn from {len(model.values):,} past values, {metric_value(mean, unit)} on average; {spread}"
+    return f"{metric_value(mean, unit)} on average; {spread}"

@@ -27,6 +27,7 @@ from ui.text import md
 IMAGE = "![p](http://evil.example/x.png)"
 LINK = "[Your session expired - sign in again](http://evil.example/login)"
 HTML = "<img src=http://evil.example/y.png>"
+AUTOLINK = "see www.evil.example/z or http://evil.example/q"
 PAGES = ["plan_designer", "payout_curves", "cost_simulation", "scenarios", "plan_document", "targets_from_data"]
 #: proto fields whose text Streamlit renders as markdown (options only of radios and pills: a selectbox's are text)
 MARKDOWN_FIELDS = {"body", "label", "help", "caption", "tooltip"}
@@ -55,6 +56,26 @@ def hostile_scenario() -> dict[str, Any]:
     data["name"] = LINK
     for r in data["roster"]:
         r["team"], r["role"] = IMAGE, LINK
+    return data
+
+
+def hostile_org() -> dict[str, Any]:
+    """The seed-001 org with every plan, metric, component, team, role and the scenario named with markup."""
+    data = json.loads((ROOT / "sample_data/scenarios/cs_org_teams.json").read_text())
+    names = [IMAGE, LINK, HTML, AUTOLINK]
+    teams = {t: f"{names[i % 4]} {i}" for i, t in enumerate(dict.fromkeys(r["team"] for r in data["roster"]))}
+    for i, plan in enumerate(data["plans"].values()):
+        plan["name"] = f"{names[i % 4]} plan {i}"
+        for j, m in enumerate(plan["metrics"]):
+            m["name"] = f"{names[(i + j) % 4]} metric {m['id']}"
+        for j, c in enumerate(plan["components"]):
+            c["name"] = f"{names[(i + j + 1) % 4]} part {j}"
+    for r in data["roster"]:
+        r["team"], r["role"] = teams[r["team"]], LINK
+    for a in data["assumptions"].values():
+        if a.get("by_team"):
+            a["by_team"] = {teams[t]: d for t, d in a["by_team"].items()}
+    data["name"] = IMAGE + " org"
     return data
 
 
@@ -87,8 +108,18 @@ def rendered_markdown(at: AppTest) -> list[str]:
     return out
 
 
+def table_cells(at: AppTest) -> list[str]:
+    """Every header and text cell of the static tables (``st.table`` renders Markdown in them)."""
+    out = []
+    for t in at.table:
+        df = t.value
+        out += [f"Table header: {c}" for c in df.columns]
+        out += [f"Table cell: {v}" for col in df.columns for v in df[col] if isinstance(v, str)]
+    return out
+
+
 def assert_plain(at: AppTest) -> None:
-    texts = rendered_markdown(at)
+    texts = rendered_markdown(at) + table_cells(at)
     assert texts, "nothing rendered"
     for text in texts:
         for pattern in _UNESCAPED:
@@ -142,3 +173,52 @@ def test_the_hr_view_of_a_hostile_scenario_renders_text(db: str) -> None:
     run_ok(bad, 120)
     assert bad.error
     assert_plain(bad)
+
+
+def test_the_checker_reads_static_table_cells_and_headers() -> None:
+    raw = AppTest.from_string(f"import streamlit as st\nst.table({{'Team': [{IMAGE!r}]}})")
+    run_ok(raw)
+    with pytest.raises(AssertionError, match="markup from data rendered"):
+        assert_plain(raw)
+    escaped = AppTest.from_string(
+        "import pandas as pd\nfrom ui.tables import static_table\n"
+        f"static_table(pd.DataFrame({{{LINK!r}: [{IMAGE!r}, {AUTOLINK!r}, 3]}}))")
+    run_ok(escaped)
+    assert_plain(escaped)
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_hostile_org_renders_as_text_on_every_page(name: str, db: str) -> None:
+    at = AppTest.from_file(page(name), default_timeout=120)
+    at.query_params["s"] = encode_scenario(hostile_org())
+    run_ok(at, 120)
+    assert at.session_state["scenario_valid"].name == IMAGE + " org"
+    assert_plain(at)
+
+
+def test_every_document_of_a_hostile_org_in_the_editor_renders_as_text(db: str) -> None:
+    at = AppTest.from_file(page("plan_document"), default_timeout=120)
+    at.query_params["s"] = encode_scenario(hostile_org())
+    run_ok(at, 120)
+    for choice in at.selectbox(key="doc_pick").options:
+        at.selectbox(key="doc_pick").set_value(at.selectbox(key="doc_pick").options[0])  # reset the pick first
+        at.selectbox(key="doc_pick").select(choice)
+        run_ok(at, 120)
+        assert at.table, f"no table for {choice}"
+        assert_plain(at)
+
+
+@pytest.mark.parametrize("doc", [None, "org", "pmo", "implementation", "customer_success", "change_enablement",
+                                 IMAGE])
+def test_every_hr_form_of_a_hostile_org_renders_as_text(doc: str | None, db: str) -> None:
+    store = ScenarioStore(db)
+    token = store.share_token(store.save(LINK, hostile_org(), author=IMAGE).id, author=HTML)
+    at = AppTest.from_file(page("plan_document"), default_timeout=120)
+    at.query_params["hr"] = token
+    if doc is not None:
+        at.query_params["doc"] = doc
+    run_ok(at, 120)
+    assert at.table and at.title
+    org_summary = doc in (None, "org", IMAGE)  # no doc, or one that names nothing: the org summary
+    assert at.title[0].value.endswith(": org summary") is org_summary
+    assert_plain(at)

@@ -13,6 +13,7 @@ from compcore.report.document import reference_salary, worked_examples
 from compcore.simulation.scenario import dump_scenario, load_scenario
 from compcore.simulation.simulate import simulate
 from ui import charts
+from ui.text import shown
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "plan_document.py")
@@ -70,9 +71,9 @@ def test_hr_link_has_no_input_widgets_and_engine_numbers(db):
     assert _metric(at, f"P90 (a costly {scn.plan.period})") == charts.money(sim.quantile(0.9))
     assert _metric(at, "P(over budget)") == charts.pct(sim.p_over_budget, 1)
     ex = worked_examples(scn.plan, base_salary=reference_salary(scn))
-    shown = at.table[0].value
-    assert shown["Payout (% of target)"].tolist() == [charts.pct(x, 1) for x in ex["payout"]]
-    assert shown.iloc[:, 2].tolist() == [charts.money(x) for x in ex["pay"]]
+    table = at.table[0].value.map(shown)  # static table cells are markdown source of plain text
+    assert table["Payout (% of target)"].tolist() == [charts.pct(x, 1) for x in ex["payout"]]
+    assert table.iloc[:, 2].tolist() == [charts.money(x) for x in ex["pay"]]
     keys = {b.key for b in at.get("download_button")}
     assert keys == {"dl_html", "dl_examples", "dl_summary", "dl_xlsx"}
 

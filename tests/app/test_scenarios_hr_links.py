@@ -65,3 +65,17 @@ def test_a_corrupt_database_is_a_plain_message_and_the_other_pages_work(tmp_path
     assert any("damaged" in e.value for e in at.error)
     for other in ("plan_designer", "cost_simulation", "plan_document"):
         run_ok(AppTest.from_file(page(other), default_timeout=120), 120)
+
+
+def test_a_link_carries_the_trials_and_seed_of_the_session_that_made_it(db: str) -> None:
+    """HR must see the editor's numbers: the link stores the editor's trials and seed (issue 19 item 3)."""
+    store = ScenarioStore(db)
+    rec = store.save("FY27 base", sample_scenario())
+    at = run_ok(AppTest.from_file(page("scenarios"), default_timeout=120), 120)
+    at.session_state["ui"]["trials"] = 50_000  # what the editor set on the Cost simulation page
+    at.session_state["ui"]["seed"] = 5
+    at.button(key="hr_make").click()
+    run_ok(at, 120)
+    token = next(c.value for c in at.code if "?hr=" in c.value).split("?hr=", 1)[1]
+    opened = store.open_token(token)
+    assert (opened.id, opened.trials, opened.seed) == (rec.id, 50_000, 5)

@@ -13,21 +13,26 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from compcore.plan.schema import load_plan
+from compcore.plan.schema import Metric, load_plan
 from compcore.report.document import (
     EXAMPLE_LEVELS,
     assumption_lines,
     describe_assumption,
+    example_levels,
     reference_salary,
+    value_of,
     worked_examples,
 )
 from compcore.simulation.scenario import load_scenario
 
 PLAN: dict[str, Any] = {
     "name": "CS Ops", "period": "quarter", "target_incentive": {"percent_of_base": 0.1},
-    "metrics": [{"id": "okr", "name": "Team OKR score", "target": 1.0},
-                {"id": "arr", "name": "Company ARR vs plan", "target": 1.0, "scope": "company"}],
+    "metrics": [{"id": "okr", "name": "Team OKR score", "target": 1.0, "unit": "ratio of OKRs met"},
+                {"id": "arr", "name": "Company ARR vs plan", "target": 1.0, "scope": "company",
+                 "unit": "ratio to plan"}],
     "components": [
         {"id": "okr", "name": "OKRs", "metric": "okr", "weight": 0.6,
          "curve": {"kind": "linear", "points": [[0, 0], [1, 1], [1.5, 2]]}},
@@ -102,7 +107,7 @@ def test_company_examples_by_hand(level: float, company_share: float, payout: fl
 
 def test_gate_example_puts_the_metric_10_points_below_and_the_others_at_120_percent() -> None:
     r = examples(base_salary=120_000).iloc[-1]
-    assert r["case"] == "Gate: Team OKR score at 70% (below 80%), others at 120%"
+    assert r["case"] == "Gate: Team OKR score at 70%, below 80%, others at 120% of target"
     assert (r["Team OKR score attainment"], r["Company ARR vs plan attainment"]) == (pytest.approx(0.7), 1.2)
     # 0.6 x 0.7 + 0.4 x 1.5 = 1.02 before the gate, 0.5 after: 1,500 instead of 3,060
     assert r["OKRs share"] + r["company share"] == pytest.approx(1.02)
@@ -156,11 +161,36 @@ def test_one_line_per_metric_then_one_per_correlation() -> None:
     plan = {**PLAN, "metrics": [{**PLAN["metrics"][0], "unit": "score"}, PLAN["metrics"][1]]}
     scn = scenario([{"team": "CS", "role": "CSM", "headcount": 2, "base_salary": 80_000}], plan=plan,
                    correlations=[{"between": ["okr", "arr"], "rho": 0.5}])
+    # normal: P10/P90 = 0.95 -/+ 1.2816 x 0.1 = 0.822 / 1.078; triangular 0.85/1/1.15 is symmetric (mean 100%),
+    # its P10 solves (x - 0.85)^2 = 0.1 x 0.3 x 0.15, x = 0.85 + 0.0671 = 91.7%, and P90 = 2 - 0.917 = 108.3%
     assert assumption_lines(scn) == [
-        "Team OKR score (score), target 1, individual measure: normal, mean 0.95, sd 0.1.",
-        "Company ARR vs plan, target 1, company measure: triangular, low 0.85, mode 1, high 1.15.",
-        "Team OKR score and Company ARR vs plan move together with correlation 0.5.",
+        "Team OKR score (target 1, each person's own figure): 0.95 on average; 8 quarters in 10 between 0.822 "
+        "and 1.08. Measured as: score.",
+        "Company ARR vs plan (target 100%, one company-wide figure shared by everyone): 100% on average; "
+        "8 quarters in 10 between 91.7% and 108%. Measured as: ratio to plan.",
+        "Team OKR score and Company ARR vs plan tend to move together (correlation 0.5).",
     ]
+
+
+def test_a_binomial_assumption_reads_as_clients_of_a_cohort_and_each_teams_own_has_its_line() -> None:
+    plan = {**PLAN, "metrics": [{**PLAN["metrics"][0], "id": "okr", "name": "Clients adopted within 90 days",
+                                 "unit": "share of new clients", "target": 0.9, "scope": "team"},
+                                PLAN["metrics"][1]]}
+    roster = [{"team": "CS", "role": "CSM", "headcount": 2, "base_salary": 80_000},
+              {"team": "Change & Enablement", "role": "Specialist", "headcount": 2, "base_salary": 80_000}]
+    scn = scenario(roster, plan=plan, assumptions={
+        "okr": {"dist": "binomial", "n": 20, "p": 0.85,
+                "by_team": {"Change & Enablement": {"dist": "binomial", "n": 2, "p": 0.81}}},
+        "arr": {"dist": "fixed", "value": 1.0}})
+    lines = assumption_lines(scn)
+    # 20 x 0.85 = 17 clients; a cohort of 2 at 81% averages 1.62 (not "about 2 of 2")
+    assert lines[0].startswith("Clients adopted within 90 days (target 90%, one figure per team): about 17 of 20 "
+                               "new clients (85%) in a typical quarter; 8 quarters in 10 between 75% and 95%.")
+    assert lines[1].startswith("Clients adopted within 90 days for Change & Enablement: on average 1.6 of 2 new "
+                               "clients (81%)")
+    assert lines[2].startswith("Company ARR vs plan (target 100%, one company-wide figure shared by everyone): "
+                               "always 100%.")
+    assert not any(ch in " ".join(lines) for ch in "{}'") and "by_team" not in " ".join(lines)
 
 
 @pytest.mark.parametrize(("dist", "words"), [
@@ -174,3 +204,61 @@ def test_one_line_per_metric_then_one_per_correlation() -> None:
 ])
 def test_each_distribution_in_words(dist: dict[str, Any], words: str) -> None:
     assert describe_assumption(dist) == words
+
+
+# --- worked examples only at values a metric can take ------------------------------------------
+
+SHARE_PLAN: dict[str, Any] = {
+    "name": "Implementation", "period": "quarter", "target_incentive": {"amount": 8000},
+    "metrics": [{"id": "adopt", "name": "Clients adopted within 90 days", "unit": "share of new clients",
+                 "target": 0.9, "scope": "team"},
+                {"id": "okr", "name": "Team OKR score", "target": 1.0, "unit": "ratio of OKRs met"}],
+    "components": [
+        {"id": "adopt", "metric": "adopt", "weight": 0.5,
+         "curve": {"kind": "linear", "points": [[0, 0], [1, 1], [1.5, 2]]}},
+        {"id": "okr", "metric": "okr", "weight": 0.5, "curve": {"kind": "linear", "points": [[0, 0], [1, 1]]}},
+    ],
+}
+
+
+def test_a_share_is_never_shown_above_100_percent_its_limit_replaces_the_levels_beyond() -> None:
+    df = worked_examples(load_plan(SHARE_PLAN))
+    adopt = df[df["metric"] == "adopt"]
+    # 50% / 80% / 100% of a 90% target are 45% / 72% / 90% of clients; 120% and 150% (108%, 135%) cannot happen:
+    # the most is 100% of clients, 1 / 0.9 = 111.1% of target
+    assert adopt["case"].tolist() == [
+        "Clients adopted within 90 days at 45% (50% of target), others at target",
+        "Clients adopted within 90 days at 72% (80% of target), others at target",
+        "Clients adopted within 90 days at 90% (100% of target), others at target",
+        "Clients adopted within 90 days at 100% (111.1% of target), others at target"]
+    # 111.1% is 2/9 of the way from 100% to 150%: the curve pays 1 + (1/0.9 - 1) / 0.5 = 1.2222; x 0.5 + 0.5 = 1.1111
+    assert adopt["payout"].iloc[-1] == pytest.approx(0.5 * (1 + (1 / 0.9 - 1) / 0.5) + 0.5)
+    assert adopt["pay"].iloc[-1] == pytest.approx(2000 * 1.1111111)
+    # the ratio metric may exceed 100%: every level stays
+    assert df[df["metric"] == "okr"]["Team OKR score attainment"].tolist() == list(EXAMPLE_LEVELS)
+
+
+def test_a_gate_example_keeps_a_share_it_leaves_strong_within_100_percent() -> None:
+    plan = {**SHARE_PLAN, "gates": [{"metric": "okr", "below": 0.8, "cap": 0.5}]}
+    r = worked_examples(load_plan(plan)).iloc[-1]
+    assert r["case"] == "Gate: Team OKR score at 70%, below 80%, others at 120% of target or the most they can reach"
+    assert r["Clients adopted within 90 days attainment"] == pytest.approx(1 / 0.9)
+
+
+def test_a_lower_is_better_share_never_goes_below_zero() -> None:
+    plan = {**SHARE_PLAN, "metrics": [{"id": "adopt", "name": "Gross churn", "unit": "share of ARR", "target": 0.05,
+                                       "direction": "lower", "scope": "company"}, SHARE_PLAN["metrics"][1]]}
+    df = worked_examples(load_plan(plan))
+    churn = df[df["metric"] == "adopt"]["Gross churn attainment"].tolist()
+    # attainment 2 - churn / 5%: 150% of target is 2.5% churn, 50% is 7.5%; all possible (0..100% of ARR)
+    assert churn == list(EXAMPLE_LEVELS)
+    assert df[df["metric"] == "adopt"]["case"].iloc[-1].startswith("Gross churn at 2.5% (150% of target)")
+
+
+@given(target=st.floats(0.05, 1.0), direction=st.sampled_from(["higher", "lower"]),
+       levels=st.lists(st.floats(0.0, 3.0), min_size=1, max_size=6))
+def test_every_example_value_of_a_share_lies_between_0_and_100_percent(target: float, direction: str,
+                                                                        levels: list[float]) -> None:
+    m = Metric(id="s", name="Share", unit="share of clients", target=target, direction=direction)
+    for level in example_levels(m, levels):
+        assert -1e-9 <= value_of(m, level) <= 1 + 1e-9

@@ -17,13 +17,15 @@ from compcore.plan.describe import describe
 from compcore.plan.explore import actual_for
 from compcore.plan.payout import payout
 from compcore.plan.schema import load_plan
+from compcore.plan.units import unit_kind
 from compcore.report.document import (
-    EXAMPLE_LEVELS,
     assumption_lines,
     cost_summary,
     describe_assumption,
+    example_levels,
     reference_salary,
     team_costs,
+    value_of,
     worked_examples,
 )
 from compcore.report.html import plan_document_html
@@ -44,7 +46,7 @@ class FakeSim:
 def test_worked_examples_match_payout(path):
     plan = load_plan(path)
     df = worked_examples(plan, base_salary=90_000)
-    assert len(df) == len(plan.metrics) * len(EXAMPLE_LEVELS) + len(plan.gates)
+    assert len(df) == sum(len(example_levels(m)) for m in plan.metrics) + len(plan.gates)
     period_target = plan.target_incentive.annual(90_000) / plan.periods_per_year
     for row in df.to_dict("records"):
         actuals = {m.id: actual_for(m, row[f"{m.name} attainment"]) for m in plan.metrics}
@@ -60,7 +62,9 @@ def test_each_metric_at_each_level_with_others_at_target():
     df = worked_examples(plan).query("kind == 'metric'")
     for m in plan.metrics:
         rows = df[df.metric == m.id]
-        assert rows[f"{m.name} attainment"].tolist() == list(EXAMPLE_LEVELS)
+        assert rows[f"{m.name} attainment"].tolist() == example_levels(m)
+        if unit_kind(m.unit) == "share":  # no share above 100% of clients
+            assert max(value_of(m, a) for a in rows[f"{m.name} attainment"]) == pytest.approx(1.0)
         others = [f"{o.name} attainment" for o in plan.metrics if o.id != m.id]
         assert (rows[others] == 1.0).all().all()
     assert "pay" not in df.columns  # percent-of-base plan and no salary: money cannot be known
@@ -139,7 +143,8 @@ def test_cost_summary_and_teams():
 def test_assumptions_in_words():
     scn = load_scenario(sample_scenario())
     lines = assumption_lines(scn)
-    assert lines[0].startswith("Team OKR score") and "normal, mean 0.95, sd 0.1" in lines[0]
+    # normal 0.95, sd 0.1 of a share: P10 / P90 = 95% -/+ 1.2816 x 10 points
+    assert lines[0].startswith("Team OKR score") and "95% on average" in lines[0] and "82.2% and 108%" in lines[0]
     assert "correlation 0.5" in lines[-1]
     assert describe_assumption({"dist": "fixed", "value": 1}) == "fixed at 1"
     assert "40 clients" in describe_assumption({"dist": "binomial", "n": 40, "p": 0.9})

@@ -8,7 +8,7 @@ import pytest
 import compcore
 from compcore.report.compare import compare_groups, scenario_plans
 from compcore.report.fairness import fairness_flags, team_breakdown, team_chances
-from compcore.report.org_document import org_summary, org_summary_html, scenario_for_plan
+from compcore.report.org_document import org_summary, org_summary_html, plan_cost, plan_sections, scenario_for_plan
 from compcore.simulation import org_editing
 from tests.compcore.scenario_data import org_scenario, sample_scenario
 
@@ -103,3 +103,42 @@ def test_org_editing_one_plan_to_org_add_replace_delete() -> None:
     back = org_editing.delete_plan(more, pid)
     assert list(back["plans"]) == ["second"] and {r["plan"] for r in back["roster"]} == {"second"}
     assert org_editing.delete_plan(back, "second") == back  # the last plan stays
+
+
+def test_each_plans_section_says_who_is_on_it_and_its_rules() -> None:
+    scn = compcore.load_scenario(org_scenario())
+    sections = plan_sections(scn)
+    assert [s.plan for s in sections] == ["pmo", "impl", "cs"]
+    assert [s.who for s in sections] == ["PMO (4 people), Implementation (1 person)",
+                                         "Implementation (3 people), Implementation East (2 people)",
+                                         "nobody yet (a draft)"]
+    assert [s.headcount for s in sections] == [5, 5, 0]
+    assert sections[1].rules[0] == "Target incentive: 12,000 a year, paid quarterly (25% of it each quarter)."
+
+
+def test_a_plans_cost_is_its_share_of_the_org_simulation_a_split_team_counted_per_plan() -> None:
+    scn = compcore.load_scenario(org_scenario())
+    sim = compcore.simulate(scn, trials=50, seed=3)
+    pmo, impl = plan_cost(sim, "pmo"), plan_cost(sim, "impl")
+    # fixed values. PMO plan pays 0.7 x 0.9 + 0.3 x 1.5 = 1.08 of 10% / 4 of base: 4 x 2,500 x 1.08 = 10,800 for
+    # PMO and 3,000 x 1.08 = 3,240 for Implementation's lead. The impl plan pays 0.8 x 0.8 + 0.2 = 0.84 of 3,000
+    # for 3 consultants (7,560) and 0.8 x 0.9 + 0.2 = 0.92 of 2,000 for 2 in the East (3,680)
+    assert dict(zip(pmo.cost_by_team["team"], pmo.cost_by_team["expected_cost"], strict=True)) == pytest.approx(
+        {"PMO": 10_800, "Implementation": 3_240})
+    assert dict(zip(impl.cost_by_team["team"], impl.cost_by_team["expected_cost"], strict=True)) == pytest.approx(
+        {"Implementation": 7_560, "Implementation East": 3_680})
+    assert pmo.expected == pytest.approx(14_040) and impl.quantile(0.9) == pytest.approx(11_240)
+    assert pmo.per_period_target == pytest.approx(13_000)  # 10,000 + 3,000
+    assert (pmo.cost + impl.cost + plan_cost(sim, "cs").cost == pytest.approx(sim.cost))
+    assert set(pmo.fairness["plan"]) == {"pmo"} and pmo.cost_by_plan["plan"].tolist() == ["pmo"]
+    assert pmo.budget is None and pmo.trials == 50
+
+
+def test_the_printable_org_summary_has_every_plans_rules_and_the_assumptions_in_words() -> None:
+    scn = compcore.load_scenario(org_scenario())
+    html = org_summary_html(scn, compcore.simulate(scn, trials=20), currency="$")
+    assert "<h3>Implementation Q3</h3>" in html and "Implementation (3 people), Implementation East (2 people)" in html
+    # budget 25,000 against a fixed cost of 14,040 + 11,240 = 25,280: over it in every trial
+    assert "budget $25,000, chance of going over it 100%" in html
+    assert "Adopted within 90 days for Implementation East: always 0.81." in html
+    assert "by_team" not in html and "{&#x27;" not in html
