@@ -67,6 +67,8 @@ def _shown(value: Any) -> str:
         text = repr(value)
     except ValueError:  # an int over Python's 4,300-digit str limit
         return "a number too long to show"
+    except RecursionError:  # a structure nested deeper than repr goes
+        return "a value nested too deep to show"
     return text if len(text) <= 40 else text[:37] + "..."
 
 

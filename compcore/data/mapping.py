@@ -29,6 +29,7 @@ from compcore.data.dates import DateFormat
 from compcore.data.records import ACTIVITY_KINDS, SCHEMAS
 from compcore.data.synonyms import FIELD_LABELS, KIND_SYNONYMS, SYNONYMS, TABLE_HINTS
 from compcore.errors import PlanError, validation_error
+from compcore.io.reading import read_bounded
 
 __all__ = [
     "MAPPING_SCHEMA",
@@ -126,9 +127,7 @@ def load_mapping(source: Mapping[str, Any] | str | Path | DataMapping) -> DataMa
     if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith("{")):
         path = Path(source)
         try:
-            if path.stat().st_size > 1_000_000:
-                raise PlanError(f"{path.name}: a mapping file is at most 1,000,000 bytes")
-            data = path.read_text(encoding="utf-8")
+            data = read_bounded(path, 1_000_000, "mapping").decode("utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise PlanError(f"{path.name}: cannot read the mapping file ({e})") from None
     if isinstance(data, str):

@@ -36,6 +36,7 @@ import pandas as pd
 import python_calamine
 
 from compcore.errors import PlanError
+from compcore.io.reading import read_bounded
 
 __all__ = [
     "EXCEL_SUFFIXES",
@@ -126,9 +127,11 @@ def file_bytes(path: str | Path) -> bytes:
     """The bytes of a file, refusing one over :data:`MAX_FILE_BYTES` before reading it."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        size = p.stat().st_size  # a first answer; the read below is bounded whatever the size says
         _check_size(p.name, size)
-        return p.read_bytes()
+        data = read_bounded(p, MAX_FILE_BYTES, p.name)
+        _check_size(p.name, len(data))
+        return data
     except OSError as e:
         raise PlanError(f"{p.name}: cannot read the file ({e.strerror or e})") from None
 

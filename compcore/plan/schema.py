@@ -25,6 +25,7 @@ from pydantic import (
 
 from compcore.errors import PlanError, validation_error
 from compcore.plan.schedule import Accumulate, Schedule
+from compcore.io.reading import check_plain, read_bounded
 
 PLAN_SCHEMA = "compcore.plan/v1"
 #: how many plan periods a year holds
@@ -39,6 +40,8 @@ MAX_METRICS = 30
 MAX_CURVE_POINTS = 100
 #: largest file a plan or scenario is read from (a real one is a few KiB)
 MAX_SOURCE_BYTES = 1_000_000
+#: steepest last segment an ``above: "extend"`` line may continue (payout fraction per unit of attainment)
+MAX_EXTEND_SLOPE = 1e6
 
 Period = Literal["month", "quarter", "half", "year"]
 AppliesTo = Literal["all"] | list[str]
@@ -141,6 +144,19 @@ class LinearCurve(_Model):
     def _increasing(cls, points: list[Point]) -> list[Point]:
         _strictly_increasing([p[0] for p in points], "x values")
         return points
+
+    @model_validator(mode="after")
+    def _extendable(self) -> LinearCurve:
+        # an extended line keeps its last slope up to attainment 1e6: a near-vertical last segment
+        # ([0, 0], [5e-324, 1]) would pay infinity, so its slope is bounded on load
+        if self.above == "extend" and len(self.points) >= 2:
+            (x0, y0), (x1, y1) = self.points[-2], self.points[-1]
+            slope = (y1 - y0) / (x1 - x0)
+            if not abs(slope) <= MAX_EXTEND_SLOPE:
+                raise ValueError(f"the last segment rises too steeply to extend (slope {slope:.3g}, at most "
+                                 f"{MAX_EXTEND_SLOPE:g}); move its points apart or cap the curve with "
+                                 '"above": "flat"')
+        return self
 
 
 class Band(_Model):
@@ -353,18 +369,13 @@ def read_source(source: Any, what: str) -> dict[str, Any]:
     if isinstance(source, BaseModel):
         return source.model_dump(by_alias=True, mode="json")
     if isinstance(source, dict):
+        check_plain(source, what)
         return source
     if isinstance(source, Path) or (isinstance(source, str) and not source.lstrip().startswith(("{", "["))):
         if isinstance(source, str) and ("\x00" in source or len(source) > 4096):
             raise PlanError(f"a {what} must be a dict, JSON text or a path; this text is neither")
-        path = Path(source)
-        try:
-            if path.stat().st_size > MAX_SOURCE_BYTES:
-                raise PlanError(f"{what} file {str(path)!r} is larger than {MAX_SOURCE_BYTES:,} bytes; "
-                                f"a {what} is a few KiB")
-            text: str | bytes = path.read_bytes()
-        except (OSError, ValueError) as e:
-            raise PlanError(f"cannot read {what} file {str(path)!r}: {getattr(e, 'strerror', None) or e}") from None
+        # a byte bound whatever the file is: a device, FIFO or /proc file is refused or cut, never read to the end
+        text: str | bytes = read_bounded(source, MAX_SOURCE_BYTES, what)
     elif isinstance(source, str | bytes | bytearray):
         text = source
     else:
@@ -372,6 +383,7 @@ def read_source(source: Any, what: str) -> dict[str, Any]:
     data = parse_json(text, what)
     if not isinstance(data, dict):
         raise PlanError(f"a {what} must be a JSON object, not {type(data).__name__}")
+    check_plain(data, what)
     return data
 
 

@@ -48,6 +48,9 @@ Positive = Annotated[float, Strict(), Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=F
 MAX_EMPIRICAL_VALUES = 100_000
 #: largest Poisson mean (its probability table grows with the mean)
 MAX_POISSON_MEAN = 1_000_000
+#: largest sd / mean of a lognormal: beyond it its log-sd passes 3 and draws span 30 orders of magnitude,
+#: and a mean near 0 makes the log parameters infinite (every draw NaN); refused on load, not at pricing
+MAX_LOGNORMAL_CV = 100.0
 
 
 class _Dist(BaseModel):
@@ -126,6 +129,16 @@ class Lognormal(_Dist):
     dist: Literal["lognormal"] = "lognormal"
     mean: Positive
     sd: NonNegative
+
+    @model_validator(mode="after")
+    def _drawable(self) -> Lognormal:
+        ratio = self.sd / self.mean
+        if not ratio <= MAX_LOGNORMAL_CV:  # inf for a mean of 5e-324
+            shown = f"{ratio:.3g}" if math.isfinite(ratio) else "too large to compute"
+            raise ValueError(f"sd must be at most {MAX_LOGNORMAL_CV:g} times the mean for a lognormal (sd / mean "
+                             f"is {shown}); its draws would overflow or all be 0: use a larger mean or a "
+                             "smaller sd")
+        return self
 
     def _params(self) -> tuple[float, float]:
         s2 = math.log1p((self.sd / self.mean) ** 2)

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from compcore.errors import PlanError, validation_error
+from compcore.io.reading import read_bounded
 from compcore.io.spreadsheet import safe_rows_csv
 from compcore.plan.schema import Amount, Plan, TargetIncentive, WholeNumber
 from compcore.simulation.calendar import IsoDate
@@ -31,6 +32,8 @@ ROSTER_COLUMNS = ("team", "role", "headcount", "base_salary", "target_incentive_
 PLAN_COLUMN = "plan"
 #: the optional columns of a roster with hires or leavers during the year (ISO dates, inclusive)
 DATE_COLUMNS = ("start", "end")
+#: largest roster CSV read from a path (one line per group or person: a few MiB at most)
+MAX_ROSTER_BYTES = 25_000_000
 
 
 class _Model(BaseModel):
@@ -107,7 +110,9 @@ def roster_from_csv(source: str | Path) -> list[RosterRow]:
     """
     if isinstance(source, Path) or ("\n" not in source and "\r" not in source):
         try:
-            text = Path(source).read_bytes().decode("utf-8-sig")
+            text = read_bounded(source, MAX_ROSTER_BYTES, "roster").decode("utf-8-sig")
+        except PlanError:
+            raise
         except (OSError, ValueError) as e:
             raise PlanError(f"cannot read roster file {str(source)!r}: {getattr(e, 'strerror', None) or e}") from None
     else:

@@ -16,6 +16,7 @@ import pytest
 import compcore
 from compcore.errors import PlanError
 from compcore.io.files import import_json
+from compcore.simulation.distributions import Lognormal
 from compcore.simulation.roster import roster_from_csv
 from tests.compcore.scenario_data import sample_scenario
 
@@ -183,3 +184,69 @@ def test_share_link_and_store_refuse_strings_for_numbers() -> None:
         compcore.encode_scenario(scn)
     token = compcore.encode_scenario(sample_scenario())
     assert json.dumps(compcore.decode_scenario(token))
+
+
+# -- issue 23, item 6: loading edge cases that escaped as other exceptions -------------------------
+
+def _scenario_with(change: Any) -> dict[str, Any]:
+    data = copy.deepcopy(sample_scenario())
+    change(data)
+    return data
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["correlations"][0].__setitem__("between", ["nrr\ud800", d["correlations"][0]["between"][1]]),
+    lambda d: d["assumptions"].__setitem__("x\udfff", {"dist": "normal", "mean": 1, "sd": 1}),
+    lambda d: d["plan"]["metrics"][0].__setitem__("id", "m\udc00"),
+], ids=["correlation id", "assumption key", "metric id"])
+def test_a_lone_surrogate_is_a_plan_error_naming_the_field(change: Any) -> None:
+    # before: UnicodeEncodeError from pydantic for the correlation id and the assumption key
+    with pytest.raises(PlanError, match="not valid Unicode text"):
+        compcore.load_scenario(_scenario_with(change))
+
+
+def test_a_lone_surrogate_from_a_json_escape_is_a_plan_error() -> None:
+    text = json.dumps(sample_scenario()).replace('"name": "', '"name": "\\ud800', 1)
+    with pytest.raises(PlanError, match="not valid Unicode text"):
+        compcore.load_scenario(text)
+
+
+@pytest.mark.parametrize("loader", [compcore.load_plan, compcore.load_scenario], ids=["plan", "scenario"])
+def test_a_dict_nested_deep_inside_a_name_is_a_plan_error(loader: Any) -> None:
+    # before: RecursionError from repr() while the error message was written
+    deep: Any = "x"
+    for _ in range(100_000):
+        deep = {"a": deep}
+    data = sample_scenario() if loader is compcore.load_scenario else sample_scenario()["plan"]
+    with pytest.raises(PlanError, match="^name.a.a.*nested more than"):
+        loader({**data, "name": deep})
+
+
+@pytest.mark.parametrize(("mean", "sd"), [(5e-324, 1.0), (1e-300, 1e12), (1.0, 1e6)])
+def test_a_lognormal_that_draws_nan_or_overflows_is_refused_on_load(mean: float, sd: float) -> None:
+    # before: accepted, then "actual is NaN" at pricing (log parameters -inf / inf for a mean near 0)
+    def change(d: dict[str, Any]) -> None:
+        mid = next(iter(d["assumptions"]))
+        d["assumptions"][mid] = {"dist": "lognormal", "mean": mean, "sd": sd}
+    with pytest.raises(PlanError, match="sd must be at most 100 times the mean for a lognormal"):
+        compcore.load_scenario(_scenario_with(change))
+
+
+def test_a_lognormal_within_the_bound_draws_finite_values() -> None:
+    dist = Lognormal(mean=1.0, sd=100.0)  # sd / mean = 100, the largest accepted
+    assert np.isfinite(dist.from_normal(np.array([-8.3, 0.0, 8.3]))).all()
+
+
+def test_an_extended_near_vertical_curve_is_refused_not_infinite() -> None:
+    # before: payout of [[0, 0], [5e-324, 1]] extended with no cap returned inf
+    plan = {"name": "x", "target_incentive": {"amount": 1000}, "metrics": [{"id": "m", "name": "M", "target": 1}],
+            "components": [{"id": "c", "metric": "m", "weight": 1, "curve": {
+                "kind": "linear", "points": [[0, 0], [5e-324, 1]], "above": "extend"}}]}
+    with pytest.raises(PlanError, match=r"components\[0\]\.curve: the last segment rises too steeply"):
+        compcore.payout(plan, {"m": 2})
+    # the same points not extended pay the last point's 100%; a slope of 1e6 still extends:
+    # at attainment 2 it pays 1 + 1e6 * (2 - 1) = 1,000,001 (fraction of target)
+    plan["components"][0]["curve"] = {"kind": "linear", "points": [[0, 0], [5e-324, 1]]}
+    assert compcore.payout(plan, {"m": 2}).total == 1.0
+    plan["components"][0]["curve"] = {"kind": "linear", "points": [[0, 0], [1e-6, 1]], "above": "extend"}
+    assert compcore.payout(plan, {"m": 2}).total == pytest.approx(1 + 1e6 * (2 - 1e-6))
