@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from compcore.errors import PlanError
-from compcore.io.share import decode_scenario, encode_scenario
+from compcore.io.share import decode_scenario, encode_scenario, link_number
 from compcore.simulation.scenario import dump_scenario, load_scenario
 from ui.session import K_LINK_FOR
 from ui.state import (
@@ -48,10 +48,17 @@ def apply_share_link() -> None:
         set_scenario(default_scenario())
         return
     set_scenario(dump_scenario(scn))
+    ignored = []
     for name, lo, hi in (("trials", 100, max(TRIAL_CHOICES)), ("seed", 0, 2**32 - 1)):
         raw = st.query_params.get(name)
-        if raw is not None and raw.isdigit() and lo <= int(raw) <= hi:
-            set_ui(name, int(raw))
+        if raw is not None:  # validated in compcore, as a file's numbers are ("①", a 1,000-digit seed: ignored)
+            value, note = link_number(raw, name, lo, hi)
+            if value is None:
+                ignored.append(note)
+            else:
+                set_ui(name, value)
+    if ignored:
+        set_notice("This share link opened, but " + "; ".join(ignored) + ".")
 
 
 def _token() -> str | None:

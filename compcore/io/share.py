@@ -31,6 +31,7 @@ import zlib
 from typing import Any
 
 from compcore.errors import PlanError
+from compcore.io.reading import check_plain
 from compcore.simulation.scenario import dump_scenario, load_scenario
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "decode_scenario",
     "encode_scenario",
     "inline_plan",
+    "link_number",
     "strip_identities",
 ]
 
@@ -93,9 +95,14 @@ def inline_plan(data: dict[str, Any]) -> dict[str, Any]:
 def _validate(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise PlanError(f"{_BAD_LINK} (it holds {type(data).__name__}, not a scenario)")
+    try:
+        check_plain(data, "scenario")  # every id and name: valid Unicode, no absurd nesting (as for a file)
+    except PlanError as e:
+        raise PlanError(f"This share link holds an invalid scenario: {e}", problems=e.problems) from None
     schema = data.get("schema", SCENARIO_SCHEMA)
     if schema != SCENARIO_SCHEMA:
-        raise PlanError(f"This share link holds {schema!r}, not a scenario ({SCENARIO_SCHEMA!r})")
+        shown = repr(schema) if isinstance(schema, str) and len(schema) <= 60 else "something else"
+        raise PlanError(f"This share link holds {shown}, not a scenario ({SCENARIO_SCHEMA!r})")
     if "plan_file" in data:
         raise PlanError("plan_file: a share link must carry its plan inline, not a file path")
     try:
@@ -178,8 +185,35 @@ def decode_scenario(token: str) -> dict[str, Any]:
         raise PlanError(f"This share link expands to more than {MAX_JSON_BYTES // 1024} KiB; refused")
     if not inflater.eof:
         raise PlanError(f"{_BAD_LINK} (truncated)")
+    if inflater.unused_data:  # bytes after the end of the compressed data: not a link this app wrote
+        raise PlanError(f"{_BAD_LINK} (unexpected data after its end)")
     try:
         data = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise PlanError(f"{_BAD_LINK} (not valid JSON)") from None
     return _validate(strip_identities(data))
+
+
+#: longest text read as a number from a link parameter (``seed`` up to 2**32 - 1 has 10 digits)
+_MAX_NUMBER_CHARS = 12
+
+
+def link_number(raw: Any, name: str, low: int, high: int) -> tuple[int | None, str | None]:
+    """A link parameter (``seed``, ``trials``) as a whole number in ``[low, high]``: ``(value, None)``.
+
+    Anything else is ``(None, note)``, the note saying what was ignored: digits
+    only in ASCII (``str.isdigit`` also accepts ``"①"`` and ``"²"``, which
+    ``int`` refuses), at most a dozen of them (a 1,000-digit seed is not
+    parsed), within the range.
+
+    >>> link_number("42", "seed", 0, 2**32 - 1)
+    (42, None)
+    >>> link_number("①", "seed", 0, 10)[1]
+    'the seed in the link was ignored (give a whole number from 0 to 10)'
+    """
+    value = None
+    if isinstance(raw, str) and 0 < len(raw) <= _MAX_NUMBER_CHARS and raw.isascii() and raw.isdigit():
+        value = int(raw)
+    if value is not None and low <= value <= high:
+        return value, None
+    return None, f"the {name} in the link was ignored (give a whole number from {low:,} to {high:,})"

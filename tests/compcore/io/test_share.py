@@ -9,7 +9,14 @@ import zlib
 import pytest
 
 from compcore.errors import PlanError
-from compcore.io.share import MAX_JSON_BYTES, MAX_TOKEN_CHARS, decode_scenario, encode_scenario, strip_identities
+from compcore.io.share import (
+    MAX_JSON_BYTES,
+    MAX_TOKEN_CHARS,
+    decode_scenario,
+    encode_scenario,
+    link_number,
+    strip_identities,
+)
 from tests.compcore.scenario_data import sample_scenario
 
 
@@ -159,3 +166,16 @@ def test_encode_refuses_too_large_scenario():
     scn["assumptions"]["team_okr"] = {"dist": "empirical", "values": [rng.random() for _ in range(20_000)]}
     with pytest.raises(PlanError, match="too large"):
         encode_scenario(scn)
+
+
+def test_trailing_bytes_after_the_zlib_stream_are_refused() -> None:
+    # issue 23, item 8: before, bytes after the end of the compressed data were ignored
+    raw = zlib.compress(b'{"schema": "compcore.scenario/v1"}') + b"tail"
+    with pytest.raises(PlanError, match="unexpected data after its end"):
+        decode_scenario("v1." + base64.urlsafe_b64encode(raw).decode("ascii").rstrip("="))
+
+
+@pytest.mark.parametrize("raw", ["①", "²", "9" * 1000, "-1", "", " 1", "1.5", "4294967296"])
+def test_link_numbers_refuse_what_int_refuses_or_what_is_out_of_range(raw: str) -> None:
+    assert link_number(raw, "seed", 0, 2**32 - 1) == (
+        None, "the seed in the link was ignored (give a whole number from 0 to 4,294,967,295)")
