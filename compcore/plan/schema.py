@@ -24,8 +24,8 @@ from pydantic import (
 )
 
 from compcore.errors import PlanError, validation_error
-from compcore.plan.schedule import Accumulate, Schedule
 from compcore.io.reading import check_plain, read_bounded
+from compcore.plan.schedule import Accumulate, Schedule
 
 PLAN_SCHEMA = "compcore.plan/v1"
 #: how many plan periods a year holds
