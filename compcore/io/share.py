@@ -130,7 +130,8 @@ def encode_scenario(data: dict[str, Any]) -> str:
     True
     """
     data = _validate(strip_identities(inline_plan(dict(data))))
-    text = json.dumps(data, separators=(",", ":"), sort_keys=True, allow_nan=False)
+    # keys in the leader's order: plans come back in the order they were made (the numbers would not move anyway)
+    text = json.dumps(data, separators=(",", ":"), allow_nan=False)
     raw = text.encode("utf-8")
     if len(raw) > MAX_JSON_BYTES:
         raise PlanError(f"This scenario is too large for a link ({len(raw):,} bytes); save it and share its id")
