@@ -105,6 +105,8 @@ def _friendly_text(err: Any) -> str:
     if kind == "finite_number":
         return "must be a finite number"
     if kind == "string_pattern_mismatch":
+        if "A-Z" in str(err.get("ctx", {}).get("pattern", "")):  # a component id: case kept, - allowed
+            return f"{err.get('input')!r} is not a valid id; use letters, digits, _ or -"
         return f"{err.get('input')!r} is not a valid id; use lowercase letters, digits and _"
     msg = err["msg"]
     return msg.removeprefix("Value error, ")

@@ -113,6 +113,10 @@ def readable_name(name: str) -> str:
     return name
 
 
+#: a component id: letters (either case), digits, ``_`` or ``-``
+COMPONENT_ID = r"^[A-Za-z0-9_-]+$"
+
+
 class Metric(_Model):
     """A measured quantity with a target; attainment = value / target (or 2 - value / target)."""
 
@@ -205,7 +209,8 @@ ModifierCurve = Annotated[LinearCurve | StepsCurve, Field(discriminator="kind")]
 class Component(_Model):
     """A weighted part of the plan paying ``curve(attainment of metric)``."""
 
-    id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    # any letters (case kept), digits, _ or -: "A", "okr", "Go-live" (DESIGN.md plan schema)
+    id: Annotated[str, Field(pattern=COMPONENT_ID)]
     metric: str
     weight: Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False)]
     curve: Curve

@@ -124,3 +124,22 @@ def test_weights_within_float_tolerance_are_accepted() -> None:
 def test_missing_or_bad_actual_names_the_metric(actuals: dict[str, Any], named: str) -> None:
     with pytest.raises(ValueError, match=named):
         payout(load_plan(BASE), actuals)
+
+
+@pytest.mark.parametrize("cid", ["A", "okr", "Go-live", "Q3_bonus", "7"])
+def test_a_component_id_is_letters_digits_underscore_or_dash_with_its_case_kept(cid: str) -> None:
+    data = broken(lambda d: (d["components"][0].update(id=cid),
+                             d["gates"][0].update(applies_to=[cid])))
+    plan = load_plan(data)
+    assert plan.components[0].id == cid
+    # the gate names the component by its id; okr 0.9 pays 0.9 of its 0.7 weight: 0.63
+    assert payout(plan, {"team_okr": 0.9, "company_arr": 1.0}).components[cid] == pytest.approx(0.7 * 0.9)
+
+
+@pytest.mark.parametrize("cid", ["go live", "a.b", "", "é", "x/y"])
+def test_other_component_ids_are_refused_with_the_rule(cid: str) -> None:
+    with pytest.raises(PlanError) as err:
+        load_plan(broken(lambda d: d["components"][0].update(id=cid)))
+    assert "components[0].id:" in str(err.value)
+    if cid:
+        assert "use letters, digits, _ or -" in str(err.value)
