@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from compcore.errors import PlanError
@@ -24,7 +25,7 @@ from compcore.report.fairness import team_chances as chances_of
 from compcore.simulation.assumptions import default_assumption
 from compcore.simulation.draws import draw_metrics
 from compcore.simulation.limits import draw_bytes, trials_within
-from compcore.simulation.roster import roster_from_csv, roster_to_csv
+from compcore.simulation.roster import roster_from_csv, roster_to_csv, typical_salary
 from compcore.simulation.scenario import Scenario, dump_scenario
 from compcore.simulation.sensitivity import sensitivity as rank
 from compcore.simulation.simulate import price
@@ -39,6 +40,7 @@ from ui.state import (
     is_org,
     pct_in,
     pct_out,
+    plan_id,
     revalidate,
     set_notice,
     set_ui,
@@ -215,24 +217,54 @@ def plans_as_typed() -> list[dict[str, Any]]:
     return list(d["plans"].values()) if is_org() else [d.get("plan") or {}]
 
 
-def _roster_rows(roster: Any) -> list[dict[str, Any]]:
+#: the roster editor's columns, left to right: the Plan column comes third, so it is on screen at 1400 px
+ROSTER_COLUMNS = ["team", "role", "plan", "headcount", "base_salary", "incentive_amount", "incentive_pct"]
+
+
+def plan_labels(plans: dict[str, Any]) -> dict[str, str]:
+    """Each plan id -> the name the roster's Plan column shows (the roster stores the id).
+
+    A name two plans share, or an empty one, gets its id: "Bonus (pmo)". Every label is unique.
+
+    >>> plan_labels({"pmo": {"name": "Bonus"}, "cs": {"name": "Bonus"}, "ops": {"name": "Ops"}, "x": {}})
+    {'pmo': 'Bonus (pmo)', 'cs': 'Bonus (cs)', 'ops': 'Ops', 'x': 'x'}
+    """
+    names = {pid: str((p or {}).get("name") or "").strip() or pid for pid, p in plans.items()}
+    shared = {n for n in names.values() if list(names.values()).count(n) > 1}
+    out: dict[str, str] = {}
+    for pid, name in names.items():
+        label = f"{name} ({pid})" if name in shared else name
+        out[pid] = label if label not in out.values() else f"{label} ({pid})"
+    return out
+
+
+def roster_rows(roster: Any, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """The roster as the editor's rows: incentives split into amount / % of base, an org's plan by its name."""
     rows = []
-    org = any(isinstance(r, dict) and r.get("plan") for r in roster or [])  # an org's rows name their plan
     for r in roster or []:
         ti = r.get("target_incentive") or {}
         row = {"team": r.get("team"), "role": r.get("role"), "headcount": r.get("headcount"),
                "base_salary": r.get("base_salary"), "incentive_amount": ti.get("amount"),
                "incentive_pct": pct_in(ti.get("percent_of_base"))}
-        if org:
-            row["plan"] = r.get("plan")
+        if labels is not None:
+            row["plan"] = labels.get(r.get("plan"), r.get("plan"))
         rows.append(row)
     return rows
 
 
-def _roster_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def roster_from_rows(rows: list[dict[str, Any]], labels: dict[str, str] | None = None,
+                     default_plan: str | None = None) -> list[dict[str, Any]]:
+    """The editor's rows back as roster rows: a plan name back to its id, a row without a plan on ``default_plan``.
+
+    A plan name no plan has is kept as typed, so that validation names it.
+    """
+    ids = {label: pid for pid, label in (labels or {}).items()}
     out = []
     for r in rows:
-        row = {k: r.get(k) for k in ("team", "role", "headcount", "base_salary", "plan")}
+        row = {k: r.get(k) for k in ("team", "role", "headcount", "base_salary")}
+        if labels is not None:
+            plan = r.get("plan")
+            row["plan"] = ids.get(plan, plan) if plan not in (None, "") else default_plan
         row = {k: v for k, v in row.items() if v is not None}
         if r.get("incentive_amount") is not None:
             row["target_incentive"] = {"amount": r["incentive_amount"]}
@@ -242,23 +274,64 @@ def _roster_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def bind_roster(name: str = "roster") -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def roster_frame(rows: list[dict[str, Any]], org: bool) -> pd.DataFrame:
+    """The editor's rows as a table with every column, even for an empty roster (numbers as numbers)."""
+    cols = [c for c in ROSTER_COLUMNS if org or c != "plan"]
+    frame = pd.DataFrame(rows, columns=cols)
+    for c in ("headcount", "base_salary", "incentive_amount", "incentive_pct"):
+        frame[c] = pd.to_numeric(frame[c], errors="coerce")
+    return frame
+
+
+def _roster_labels() -> dict[str, str] | None:
+    return plan_labels(draft()["plans"]) if is_org() else None
+
+
+def _default_plan() -> str | None:
+    """The plan a new roster row goes on: the plan being edited."""
+    return plan_id() if is_org() else None
+
+
+def _rows_of(roster: Any) -> list[dict[str, Any]]:
+    return roster_rows(roster, _roster_labels())
+
+
+def _from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return roster_from_rows(rows, _roster_labels(), _default_plan())
+
+
+def bind_roster(name: str = "roster") -> tuple[pd.DataFrame, dict[str, Any]]:
     """Rows and kwargs for a roster data editor (``name``: one per page, they edit the same roster)."""
-    return bind_editor(name, (K_SCENARIO, "roster"), _roster_rows, _roster_from_rows)
+    rows, kw = bind_editor(name, (K_SCENARIO, "roster"), _rows_of, _from_rows)
+    frame = roster_frame(rows, is_org())
+    # an empty cell is shown empty (Streamlit writes "None" in it otherwise)
+    return frame, {**kw, "column_order": list(frame.columns), "placeholder": ""}
 
 
 def roster_columns() -> dict[str, Any]:
-    """Column settings of a roster data editor; an org's roster has a Plan column (the plan ids)."""
+    """Column settings of a roster data editor; an org's roster has a Plan column (plan names; ids stored).
+
+    A new row starts on the plan being edited with one person at the roster's typical salary, so it is
+    valid once team and role are typed.
+    """
     config: dict[str, Any] = {
         "team": st.column_config.TextColumn("Team", required=True),
         "role": st.column_config.TextColumn("Role", required=True),
-        "headcount": st.column_config.NumberColumn("Headcount", min_value=0, step=1, required=True),
-        "base_salary": st.column_config.NumberColumn("Base salary", min_value=0, step=1000, format="%,.0f"),
-        "incentive_amount": st.column_config.NumberColumn("Incentive a year (amount)", min_value=0, format="%,.0f"),
-        "incentive_pct": st.column_config.NumberColumn("Incentive % of base", min_value=0, format="%.4g"),
+        "headcount": st.column_config.NumberColumn("People", min_value=0, step=1, required=True, default=1,
+                                                   width="small", help="Headcount of this group"),
+        "base_salary": st.column_config.NumberColumn("Base salary", min_value=0, step=1000, format="%,.0f",
+                                                     default=typical_salary(valid().roster)),
+        "incentive_amount": st.column_config.NumberColumn(
+            "Incentive a year", min_value=0, format="%,.0f", width="small",
+            help="An amount a year for this group instead of the plan's target incentive"),
+        "incentive_pct": st.column_config.NumberColumn(
+            "Incentive %", min_value=0, format="%.4g", width="small",
+            help="A % of base salary for this group instead of the plan's target incentive"),
     }
-    if is_org():
-        config["plan"] = st.column_config.SelectboxColumn("Plan", options=list(draft()["plans"]), required=True)
+    labels = _roster_labels()
+    if labels is not None:
+        config["plan"] = st.column_config.SelectboxColumn("Plan", options=list(labels.values()), required=True,
+                                                          default=labels.get(plan_id()))
     return config
 
 
@@ -273,7 +346,8 @@ def _corr_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def bind_correlations() -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rows and kwargs for the correlations data editor."""
-    return bind_editor("correlations", (K_SCENARIO, "correlations"), _corr_rows, _corr_from_rows)
+    rows, kw = bind_editor("correlations", (K_SCENARIO, "correlations"), _corr_rows, _corr_from_rows)
+    return rows, {**kw, "placeholder": ""}
 
 
 def _on_roster_upload(key: str) -> None:

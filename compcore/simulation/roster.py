@@ -24,7 +24,7 @@ from compcore.simulation.calendar import IsoDate
 from compcore.simulation.limits import MAX_HEADCOUNT
 
 __all__ = ["DATE_COLUMNS", "PLAN_COLUMN", "ROSTER_COLUMNS", "RosterRow", "roster_from_csv", "roster_rows",
-           "roster_to_csv", "row_period_targets"]
+           "roster_to_csv", "row_period_targets", "typical_salary"]
 
 #: columns of a roster CSV; ``target_incentive_amount`` / ``target_incentive_percent`` are optional overrides
 ROSTER_COLUMNS = ("team", "role", "headcount", "base_salary", "target_incentive_amount", "target_incentive_percent")
@@ -204,3 +204,36 @@ def roster_to_csv(roster: list[RosterRow]) -> str:
 
 def _num(x: float) -> str:
     return str(int(x)) if math.isfinite(x) and x == int(x) else repr(x)
+
+
+def typical_salary(roster: Sequence[RosterRow], plan: str | None = None) -> float | None:
+    """The base salary of the median person (counted by headcount) of the roster, or of the rows on ``plan``.
+
+    What "someone on this plan" earns by default in the app's calculator, and a new roster row's
+    salary. The median person's own salary (the lower middle one for an even count), so it is a
+    salary somebody on the roster has. None when no row (of that plan) has people.
+
+    Examples
+    --------
+    PMO: 1 lead at 125,000, 3 at 99,500, 4 at 110,000: the 4th and 5th of 8 people earn 110,000.
+
+    >>> rows = roster_rows([{"team": "PMO", "role": "Lead", "headcount": 1, "base_salary": 125000, "plan": "pmo"},
+    ...                     {"team": "PMO", "role": "PM", "headcount": 3, "base_salary": 99500, "plan": "pmo"},
+    ...                     {"team": "PMO", "role": "PM", "headcount": 4, "base_salary": 110000, "plan": "pmo"},
+    ...                     {"team": "CS", "role": "CSM", "headcount": 7, "base_salary": 86500, "plan": "cs"}])
+    >>> typical_salary(rows, "pmo"), typical_salary(rows, "cs"), typical_salary(rows, "nobody")
+    (110000.0, 86500.0, None)
+    >>> typical_salary(rows)  # 15 people: the 8th earns 99,500
+    99500.0
+    """
+    people = sorted((float(r.base_salary), int(r.headcount)) for r in roster
+                    if (plan is None or r.plan == plan) and r.headcount > 0)
+    total = sum(n for _, n in people)
+    if total == 0:
+        return None
+    seen = 0
+    for salary, n in people:
+        seen += n
+        if 2 * seen >= total:  # the lower middle person for an even count
+            return salary
+    return people[-1][0]

@@ -94,9 +94,9 @@ def test_roster_csv_round_trip():
     from ui import simulation_state
 
     scn = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_quarterly.json")
-    rows = simulation_state._roster_rows([r.model_dump(mode="json", exclude_none=True) for r in scn.roster])
+    rows = simulation_state.roster_rows([r.model_dump(mode="json", exclude_none=True) for r in scn.roster])
     assert rows[0]["incentive_amount"] == 12000 and rows[1]["incentive_pct"] is None
-    back = simulation_state._roster_from_rows(rows)
+    back = simulation_state.roster_from_rows(rows)
     assert load_scenario({**scn.model_dump(by_alias=True, mode="json"), "roster": back}).roster == scn.roster
     from compcore.simulation.roster import roster_to_csv
 
