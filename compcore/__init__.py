@@ -23,6 +23,7 @@ from compcore.report.compare import diff_scenarios
 from compcore.report.document import worked_examples
 from compcore.report.html import plan_document_html
 from compcore.simulation.draws import MetricDraws, draw_metrics
+from compcore.simulation.impact import Impact, impact
 from compcore.simulation.roster import roster_from_csv, roster_to_csv
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.sensitivity import sensitivity
@@ -31,6 +32,7 @@ from compcore.simulation.solve import Solution, solve
 from compcore.simulation.year import YearResult, simulate_year
 
 __all__ = [
+    "Impact",
     "MetricDraws",
     "PayoutResult",
     "Plan",
@@ -53,6 +55,7 @@ __all__ = [
     "dump_plan",
     "dump_scenario",
     "encode_scenario",
+    "impact",
     "load_plan",
     "load_scenario",
     "pay_year",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import compcore
 
 PUBLIC = [
-    "MetricDraws", "PayoutResult", "Plan", "PlanError", "SavedScenario", "Scenario", "ScenarioNotFoundError",
+    "Impact", "MetricDraws", "PayoutResult", "Plan", "PlanError", "SavedScenario", "Scenario", "ScenarioNotFoundError",
     "ScenarioStore", "SimulationResult", "Solution", "StoreError", "YearPay", "YearResult", "actual_for", "attainment",
     "decode_scenario", "describe", "diff_scenarios", "draw_metrics", "dump_plan", "dump_scenario", "encode_scenario",
-    "load_plan", "load_scenario", "pay_year", "payout", "plan_document_html", "price", "price_scenario",
+    "impact", "load_plan", "load_scenario", "pay_year", "payout", "plan_document_html", "price", "price_scenario",
     "roster_from_csv", "roster_to_csv", "safe_csv", "sensitivity", "simulate", "simulate_year", "solve",
     "worked_examples",
 ]

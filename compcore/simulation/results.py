@@ -29,6 +29,7 @@ __all__ = ["FAIRNESS_COLUMNS", "FAIRNESS_VALUES", "PlanTally", "SimulationResult
 FAIRNESS_VALUES = 4_000_000
 FAIRNESS_COLUMNS = ("team", "plan", "headcount", "expected_payout", "p_at_or_above_target", "p_zero", "p10", "p90")
 PLAN_COLUMNS = ("plan", "headcount", "target", "expected_cost", "pct_of_target")
+ROLE_COLUMNS = ("team", "role", "headcount", "plan", "expected_payout", "expected_cost", "p_at_or_above_target")
 
 
 @dataclass(frozen=True, eq=False)
@@ -114,6 +115,15 @@ class SimulationResult:
         return pd.DataFrame(out, columns=list(PLAN_COLUMNS))
 
     @property
+    def payout_by_role(self) -> pd.DataFrame:
+        """Per (team, role) with people, in roster order: ``team, role, headcount, plan`` (plan ids, ", "-joined
+        when its rows are on several), ``expected_payout`` (mean payout fraction over its people and trials),
+        ``expected_cost`` (money per period), ``p_at_or_above_target`` (share of person-periods paid >= 100%)."""
+        if "payout_by_role" not in self._memo:
+            self._memo["payout_by_role"] = role_table(self._rows[0], self._tallies, self.trials)
+        return self._memo["payout_by_role"].copy()
+
+    @property
     def fairness(self) -> pd.DataFrame:
         """One row per (team, plan) with people: ``team, plan, headcount, expected_payout,
         p_at_or_above_target, p_zero, p10, p90`` (payout as a fraction of target incentive)."""
@@ -146,6 +156,34 @@ def group_rows(roster: list[RosterRow], row_cost: np.ndarray, row_target: np.nda
     out["pct_of_target"] = np.divide(out["expected_cost"], out["target"],
                                      out=np.zeros(len(out)), where=out["target"].to_numpy() > 0)
     return out
+
+
+def role_table(roster: list[RosterRow], tallies: dict[str, PlanTally | None], trials: int) -> pd.DataFrame:
+    """:attr:`SimulationResult.payout_by_role` from what pricing kept (per employee: its unit's sums)."""
+    n = len(roster)
+    frac, at, cost = np.zeros(n), np.zeros(n), np.zeros(n)
+    plan_of: dict[int, str] = {}
+    for pid, t in tallies.items():
+        if t is None:
+            continue
+        ctx = t.ctx
+        f = t.frac_sum[ctx.emp_unit] / trials
+        frac += np.bincount(ctx.emp_row, weights=f, minlength=n)
+        at += np.bincount(ctx.emp_row, weights=t.at_target[ctx.emp_unit] / trials, minlength=n)
+        cost += np.bincount(ctx.emp_row, weights=f * ctx.emp_target, minlength=n)
+        plan_of.update(dict.fromkeys(np.unique(ctx.emp_row).tolist(), pid))
+    groups: dict[tuple[str, str], list[Any]] = {}
+    for i, r in enumerate(roster):
+        if r.headcount == 0:
+            continue
+        g = groups.setdefault((r.team, r.role), [0, [], 0.0, 0.0, 0.0])
+        g[0] += r.headcount
+        if plan_of[i] not in g[1]:
+            g[1].append(plan_of[i])
+        g[2], g[3], g[4] = g[2] + frac[i], g[3] + cost[i], g[4] + at[i]
+    rows = [(team, role, heads, ", ".join(plans), fsum / heads, c, asum / heads)
+            for (team, role), (heads, plans, fsum, c, asum) in groups.items()]
+    return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, qs: Sequence[float]) -> list[float]:

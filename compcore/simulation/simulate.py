@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,7 @@ from compcore.simulation.draws import (
     roster_arrays,
     rows_per_chunk,
     run_chunks,
+    shared_streams,
 )
 from compcore.simulation.org import SINGLE_PLAN_ID, is_single, org_problems, shared_metrics
 from compcore.simulation.pricing import ChunkStats, PlanContexts, fold_stats, plan_contexts, price_chunk
@@ -44,7 +46,8 @@ from compcore.simulation.roster import RosterRow, roster_rows
 from compcore.simulation.scenario import Scenario, load_scenario
 from compcore.simulation.sensitivity import rank_metrics
 
-__all__ = ["PAYOUT_SAMPLE", "SENSITIVITY_TRIALS", "SimulationResult", "price", "price_scenario", "simulate"]
+__all__ = ["PAYOUT_SAMPLE", "SENSITIVITY_TRIALS", "SimulationResult", "price", "price_scenario", "simulate",
+           "simulate_pair"]
 
 #: at most this many individual payout fractions are kept for a histogram
 PAYOUT_SAMPLE = 200_000
@@ -264,6 +267,50 @@ def simulate(scn: Scenario | dict[str, Any] | str, trials: int = 10_000, seed: i
     >>> sim.quantile(0.9) == np.quantile(sim.cost, 0.9)  # doctest: +SKIP
     True
     """
+    run = _prepare(scn, trials, seed)
+    jobs = [(run.spec, run.ctxs, run.group(g)) for g in run.groups()]
+    return run.result(run_chunks(_simulate_group, jobs, executor, progress))  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, eq=False)
+class _Run:
+    """One scenario's simulation, planned: its draws, chunks and pricing contexts."""
+
+    scn: Scenario
+    spec: DrawSpec
+    size: int
+    chunks: list[tuple[int, np.random.SeedSequence]]
+    ctxs: PlanContexts
+    teams: tuple[str, ...]
+    trials: int
+    seed: int | None
+
+    def groups(self) -> list[range]:
+        return chunk_groups(len(self.chunks), self.size)
+
+    def group(self, g: range) -> list[tuple[int, np.random.SeedSequence, int, int]]:
+        """``(size, seed, sample rows, kept rows)`` of the chunks of one task."""
+        r = _sample_rows(len(self.chunks), len(self.spec.team_index))
+        k = _keep_rows(self.ctxs, len(self.chunks))
+        return [(*self.chunks[i], r[i], k[i]) for i in g]
+
+    def result(self, stats: list[dict[str, ChunkStats]]) -> SimulationResult:
+        spec, size, chunks, ctxs, teams = self.spec, self.size, self.chunks, self.ctxs, self.teams
+        metrics = list(self.scn.metrics.values())
+
+        def sens() -> Any:  # redraw the first chunks (deterministic from their seeds) only when asked
+            first = chunks[:min(len(chunks), SENSITIVITY_CHUNKS, math.ceil(SENSITIVITY_TRIALS / size))]
+            parts = [draw_chunk(spec, n, s) for n, s in first]
+            values = {mid: np.concatenate([p[mid] for p in parts]) for mid in spec.order}
+            draws = MetricDraws(values, dict(zip(spec.order, spec.scopes, strict=True)), teams, spec.team_index,
+                                sum(n for n, _ in first), self.seed, size)
+            return rank_metrics(ctxs, metrics, draws, SENSITIVITY_TRIALS)
+
+        return _result(ctxs, self.scn.plans, list(self.scn.roster), stats, self.trials, self.scn.budget, self.seed,
+                       teams, sens)
+
+
+def _prepare(scn: Scenario | dict[str, Any] | str, trials: int, seed: int | None) -> _Run:
     scn = load_scenario(scn)
     spec = draw_spec(scn)
     size = chunk_trials(spec)
@@ -271,17 +318,42 @@ def simulate(scn: Scenario | dict[str, Any] | str, trials: int = 10_000, seed: i
     rows = list(scn.roster)
     teams, _, _ = roster_arrays(rows)
     ctxs = plan_contexts(scn.plans, rows, spec.team_index, len(teams))
-    r, k = _sample_rows(len(chunks), len(spec.team_index)), _keep_rows(ctxs, len(chunks))
-    jobs = [(spec, ctxs, [(*chunks[i], r[i], k[i]) for i in group]) for group in chunk_groups(len(chunks), size)]
-    stats = run_chunks(_simulate_group, jobs, executor, progress)
-    metrics = list(scn.metrics.values())
+    return _Run(scn, spec, size, chunks, ctxs, teams, int(trials), seed)
 
-    def sens() -> Any:  # redraw the first chunks (deterministic from their seeds) only when asked
-        first = chunks[:min(len(chunks), SENSITIVITY_CHUNKS, math.ceil(SENSITIVITY_TRIALS / size))]
-        parts = [draw_chunk(spec, n, s) for n, s in first]
-        values = {mid: np.concatenate([p[mid] for p in parts]) for mid in spec.order}
-        draws = MetricDraws(values, dict(zip(spec.order, spec.scopes, strict=True)), teams, spec.team_index,
-                            sum(n for n, _ in first), seed, size)
-        return rank_metrics(ctxs, metrics, draws, SENSITIVITY_TRIALS)
 
-    return _result(ctxs, scn.plans, rows, stats, int(trials), scn.budget, seed, teams, sens)  # type: ignore[arg-type]
+def _pair_group(b: tuple[DrawSpec, PlanContexts], a: tuple[DrawSpec, PlanContexts], shared: frozenset[str],
+                group: list[tuple[int, np.random.SeedSequence, int, int, int, int]]
+                ) -> tuple[dict[str, ChunkStats], dict[str, ChunkStats]]:
+    """Draw and price consecutive chunks for two scenarios: the metrics drawn alike in both are drawn once."""
+    before, after = [], []
+    for n, seed, rb, kb, ra, ka in group:
+        drawn = draw_chunk(b[0], n, seed)
+        before.append(_price_chunks(b[1], drawn, rb, kb))
+        after.append(_price_chunks(a[1], draw_chunk(a[0], n, seed, given={m: drawn[m] for m in shared}), ra, ka))
+    return _fold(before), _fold(after)
+
+
+def simulate_pair(before: Scenario | dict[str, Any] | str, after: Scenario | dict[str, Any] | str,
+                  trials: int = 10_000, seed: int | None = 0, executor: Executor | None = None,
+                  progress: Progress | None = None) -> tuple[SimulationResult, SimulationResult]:
+    """``(simulate(before, trials, seed), simulate(after, trials, seed))``, bit for bit, drawing once what both draw.
+
+    The metrics :func:`~compcore.simulation.draws.shared_streams` finds drawn alike in both (same roster
+    layout, same assumptions and correlations in their group) are drawn once per chunk and priced under
+    each scenario's plans; the rest is drawn for each. Rosters sized into different chunks simply run twice.
+
+    Examples
+    --------
+    >>> b, a = simulate_pair("sample_data/scenarios/cs_ops_enablement.json",
+    ...                      "sample_data/scenarios/cs_ops_enablement.json", trials=500)
+    >>> bool((a.cost == b.cost).all())
+    True
+    """
+    b, a = _prepare(before, trials, seed), _prepare(after, trials, seed)
+    if b.size != a.size:
+        return simulate(b.scn, trials, seed, executor, progress), simulate(a.scn, trials, seed, executor, progress)
+    shared = shared_streams(b.spec, a.spec)
+    jobs = [((b.spec, b.ctxs), (a.spec, a.ctxs), shared,
+             [(*x, *y[2:]) for x, y in zip(b.group(g), a.group(g), strict=True)]) for g in b.groups()]
+    parts = run_chunks(_pair_group, jobs, executor, progress)
+    return b.result([p[0] for p in parts]), a.result([p[1] for p in parts])  # type: ignore[index]
