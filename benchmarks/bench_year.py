@@ -1,0 +1,108 @@
+"""Benchmark of the plan year (DESIGN.md "Performance"): simulate_year of P periods against P x simulate.
+
+Run from the repository root::
+
+    python benchmarks/bench_year.py [--quick] [--runs 5] [--no-memory]
+
+For each benchmark scenario (the app's default org, the single-plan samples, the slowest shape), as
+given and with a year-to-date schedule (25% held back, trued up at the year end) on every plan:
+
+1. ``simulate_year(scn, trials)`` / (P x ``simulate(scn, trials)``), same trials, timings interleaved
+   (A B A B ...), medians of ``--runs`` rounds (must be <= 1.2);
+2. peak memory (tracemalloc) of 1,000,000 years of the org and of the slowest shape (must be < 1 GiB).
+
+Every figure is a ratio or a peak measured in this one run: a busy machine slows both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_simulate import slowest_shape  # noqa: E402
+
+from compcore.simulation.scenario import dump_scenario, load_scenario  # noqa: E402
+from compcore.simulation.simulate import simulate  # noqa: E402
+from compcore.simulation.year import simulate_year  # noqa: E402
+
+SAMPLES = {
+    "sample org (app default)": "cs_org_teams.json",
+    "single plan: CS org quarterly": "cs_org_quarterly.json",
+    "single plan: CS Ops (annual)": "cs_ops_enablement.json",
+    "single plan: accelerators": "accelerators.json",
+}
+YTD = {"measure": "year_to_date", "holdback": 0.25, "year_end": "true_up"}
+
+
+def scenarios() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, file in SAMPLES.items():
+        out[name] = load_scenario(ROOT / "sample_data" / "scenarios" / file)
+    out["slowest shape (quarterly)"] = slowest_shape()
+    for name in list(out):
+        data = copy.deepcopy(dump_scenario(out[name]))
+        for plan in data.get("plans", {}).values() if "plans" in data else [data["plan"]]:
+            plan["schedule"] = YTD
+        out[name + " + year to date"] = load_scenario(data)
+    return out
+
+
+def interleaved(fns: dict[str, Callable[[], Any]], runs: int) -> dict[str, float]:
+    """Median seconds of each function, run in turns after one warm-up each."""
+    times: dict[str, list[float]] = {k: [] for k in fns}
+    for fn in fns.values():
+        fn()
+    for _ in range(runs):
+        for k, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - start)
+    return {k: statistics.median(v) for k, v in times.items()}
+
+
+def peak_mib(fn: Callable[[], Any]) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer trials and runs (a smoke test)")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--no-memory", action="store_true", help="skip the 1,000,000-year memory peaks")
+    args = ap.parse_args()
+    trials = 2_000 if args.quick else 10_000
+    runs = 1 if args.quick else args.runs
+    print(f"simulate_year / (P x simulate), {trials:,} trials, median of {runs} interleaved runs (must be <= 1.2)")
+    for name, scn in scenarios().items():
+        p = scn.periods_per_year
+        t = interleaved({"year": lambda s=scn: simulate_year(s, trials=trials),
+                         "period": lambda s=scn: simulate(s, trials=trials)}, runs)
+        print(f"  {name:<48} P={p:<3} year {t['year']:.3f}s  period {t['period']:.3f}s  "
+              f"ratio {t['year'] / (p * t['period']):.2f}")
+    if args.no_memory:
+        return
+    years = 100_000 if args.quick else 1_000_000
+    for name, scn in (("sample org + year to date", scenarios()["sample org (app default) + year to date"]),
+                      ("slowest shape", slowest_shape())):
+        print(f"  peak memory of {years:,} years, {name}: {peak_mib(lambda s=scn: simulate_year(s, trials=years)):.0f}"
+              " MiB (must be < 1024)")
+
+
+if __name__ == "__main__":
+    main()
