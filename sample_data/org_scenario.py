@@ -6,6 +6,12 @@ own goal and at most 3 metrics, plus one company goal every plan shares (company
 retention). Team assumptions are fitted from ``sample_data/`` with :mod:`compcore.data`: each
 team's own history (``by_team``), so the simulation shows whether each team has a fair chance.
 
+The plan year (issue 21): the year starts 1 January 2027; PMO is paid per quarter up to its target with
+the rest at the year end; the three plans on adoption, usage and activity measure the year to date, so
+a slow quarter is caught up when the year recovers (EBRs and touchpoints are counts: summed); every plan
+holds 25% back to the year end and trues up. Persistence is fitted from the quarterly history
+(:data:`PERSISTENCE`), and two people join during the year (:data:`HIRES`).
+
 The adoption definition, written down: a client is *adopted* in a week when at least 40% of its
 licensed seats are active that week; *adopted within 90 days* counts clients that went live in
 the quarter and were adopted in some week within 90 days of going live.
@@ -41,9 +47,30 @@ ADOPTION = {"id": "adoption_90d", "name": "Clients adopted within 90 days",
 USAGE = {"id": "continued_usage", "name": "Existing clients still adopted at quarter end",
          "unit": "share of live clients", "target": 0.75, "scope": "team"}
 EBRS = {"id": "ebrs", "name": "Executive business reviews held", "unit": "EBRs per person per quarter",
-        "target": 1.0, "scope": "individual"}
+        "target": 1.0, "scope": "individual", "accumulate": "sum"}
 SESSIONS = {"id": "touchpoints", "name": "Enablement touchpoints with clients",
-            "unit": "touchpoints per person per quarter", "target": 12.0, "scope": "individual"}
+            "unit": "touchpoints per person per quarter", "target": 12.0, "scope": "individual", "accumulate": "sum"}
+
+#: the first day of the plan year
+YEAR_START = "2027-01-01"
+#: each plan's year: adoption, usage and activity caught up year to date; go-lives per quarter, capped at target
+YEAR_TO_DATE = {"measure": "year_to_date", "holdback": 0.25, "year_end": "true_up"}
+SCHEDULES = {"pmo": {"measure": "period", "holdback": 0.25, "period_cap": 1.0, "year_end": "true_up"},
+             "implementation": YEAR_TO_DATE, "customer_success": YEAR_TO_DATE, "change_enablement": YEAR_TO_DATE}
+#: persistence of each metric: the lag-1 correlation of the quarterly values' normal scores, per team (per
+#: person for the individual metrics) pooled, from the sample history (compcore.data.persistence's fit_persistence
+#: on metric_history(..., period="quarter"), rounded to 2 decimals; a negative estimate is 0, none)
+PERSISTENCE = {"company_grr": 0.0, "go_live_on_time": 0.0, "adoption_90d": 0.1, "continued_usage": 0.33,
+               "ebrs": 0.08, "touchpoints": 0.36}
+#: two hires during the year: a consultant in April (Q2) and a CSM in July (Q3)
+HIRES = [
+    {"team": "Implementation", "role": "Implementation Consultant", "headcount": 1, "base_salary": 92000,
+     "plan": "implementation", "start": "2027-04-15"},
+    {"team": "Customer Success", "role": "Customer Success Manager", "headcount": 1, "base_salary": 88000,
+     "plan": "customer_success", "start": "2027-07-01"},
+]
+#: what Finance signs for the year
+ANNUAL_BUDGET = 400_000
 
 #: how each metric is measured in the records (compcore.data.targets specs)
 SPECS = {"company_grr": {"metric": "grr"}, "go_live_on_time": {"metric": "on_time_go_live"},
@@ -71,6 +98,10 @@ def _plan(name: str, percent: float, parts: list[tuple[dict[str, Any], float, di
             "gates": gates or [], "modifiers": [], "cap": 1.5}
 
 
+def _with_schedules(plan_data: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {pid: {**p, "schedule": SCHEDULES[pid]} for pid, p in plan_data.items()}
+
+
 def plans() -> dict[str, dict[str, Any]]:
     """The four plans: each group's own goal (<= 2 of its own metrics) and the shared company goal."""
     return {
@@ -96,7 +127,7 @@ def roster() -> list[dict[str, Any]]:
     plan_of = {"PMO": "pmo", "Implementation": "implementation", "Customer Success": "customer_success",
                "Change & Enablement": "change_enablement"}
     rows = roster_from_csv(ROOT / "sample_data" / "roster.csv")
-    return [{**r.model_dump(exclude_none=True), "plan": plan_of[r.team]} for r in rows if r.team in plan_of]
+    return [{**r.model_dump(exclude_none=True), "plan": plan_of[r.team]} for r in rows if r.team in plan_of] + HIRES
 
 
 def assumptions(plan_data: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -114,17 +145,20 @@ def assumptions(plan_data: dict[str, dict[str, Any]]) -> dict[str, Any]:
             # by_team for the teams whose plan pays on this metric
             users = [team_of_plan[q] for q, other in plan_data.items() if m.id in {x["id"] for x in other["metrics"]}]
             out[m.id] = fit_by_team(data, SPECS[m.id], plan, m.id, users)
+    for mid, rho in PERSISTENCE.items():
+        if rho:
+            out[mid] = {**out[mid], "persistence": rho}
     return out
 
 
 def build() -> dict[str, Any]:
     """The org scenario as written to :data:`OUT` (validated)."""
     plan_data = plans()
-    data = {"schema": "compcore.scenario/v1", "name": "CS org by team: Q3 base case", "plans": plan_data,
-            "roster": roster(), "assumptions": assumptions(plan_data),
+    data = {"schema": "compcore.scenario/v1", "name": "CS org by team: Q3 base case",
+            "plans": _with_schedules(plan_data), "roster": roster(), "assumptions": assumptions(plan_data),
             "correlations": [{"between": ["adoption_90d", "continued_usage"], "rho": 0.4},
                              {"between": ["company_grr", "continued_usage"], "rho": 0.3}],
-            "budget": 100_000}
+            "budget": 100_000, "year_start": YEAR_START, "annual_budget": ANNUAL_BUDGET}
     return dump_scenario(load_scenario(data))
 
 

@@ -15,8 +15,20 @@ ORG = "sample_data/scenarios/cs_org_teams.json"
 
 
 def org() -> dict[str, Any]:
+    """The sample org without its year (no year_start, annual_budget or dated roster rows)."""
     with open(ORG) as f:
-        return json.load(f)
+        data = json.load(f)
+    del data["year_start"], data["annual_budget"]
+    data["roster"] = [r for r in data["roster"] if "start" not in r and "end" not in r]
+    return data
+
+
+def test_the_sample_org_has_a_year() -> None:
+    scn = load_scenario(ORG)
+    assert scn.year_start == date(2027, 1, 1)
+    assert scn.year_budget == scn.annual_budget == 400_000
+    assert [r.start for r in scn.roster if r.has_dates] == [date(2027, 4, 15), date(2027, 7, 1)]
+    assert scn.plans["implementation"].schedule.measure == "year_to_date"
 
 
 def problems(data: dict[str, Any]) -> dict[str, str]:
@@ -26,8 +38,10 @@ def problems(data: dict[str, Any]) -> dict[str, str]:
 
 
 def test_year_fields_round_trip_and_defaults_dump_as_before() -> None:
+    with open(ORG) as f:
+        sample = json.load(f)
+    assert dump_scenario(load_scenario(sample)) == sample
     data = org()
-    assert dump_scenario(load_scenario(data)) == data
     data["year_start"] = "2027-01-01"
     data["annual_budget"] = 420000
     data["assumptions"]["company_grr"]["persistence"] = 0.6
