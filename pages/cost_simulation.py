@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, page, session, simulation_state, solve_state, state
+from ui import charts, page, session, simulation_state, solve_state, state, year_state
 from ui.charts import cache as chart_cache
 from ui.core import (
     DIST_KINDS,
@@ -244,6 +244,12 @@ with tab_r:
     st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
                    column_config=simulation_state.roster_columns(), **kw)
     state.show_problems("roster")
+    st.date_input("Plan year starts on (needed for join and leave dates)", format="YYYY-MM-DD",
+                  **year_state.year_start_binding())
+    state.show_problems("year_start")
+    if len(prorated := year_state.proration()):
+        st.caption("Joining or leaving during the year: the share of each period they are paid for")
+        st.dataframe(prorated, hide_index=True, column_config=year_state.proration_columns())
     u, dl = st.columns([3, 1], vertical_alignment="bottom")
     u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],
                     **simulation_state.roster_upload_binding())

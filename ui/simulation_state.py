@@ -47,6 +47,7 @@ from ui.state import (
     ui,
     valid,
 )
+from ui.year_state import date_cell, date_text
 
 #: most memory the metric draws of one session may take (DESIGN.md "Limits"); beyond it, fewer trials are offered
 MAX_SESSION_DRAW_BYTES = 256 * 2**20
@@ -218,7 +219,8 @@ def plans_as_typed() -> list[dict[str, Any]]:
 
 
 #: the roster editor's columns, left to right: the Plan column comes third, so it is on screen at 1400 px
-ROSTER_COLUMNS = ["team", "role", "plan", "headcount", "base_salary", "incentive_amount", "incentive_pct"]
+ROSTER_COLUMNS = ["team", "role", "plan", "headcount", "base_salary", "incentive_amount", "incentive_pct", "start",
+                  "end"]
 
 
 def plan_labels(plans: dict[str, Any]) -> dict[str, str]:
@@ -248,6 +250,7 @@ def roster_rows(roster: Any, labels: dict[str, str] | None = None) -> list[dict[
                "incentive_pct": pct_in(ti.get("percent_of_base"))}
         if labels is not None:
             row["plan"] = labels.get(r.get("plan"), r.get("plan"))
+        row["start"], row["end"] = date_cell(r.get("start")), date_cell(r.get("end"))  # joins / leaves in the year
         rows.append(row)
     return rows
 
@@ -270,6 +273,9 @@ def roster_from_rows(rows: list[dict[str, Any]], labels: dict[str, str] | None =
             row["target_incentive"] = {"amount": r["incentive_amount"]}
         elif r.get("incentive_pct") is not None:
             row["target_incentive"] = {"percent_of_base": pct_out(r["incentive_pct"])}
+        for col in ("start", "end"):
+            if date_text(r.get(col)) is not None:
+                row[col] = date_text(r.get(col))
         out.append(row)
     return out
 
@@ -332,6 +338,10 @@ def roster_columns() -> dict[str, Any]:
     if labels is not None:
         config["plan"] = st.column_config.SelectboxColumn("Plan", options=list(labels.values()), required=True,
                                                           default=labels.get(plan_id()))
+    config["start"] = st.column_config.DateColumn("Joins on", format="YYYY-MM-DD",
+                                                  help="For a plan year: the first day of a hire (empty: all year)")
+    config["end"] = st.column_config.DateColumn("Leaves after", format="YYYY-MM-DD",
+                                                help="For a plan year: the last day worked (empty: all year)")
     return config
 
 

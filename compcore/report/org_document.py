@@ -138,7 +138,8 @@ def scenario_for_plan(scn: Scenario, plan_id: str) -> Scenario:
         assumptions[mid] = {**a, "by_team": own} if own else a
     return load_scenario({"schema": data["schema"], "name": f"{scn.name}: {plan['name']}", "plan": plan,
                           "roster": rows, "assumptions": assumptions,
-                          "correlations": [c for c in data.get("correlations", []) if set(c["between"]) <= ids]})
+                          "correlations": [c for c in data.get("correlations", []) if set(c["between"]) <= ids],
+                          **{k: data[k] for k in ("year_start",) if k in data}})  # roster dates need the year
 
 
 def org_summary(scn: Scenario, sim: Any) -> pd.DataFrame:

@@ -11,9 +11,10 @@ import re
 from datetime import date, timedelta
 from typing import Annotated, Any
 
+import pandas as pd
 from pydantic import BeforeValidator
 
-__all__ = ["IsoDate", "add_months", "employed_shares", "period_bounds", "period_labels"]
+__all__ = ["IsoDate", "add_months", "employed_shares", "period_bounds", "period_labels", "proration_table"]
 
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "half": 6, "year": 12}
@@ -98,3 +99,24 @@ def period_labels(period: str) -> list[str]:
     """
     n = 12 // MONTHS_PER_PERIOD[period]
     return [_LABEL[period]] if n == 1 else [f"{_LABEL[period]}{i + 1}" for i in range(n)]
+
+
+def proration_table(scn: Any) -> pd.DataFrame:
+    """The roster rows that join or leave during the year: ``team, role, headcount, start, end``, the share of
+    each period they are paid for (one column per period) and ``year`` (the share of the year).
+
+    >>> from compcore.simulation.scenario import load_scenario
+    >>> scn = load_scenario("sample_data/scenarios/cs_org_teams.json")
+    >>> proration_table(scn)[["role", "Q2", "Q3", "year"]].round(3).to_dict("records")[1]
+    {'role': 'Customer Success Manager', 'Q2': 0.0, 'Q3': 1.0, 'year': 0.5}
+    """
+    labels = period_labels(scn.period)
+    rows = []
+    for r in scn.roster:
+        if not r.has_dates:
+            continue
+        shares = employed_shares(scn.year_start, scn.period, r.start, r.end)
+        rows.append({"team": r.team, "role": r.role, "headcount": r.headcount,
+                     "start": r.start.isoformat() if r.start else "", "end": r.end.isoformat() if r.end else "",
+                     **dict(zip(labels, shares, strict=True)), "year": sum(shares) / len(shares)})
+    return pd.DataFrame(rows, columns=["team", "role", "headcount", "start", "end", *labels, "year"])

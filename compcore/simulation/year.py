@@ -40,7 +40,7 @@ from compcore.simulation.scenario import Scenario, load_scenario
 from compcore.simulation.year_draws import ChunkYear, YearDraws, persistences, year_chunk_trials
 from compcore.simulation.year_pricing import YearChunk, YearGroup, fold_year, price_year_chunk, year_groups
 
-__all__ = ["YEAR_END", "YearResult", "price_year", "simulate_year"]
+__all__ = ["YEAR_END", "PlanYear", "YearResult", "price_plan_year", "price_year", "simulate_year", "year_of_plans"]
 
 #: the label of the last column of ``YearResult.paid``
 YEAR_END = "Year end"
@@ -249,6 +249,69 @@ def _check_draws(scn: Scenario, draws: YearDraws) -> None:
         raise PlanError("; ".join(f"{p}: {m}" for p, m in problems), problems=problems)
 
 
+@dataclass(frozen=True, eq=False)
+class PlanYear:
+    """One plan's priced year: its groups (people by employment pattern) and what they were paid in every
+    trial. The app keeps one per plan, so an edit of one plan re-prices that plan's year only."""
+
+    pid: str
+    groups: list[YearGroup]
+    stats: YearChunk | None  # None for a plan nobody is on
+
+
+def _priced_groups(scn: Scenario, draws: YearDraws, groups: list[YearGroup], keep: list[int]) -> YearChunk | None:
+    if not groups:
+        return None
+    n_periods = scn.periods_per_year
+    chunks = list(draws.chunks())
+
+    def priced(i: int) -> YearChunk:
+        values = chunks[i][1]
+        n = len(next(iter(values[0].values())))
+        return price_year_chunk(groups, lambda p: values[p], n, n_periods, keep[i])
+
+    n_chunks = len(chunks)
+    return fold_year([fold_year([priced(i) for i in grp]) for grp in chunk_groups(n_chunks, draws.chunk_trials)])
+
+
+def price_plan_year(scn: Scenario | dict[str, Any] | str, draws: YearDraws, pid: str) -> PlanYear:
+    """The year of the people on plan ``pid`` priced on cached draws (see :func:`year_of_plans`)."""
+    scn = load_scenario(scn)
+    _check_draws(scn, draws)
+    first = draws.periods[0]
+    everyone = year_groups(scn, first.team_index, len(first.teams))
+    keep = _keep_rows(everyone, math.ceil(draws.trials / draws.chunk_trials))  # as simulate_year keeps them
+    groups = [g for g in everyone if g.pid == pid]
+    return PlanYear(pid, groups, _priced_groups(scn, draws, groups, keep))
+
+
+def year_of_plans(scn: Scenario | dict[str, Any] | str, draws: YearDraws, parts: dict[str, PlanYear]) -> YearResult:
+    """The scenario's year from each plan's priced year (:func:`price_plan_year`), bit for bit
+    :func:`price_year`: the plans' payments are added in plan order, as one pricing adds its groups."""
+    scn = load_scenario(scn)
+    first = draws.periods[0]
+    groups: list[YearGroup] = []
+    paid: np.ndarray | None = None
+    costs: dict[str, np.ndarray] = {}
+    lists: tuple[list[np.ndarray], ...] = ([], [], [], [])
+    year_end: dict[str, float] = {}
+    for pid in scn.plans:
+        part = parts[pid]
+        if part.stats is None:
+            continue
+        st = part.stats
+        groups += part.groups
+        paid = st.paid.copy() if paid is None else paid + st.paid
+        costs.update(st.plan_costs)
+        year_end.update(st.year_end)
+        for out, src in zip(lists, (st.frac_sum, st.at_target, st.zero, st.kept), strict=True):
+            out.extend(src)
+    if paid is None:
+        paid = np.zeros((draws.trials, scn.periods_per_year + 1))
+    merged = YearChunk(paid, costs, *lists, year_end)
+    return _result(scn, groups, [merged], draws.trials, draws.seed, first.teams)
+
+
 def price_year(scn: Scenario | dict[str, Any] | str, draws: YearDraws) -> YearResult:
     """Price a scenario's year on cached draws (:func:`~compcore.simulation.year_draws.draw_year`).
 
@@ -256,18 +319,4 @@ def price_year(scn: Scenario | dict[str, Any] | str, draws: YearDraws) -> YearRe
     edited plan (a weight, a target, the schedule) re-prices the same years in a fraction of the time.
     """
     scn = load_scenario(scn)
-    _check_draws(scn, draws)
-    first = draws.periods[0]
-    groups = year_groups(scn, first.team_index, len(first.teams))
-    n_chunks = math.ceil(draws.trials / draws.chunk_trials)
-    keep = _keep_rows(groups, n_chunks)
-    chunks = list(draws.chunks())
-    n_periods = scn.periods_per_year
-
-    def priced(i: int) -> YearChunk:
-        _, values = chunks[i]
-        n = len(next(iter(values[0].values())))
-        return price_year_chunk(groups, lambda p: values[p], n, n_periods, keep[i])
-
-    parts = [fold_year([priced(i) for i in grp]) for grp in chunk_groups(n_chunks, draws.chunk_trials)]
-    return _result(scn, groups, parts, draws.trials, draws.seed, first.teams)
+    return year_of_plans(scn, draws, {pid: price_plan_year(scn, draws, pid) for pid in scn.plans})

@@ -13,7 +13,6 @@ the persistences of the innovations it mixes.)
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -31,8 +30,11 @@ from compcore.simulation.draws import (
     draw_spec,
     roster_arrays,
     run_chunks,
+    stream_key,
+    values_from_normals,
 )
 from compcore.simulation.scenario import Scenario, load_scenario
+from compcore.simulation.streams import stream_rng
 
 __all__ = ["YEAR_CHUNK_VALUES", "ChunkYear", "YearDraws", "draw_year", "year_chunk_trials"]
 
@@ -53,32 +55,24 @@ def persistences(scn: Scenario) -> dict[str, float]:
     return {mid: float(d.persistence) for mid, d in scn.assumptions.items() if d.persistence > 0}
 
 
-def _period_seed(seed: np.random.SeedSequence, p: int) -> np.random.SeedSequence:
-    # period 0 is the chunk's own seed (the period simulate draws); later periods extend its spawn key
-    return seed if p == 0 else np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, 1 << 20, p))
-
-
-def _key_words(mid: str) -> tuple[int, ...]:
-    """Four 32-bit words naming a metric's innovation stream (by id: the order of metrics changes nothing)."""
-    digest = hashlib.blake2b(f"compcore.year/innovation/{mid}".encode(), digest_size=16).digest()
-    return tuple(int.from_bytes(digest[i:i + 4], "little") for i in range(0, 16, 4))
-
-
 def _persistent_group(spec: DrawSpec, rho: dict[str, float]) -> list[int]:
     """Positions (in ``spec.order``) of the persistent metrics and of every metric correlated with one."""
     live = {i for i, mid in enumerate(spec.order) if rho.get(mid, 0.0) > 0}
-    grown = True
-    while grown:  # the connected groups of the correlation graph around them
-        more = {j for i in live for j in range(len(spec.order)) if spec.chol[i, j] != 0 or spec.chol[j, i] != 0}
-        grown = not more <= live
-        live |= more
-    return sorted(live)
+    return sorted({i for i, group in enumerate(spec.groups) for j in live if spec.order[j] in group})
 
 
-def _shape(spec: DrawSpec, scope: str, n: int) -> tuple[int, ...]:
+def _innovation(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, period: int) -> np.ndarray:
+    """Metric ``m``'s independent standard normals of ``period`` (the ``W`` the period's copula mixes),
+    each unit (the company, a team, a (team, role)) from its own keyed stream."""
+    scope = spec.scopes[m]
+    units = spec.units(scope)
     if scope == "company":
-        return (n,)
-    return (n, spec.n_teams) if scope == "team" else (n, len(spec.team_index))
+        return stream_rng(seed, stream_key(spec, m, units[0], period)).standard_normal(n)
+    width = spec.n_teams if scope == "team" else len(spec.team_index)
+    out = np.empty((n, width))
+    for u in units:  # (people, trials), as the period draws them
+        out[:, u.cols] = stream_rng(seed, stream_key(spec, m, u, period)).standard_normal((u.size, n)).T
+    return out
 
 
 def _widen(w: np.ndarray, src: str, dst: str, spec: DrawSpec) -> np.ndarray:
@@ -87,29 +81,14 @@ def _widen(w: np.ndarray, src: str, dst: str, spec: DrawSpec) -> np.ndarray:
     return w[:, None] if src == "company" else w[:, spec.team_index]
 
 
-def _marginal(spec: DrawSpec, m: int, z: np.ndarray) -> np.ndarray:
-    """Metric ``m``'s values of copula normals ``z`` (each team with its own ``by_team`` marginal)."""
-    dist, own = spec.dists[m], spec.team_dists[m]
-    if own is None:
-        return dist.from_normal(z)  # type: ignore[attr-defined]
-    out = np.empty(z.shape)
-    mine = np.zeros(z.shape[1], dtype=bool)
-    for cols, d in own:
-        out[:, cols] = d.from_normal(z[:, cols])  # type: ignore[attr-defined]
-        mine[cols] = True
-    rest = np.flatnonzero(~mine)
-    if len(rest):
-        out[:, rest] = dist.from_normal(z[:, rest])  # type: ignore[attr-defined]
-    return out
-
-
 class ChunkYear:
     """One chunk of years, drawn period by period: ``period(p)`` gives ``{metric id: values}`` of period p.
 
-    Metrics that persist, and those correlated with one, take their own innovation ``e_t`` per period
-    (a stream keyed by the chunk, the period and the metric id), carry ``w_t = rho w_(t-1) +
-    sqrt(1 - rho^2) e_t`` and are mixed by the copula's Cholesky factor; the others are the period's
-    draws. Periods must be asked for in order (the innovations carry from one to the next).
+    Period p is the period's own draws (``draw_chunk(..., period=p)``; period 0 is the one ``simulate``
+    draws), except for the metrics that persist and those correlated with one: their period-p
+    innovations ``e_t`` (the same streams the period's copula reads) carry
+    ``w_t = rho w_(t-1) + sqrt(1 - rho^2) e_t`` and the copula's Cholesky factor mixes the ``w_t``.
+    Periods must be asked for in order (the innovations carry from one to the next).
     """
 
     def __init__(self, spec: DrawSpec, n: int, seed: np.random.SeedSequence, rho: dict[str, float]) -> None:
@@ -118,20 +97,14 @@ class ChunkYear:
         self.w: dict[int, np.ndarray] = {}
         self._next = 0
 
-    def _innovation(self, m: int, p: int) -> np.ndarray:
-        mid = self.spec.order[m]
-        seq = np.random.SeedSequence(self.seed.entropy, spawn_key=(*self.seed.spawn_key, 1 << 21, p,
-                                                                    *_key_words(mid)))
-        return np.random.default_rng(seq).standard_normal(_shape(self.spec, self.spec.scopes[m], self.n))
-
     def period(self, p: int) -> dict[str, np.ndarray]:
         if p != self._next:
             raise ValueError(f"periods are drawn in order: expected period {self._next}, got {p}")
         self._next += 1
-        out = draw_chunk(self.spec, self.n, _period_seed(self.seed, p))
         spec = self.spec
+        out = draw_chunk(spec, self.n, self.seed, period=p)
         for m in self.group:
-            e = self._innovation(m, p)
+            e = _innovation(spec, m, self.n, self.seed, p)
             r = self.rho.get(spec.order[m], 0.0)
             if p == 0 or r == 0.0:
                 self.w[m] = e
@@ -145,7 +118,7 @@ class ChunkYear:
             for j in self.group:
                 if j < m and spec.chol[m, j] != 0:
                     z += spec.chol[m, j] * _widen(self.w[j], spec.scopes[j], spec.scopes[m], spec)
-            out[spec.order[m]] = _marginal(spec, m, z)
+            out[spec.order[m]] = values_from_normals(spec, spec.order[m], z)
         return out
 
 

@@ -24,7 +24,7 @@ from compcore.plan.schema import TOLERANCE, Plan
 from compcore.plan.year import YearLedger
 from compcore.simulation.calendar import employed_shares
 from compcore.simulation.draws import roster_arrays
-from compcore.simulation.pricing import PriceContext, price_context, sub_rows, unit_totals
+from compcore.simulation.pricing import SUB_ELEMENTS, PriceContext, price_context, unit_totals
 from compcore.simulation.scenario import Scenario
 
 __all__ = ["YearChunk", "YearGroup", "fold_year", "price_year_chunk", "year_groups"]
@@ -114,6 +114,12 @@ def _accumulate(acc: dict[str, np.ndarray], g: YearGroup, values: Mapping[str, n
             acc[mid] += share * v
 
 
+def _rows(g: YearGroup) -> int:
+    """Years per pricing slice: cache-sized arrays of units (a team-level plan's few units take a whole chunk
+    at once, where a period's pricing would cut it in slices of 2,048 and pay Python's overhead per slice)."""
+    return max(1, SUB_ELEMENTS // max(len(g.ctx.unit_target), 1))
+
+
 def _money(x: np.ndarray | float, target: np.ndarray) -> np.ndarray | float:
     return x * float(target.sum()) if np.ndim(x) == 0 else x @ target
 
@@ -121,10 +127,11 @@ def _money(x: np.ndarray | float, target: np.ndarray) -> np.ndarray | float:
 def price_year_chunk(groups: list[YearGroup], period: Callable[[int], Mapping[str, np.ndarray]], n: int,
                      n_periods: int, keep_rows: int) -> YearChunk:
     """Price ``n`` years whose period p draws are ``period(p)`` (asked for in order, once each)."""
-    paid = np.zeros((n, n_periods + 1))
+    # each plan's payments apart, added in plan order at the end: the same sums whether the plans are priced
+    # together (simulate_year) or one by one (the app re-pricing one edited plan)
+    plan_paid = {g.pid: np.zeros((n, n_periods + 1)) for g in groups}
     costs = {g.pid: np.zeros(n) for g in groups}
-    slices = [[(a, min(a + sub_rows(len(g.ctx.unit_target)), n))
-               for a in range(0, n, sub_rows(len(g.ctx.unit_target)))] for g in groups]
+    slices = [[(a, min(a + _rows(g), n)) for a in range(0, n, _rows(g))] for g in groups]
     ledgers = [[YearLedger(g.ctx.plan.schedule) for _ in s] for g, s in zip(groups, slices, strict=True)]
     acc: list[dict[str, np.ndarray]] = [{} for _ in groups]
     for p in range(n_periods):
@@ -140,7 +147,7 @@ def price_year_chunk(groups: list[YearGroup], period: Callable[[int], Mapping[st
             for (a, b), ledger in zip(slices[gi], ledgers[gi], strict=True):
                 f = 0.0 if nothing else unit_totals(ctx, {k: v[a:b] for k, v in measured.items()})
                 money = _money(ledger.period(f, share)[1], g.ctx.unit_target)
-                paid[a:b, p] += money
+                plan_paid[g.pid][a:b, p] += money
                 costs[g.pid][a:b] += money
     frac_sum, at_target, zero, kept = [], [], [], []
     year_end = {g.pid: 0.0 for g in groups}
@@ -151,7 +158,7 @@ def price_year_chunk(groups: list[YearGroup], period: Callable[[int], Mapping[st
         for (a, b), ledger in zip(sl, lg, strict=True):
             settle = ledger.settle()
             money = _money(settle, g.ctx.unit_target)
-            paid[a:b, n_periods] += money
+            plan_paid[g.pid][a:b, n_periods] += money
             costs[g.pid][a:b] += money
             year_end[g.pid] += float(np.sum(money)) * (1 if np.ndim(money) else b - a)
             worked = g.worked
@@ -166,7 +173,11 @@ def price_year_chunk(groups: list[YearGroup], period: Callable[[int], Mapping[st
         at_target.append(at)
         zero.append(zr)
         kept.append(np.concatenate(kp) if kp else np.zeros((0, units)))
-    return YearChunk(paid, costs, frac_sum, at_target, zero, kept, year_end)
+    paid: np.ndarray | None = None
+    for one in plan_paid.values():
+        paid = one if paid is None else paid + one
+    return YearChunk(np.zeros((n, n_periods + 1)) if paid is None else paid, costs, frac_sum, at_target, zero, kept,
+                     year_end)
 
 
 def fold_year(parts: list[YearChunk]) -> YearChunk:

@@ -270,3 +270,21 @@ def test_persistent_years_are_the_same_on_a_process_pool() -> None:
     one = simulate_year(data, trials=n, seed=4)
     with ProcessPoolExecutor(max_workers=2) as pool:
         assert np.array_equal(one.paid, simulate_year(data, trials=n, seed=4, executor=pool).paid)
+
+
+def test_an_org_year_priced_plan_by_plan_is_simulate_year_and_one_edited_plan_reprices_alone() -> None:
+    from compcore.simulation.year import price_plan_year, year_of_plans
+
+    path = "sample_data/scenarios/cs_org_teams.json"
+    scn = load_scenario(path)
+    draws = draw_year(scn, trials=3_000, seed=2)
+    whole = simulate_year(scn, trials=3_000, seed=2)
+    assert np.array_equal(price_year(scn, draws).paid, whole.paid)
+    parts = {pid: price_plan_year(scn, draws, pid) for pid in scn.plans}
+    data = compcore.dump_scenario(scn)
+    data["plans"]["pmo"]["target_incentive"]["percent_of_base"] = 0.12
+    edited = load_scenario(data)
+    parts["pmo"] = price_plan_year(edited, draws, "pmo")  # the other plans' years are reused as they were
+    again = year_of_plans(edited, draws, parts)
+    assert np.array_equal(again.paid, simulate_year(edited, trials=3_000, seed=2).paid)
+    assert again.fairness.equals(price_year(edited, draws).fairness)

@@ -133,3 +133,11 @@ def test_the_employed_share_is_the_share_of_days_inside_start_and_end() -> None:
     # one day: 1 of July's 31
     assert employed_shares(start, "month", date(2027, 7, 4), date(2027, 7, 4))[6] == 1 / 31
     assert employed_shares(None, "quarter", None, None) == [1.0, 1.0, 1.0, 1.0]
+
+
+def test_one_plan_of_the_org_as_its_own_scenario_keeps_the_year() -> None:
+    from compcore.report.org_document import scenario_for_plan
+
+    one = scenario_for_plan(load_scenario(ORG), "customer_success")
+    assert one.year_start == date(2027, 1, 1)
+    assert [r.start for r in one.roster if r.has_dates] == [date(2027, 7, 1)]
