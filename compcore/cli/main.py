@@ -1,4 +1,4 @@
-"""Command line: ``python -m compcore payout|describe|simulate|solve|metrics ...``.
+"""Command line: ``python -m compcore payout|describe|simulate|solve|compare|metrics ...``.
 
 Bad arguments or an invalid plan print one clear line on stderr and exit with
 code 2; no traceback reaches the user.
@@ -10,11 +10,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from compcore.cli import describe, metrics, payout, simulate, solve
+from compcore.cli import compare, describe, metrics, payout, simulate, solve
 from compcore.errors import PlanError
 
 # one module per command, each with register(subparsers)
-_COMMANDS = (payout, describe, simulate, solve, metrics)
+_COMMANDS = (payout, describe, simulate, solve, compare, metrics)
 
 
 class _Parser(argparse.ArgumentParser):
