@@ -4,7 +4,10 @@
 - ``[auth]`` in ``.streamlit/secrets.toml`` (OpenID Connect: Google, Microsoft
   Entra, Okta, Auth0...): editors sign in with ``st.login``; ``st.user`` says
   who they are. ``COMPCORE_EDITORS`` (secrets or environment; e-mails or
-  ``@domain``, separated by commas or spaces) limits who may edit.
+  ``@domain``, separated by commas or spaces) limits who may edit: an editor
+  then needs an e-mail address the provider marks verified
+  (``email_verified``), with exactly one ``@``, matched whole (an ``@domain``
+  entry matches that domain exactly, not a subdomain or a longer name).
 - Else ``COMPCORE_PASSWORD``: a shared password, asked once per browser
   session. Every wrong one waits longer (1 s, 2 s, 4 s ... 16 s), and wrong
   tries are answered one at a time across all sessions of the server, so 200
@@ -34,8 +37,8 @@ import streamlit as st
 from ui.session import K_GATE, K_GATE_FAILED, K_GATE_FAILURES, K_GATE_PASSWORD
 from ui.settings import setting
 
-__all__ = ["FAIL_DELAY", "allowed", "auth_configured", "editor_list", "require_editor", "require_password",
-           "signed_in"]
+__all__ = ["FAIL_DELAY", "allowed", "auth_configured", "editor_list", "editor_refusal", "require_editor",
+           "require_password", "signed_in"]
 
 #: seconds the first wrong password waits; each further one in the session doubles it, up to 16x
 FAIL_DELAY = 1.0
@@ -69,21 +72,50 @@ def editor_list() -> list[str]:
     return [x.lower() for x in re.split(r"[,;\s]+", raw) if x]
 
 
-def allowed(email: str | None, editors: list[str]) -> bool:
-    """May this signed-in e-mail edit? Everyone when the list is empty; else a listed e-mail or ``@domain``.
+#: a plain e-mail address: exactly one @, something on each side, no spaces ("eve@evil.example@acme.example" is not one)
+_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
 
-    >>> allowed("ana@acme.com", ["@acme.com"]), allowed("eve@evil.com", ["@acme.com", "bo@x.org"])
-    (True, False)
-    >>> allowed(None, ["@acme.com"]), allowed("x@y.z", [])
-    (False, True)
+
+def _is_verified(flag: Any) -> bool:
+    """The provider's ``email_verified`` claim: JSON true (some providers send the text "true")."""
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
+
+
+def editor_refusal(email: str | None, editors: list[str], verified: Any = False) -> str | None:
+    """Why this signed-in account may not edit, or None when it may.
+
+    With no allow-list every signed-in account edits. With one, the account
+    needs an address its provider says is verified (``email_verified`` true),
+    with exactly one ``@``; it is then matched as a whole address, or on its
+    whole domain for an ``@domain`` entry (``@acme.com`` is neither
+    ``sub.acme.com`` nor ``acme.com.evil``).
+
+    >>> editor_refusal("ana@acme.com", ["@acme.com"], verified=True) is None
+    True
+    >>> editor_refusal("ana@acme.com", ["@acme.com"], verified=False)
+    "the sign-in provider does not say this account's e-mail address is verified"
     """
     if not editors:
-        return True
-    if not email or "@" not in email:
-        return False
-    email = email.strip().lower()
-    domain = "@" + email.rsplit("@", 1)[1]
-    return email in editors or domain in editors
+        return None
+    if not _is_verified(verified):
+        return "the sign-in provider does not say this account's e-mail address is verified"
+    address = (email or "").strip().lower()
+    if not _ADDRESS.fullmatch(address):
+        return "this account has no plain e-mail address (exactly one @)"
+    if address in editors or "@" + address.split("@")[1] in editors:
+        return None
+    return "this account is not on the app's list of editors"
+
+
+def allowed(email: str | None, editors: list[str], verified: Any = False) -> bool:
+    """May this signed-in account edit? (:func:`editor_refusal` is None.)
+
+    >>> allowed("ana@acme.com", ["@acme.com"], True), allowed("eve@evil.com", ["@acme.com", "bo@x.org"], True)
+    (True, False)
+    >>> allowed("ana@acme.com", ["@acme.com"], False), allowed("x@y.z", [])
+    (False, True)
+    """
+    return editor_refusal(email, editors, verified) is None
 
 
 def signed_in() -> bool:
@@ -108,10 +140,10 @@ def _sign_in_screen() -> None:
         st.button("Sign in", key="gate_login", on_click=st.login, type="primary")
 
 
-def _not_an_editor(email: str | None) -> None:
+def _not_an_editor(email: str | None, reason: str) -> None:
     st.title("compcore")
     st.text(f"Signed in as {email or 'an account without an e-mail address'}.")
-    st.error("This account may not use the editor; ask the app's owner to add you to its editors.")
+    st.error(f"This account may not use the editor: {reason}. Ask the app's owner to add you to its editors.")
     st.button("Sign out", key="gate_logout", on_click=st.logout)
     st.stop()
 
@@ -122,7 +154,8 @@ def _screen() -> Any:
         if not signed_in():
             return _sign_in_screen
         email = _signed_in_email()
-        return None if allowed(email, editor_list()) else (lambda: _not_an_editor(email))
+        reason = editor_refusal(email, editor_list(), st.user.get("email_verified"))
+        return None if reason is None else (lambda: _not_an_editor(email, reason))
     if _secret() and not st.session_state.get(K_GATE):
         return _password_screen
     return None

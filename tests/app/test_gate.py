@@ -137,8 +137,22 @@ def test_an_hr_link_needs_no_sign_in_and_shows_only_its_document(tmp_path, monke
     ("ana@acme.com", "", True), ("ana@acme.com", "@acme.com", True), ("ANA@Acme.com", "ana@acme.com, bo@x.org", True),
     ("eve@evil.com", "@acme.com bo@x.org", False), (None, "@acme.com", False),
     ("eve@acme.com.evil", "@acme.com", False),
+    ("eve@evil.example@acme.com", "@acme.com", False), ("bob@sub.acme.com", "@acme.com", False),
+    ("eve@evil.example@acme.com", "", True),  # no allow-list: every signed-in account edits
+    (" Ana@ACME.com ", "@acme.com", True), ("ana @acme.com", "@acme.com", False), ("@acme.com", "@acme.com", False),
 ])
 def test_the_editor_allow_list(email, editors, ok):
     from ui.gate import allowed
 
-    assert allowed(email, [x.lower() for x in editors.replace(",", " ").split()]) is ok
+    assert allowed(email, [x.lower() for x in editors.replace(",", " ").split()], True) is ok
+
+
+@pytest.mark.parametrize("verified", [False, None, "false", 0, 1, "yes"])
+def test_an_unverified_address_is_no_editor_even_on_the_list(verified):
+    # issue 23, item 4: before, mallory@acme.example with email_verified=false got the editor
+    from ui.gate import editor_refusal
+
+    assert editor_refusal("mallory@acme.com", ["@acme.com"], verified) == (
+        "the sign-in provider does not say this account's e-mail address is verified")
+    assert editor_refusal("mallory@acme.com", ["@acme.com"], True) is None
+    assert editor_refusal("mallory@acme.com", ["@acme.com"], "true") is None

@@ -3,8 +3,10 @@
 The app runs with an ``[auth]`` section pointing at the provider and an
 editor allow-list (``COMPCORE_EDITORS=@acme.example``). Signed out, every page
 address, ``?scenario=`` and ``?s=`` show only the sign-in screen; Ana
-(ana@acme.example) signs in and edits; Eve (eve@evil.example) signs in and is
-told she may not edit. An ``?hr=`` link opens its document without signing in.
+(ana@acme.example, verified) signs in and edits; Eve (eve@evil.example), Mallory
+(mallory@acme.example, not verified), "eve@evil.example@acme.example" and
+bob@sub.acme.example sign in and are told they may not edit, and why.
+An ``?hr=`` link opens its document without signing in.
 """
 
 from __future__ import annotations
@@ -21,14 +23,22 @@ from tests.compcore.scenario_data import sample_scenario
 from tests.e2e.conftest import free_port, running_app, wait_idle
 
 pytestmark = pytest.mark.e2e
+#: provider accounts: (e-mail, email_verified); only ana may edit with COMPCORE_EDITORS=@acme.example
+ACCOUNTS = {
+    "ana": ("ana@acme.example", True),
+    "eve": ("eve@evil.example", True),
+    "mallory": ("mallory@acme.example", False),  # issue 23, item 4: unverified, on the list's domain
+    "evetwo": ("eve@evil.example@acme.example", True),  # two @: the last one was trusted
+    "bob": ("bob@sub.acme.example", True),  # a subdomain is not the domain
+}
 PAGES = ["", "plan_designer", "payout_curves", "cost_simulation", "scenarios", "plan_document", "targets_from_data"]
 
 
 @pytest.fixture(scope="module")
 def provider() -> Iterator[str]:
     mock = pytest.importorskip("oidc_provider_mock")
-    users = [mock.User(sub="ana", claims={"email": "ana@acme.example", "name": "Ana"}),
-             mock.User(sub="eve", claims={"email": "eve@evil.example", "name": "Eve"})]
+    users = [mock.User(sub=sub, claims={"email": email, "email_verified": verified, "name": sub.capitalize()})
+             for sub, (email, verified) in ACCOUNTS.items()]
     with mock.run_server_in_thread(user_claims=users) as server:
         yield f"http://localhost:{server.server_port}"
 
@@ -100,15 +110,22 @@ def test_an_editor_signs_in_through_the_provider_and_edits(signed_app, browser, 
     ctx.close()
 
 
-def test_a_signed_in_account_off_the_allow_list_cannot_edit(signed_app, browser):
+@pytest.mark.parametrize(("sub", "reason"), [
+    ("eve", "not on the app's list of editors"),
+    ("mallory", "does not say this account's e-mail address is verified"),
+    ("evetwo", "no plain e-mail address (exactly one @)"),
+    ("bob", "not on the app's list of editors"),
+])
+def test_a_signed_in_account_off_the_allow_list_cannot_edit(signed_app, browser, sub, reason):
     base, _ = signed_app
     ctx = browser.new_context(viewport={"width": 1400, "height": 900})
     page = ctx.new_page()
     page.goto(base)
-    _sign_in_as(page, "eve")
+    _sign_in_as(page, sub)
     page.get_by_text("may not use the editor").wait_for(timeout=60_000)
     wait_idle(page)
-    assert page.get_by_text("Signed in as eve@evil.example").count() == 1
+    assert page.get_by_text(reason).count() == 1
+    assert page.get_by_text(f"Signed in as {ACCOUNTS[sub][0]}").count() == 1
     assert page.get_by_role("heading", name="Plan designer").count() == 0
     page.goto(f"{base}/scenarios")
     page.get_by_text("may not use the editor").wait_for(timeout=60_000)
