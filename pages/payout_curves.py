@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from ui import charts, org, page, plan_editing, state
+from ui import calculator, charts, org, page, plan_editing, state
 from ui.charts import cache as chart_cache
-from ui.core import TOLERANCE, compare, document, explore, units
+from ui.core import TOLERANCE, compare, explore, units
 from ui.text import md
 
 page.setup()
@@ -77,7 +76,7 @@ else:
 
 # ---------------------------------------------------------------- calculator
 st.subheader("What would someone earn?")
-roster_salary = document.calculator_salary(scn.roster)
+plan_id = state.plan_id()
 cols = st.columns(min(len(ids), 4) + 1)
 actuals = {}
 for i, m in enumerate(plan.metrics):
@@ -88,21 +87,15 @@ for i, m in enumerate(plan.metrics):
                              f"{'lower' if m.direction == 'lower' else 'higher'} is better.")
         actuals[m.id] = actual
 with cols[-1]:
-    salary = st.number_input("Base salary a year", min_value=0.0, step=1000.0, format="%.0f",
-                             **state.bind("calc_salary", ("ui", "salary"), default=roster_salary))
-e = explore.earnings(plan, actuals, salary)
+    st.number_input("Base salary a year", min_value=0.0, step=1000.0, format="%.0f",
+                    help="Starts at the salary of the middle person on this plan's roster.",
+                    **calculator.salary_binding(plan_id))
+e = explore.earnings(plan, actuals, calculator.salary(plan_id))
 m1, m2, m3 = st.container(key="calc_result").columns(3)
 m1.metric(f"Payout this {plan.period}", charts.money(e.money))
 m2.metric("Of target incentive", charts.pct(e.total, 1))
 m3.metric(f"Target incentive per {plan.period}", charts.money(e.target_per_period))
-table = pd.DataFrame({
-    "Component": e.rows["component"], "Metric": e.rows["metric"],
-    "Actual": plan_editing.actual_texts(plan, e.rows["actual"]),
-    "Attainment": e.rows["attainment"].map(lambda v: charts.pct(v, 1)),
-    "Payout": e.rows["payout"].map(lambda v: charts.pct(v, 1)), "Weight": e.rows["weight"].map(charts.pct),
-    "Money": e.rows["money"].map(charts.money),
-})
-st.dataframe(table, hide_index=True, width="stretch", key="calc_table")
+st.dataframe(calculator.earnings_table(plan, e), hide_index=True, width="stretch", key="calc_table")
 if e.multiplier != 1.0:
     st.caption(f"Plan multiplier applied: x{e.multiplier:.3g}.")
 for line in e.gates_fired:

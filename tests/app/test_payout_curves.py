@@ -21,8 +21,8 @@ def _charts(at: AppTest) -> list:
 def test_charts_and_calculator_on_open(at):
     assert len(_charts(at)) == 3  # components, the sweep, the heatmap
     figures = _figures(at)
-    # roster row 1 (PMO lead, base 125,000) at target: 10% / 4 quarters = 3,125
-    assert figures["Payout this quarter"] == "$3,125"
+    # the median person of the roster (base 93,000) at target: 93,000 x 10% / 4 quarters = 2,325
+    assert figures["Payout this quarter"] == "$2,325"
     assert figures["Of target incentive"] == "100.0%"
     assert "No gate fired." in [c.value for c in at.caption]
 
@@ -33,7 +33,7 @@ def test_calculator_gate_fires(at):
     figures = _figures(at)
     assert figures["Of target incentive"] == "50.0%"  # adoption and usage zeroed by the circuit breaker
     assert any("circuit breaker" in w.value for w in at.warning)
-    at.number_input(key="calc_salary").set_value(200_000.0).run()
+    at.number_input(key="calc_salary_plan").set_value(200_000.0).run()
     assert _figures(at)["Payout this quarter"] == "$2,500"
     assert at.session_state["ui"]["actuals"]["adoption_90d"] == 0.5
 
