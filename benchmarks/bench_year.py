@@ -9,7 +9,10 @@ given and with a year-to-date schedule (25% held back, trued up at the year end)
 
 1. ``simulate_year(scn, trials)`` / (P x ``simulate(scn, trials)``), same trials, timings interleaved
    (A B A B ...), medians of ``--runs`` rounds (must be <= 1.2);
-2. peak memory (tracemalloc) of 1,000,000 years of the org and of the slowest shape (must be < 1 GiB).
+2. peak memory (tracemalloc) of 1,000,000 years of the org and of the slowest shape (must be < 1 GiB);
+3. ``--app``: the Cost page's Year view rerun after a plan edit (the year's draws cached, the edited plan's
+   year re-priced), server time and the script thread's CPU time, medians (must be <= 150 ms), beside the
+   Quarter view after the same edit.
 
 Every figure is a ratio or a peak measured in this one run: a busy machine slows both sides alike.
 """
@@ -85,7 +88,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer trials and runs (a smoke test)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-memory", action="store_true", help="skip the 1,000,000-year memory peaks")
+    ap.add_argument("--app", action="store_true", help="only the Cost page's Year view rerun after a plan edit")
     args = ap.parse_args()
+    if args.app:
+        app_rerun(args.runs)
+        return
     trials = 2_000 if args.quick else 10_000
     runs = 1 if args.quick else args.runs
     print(f"simulate_year / (P x simulate), {trials:,} trials, median of {runs} interleaved runs (must be <= 1.2)")
@@ -102,6 +109,46 @@ def main() -> None:
                       ("slowest shape", slowest_shape())):
         print(f"  peak memory of {years:,} years, {name}: {peak_mib(lambda s=scn: simulate_year(s, trials=years)):.0f}"
               " MiB (must be < 1024)")
+
+
+def app_rerun(runs: int) -> None:
+    """Server and CPU time of the Cost page's rerun after a plan edit, Year view and Quarter view (the org)."""
+    import os
+
+    from streamlit.runtime.scriptrunner import script_runner
+    from streamlit.testing.v1 import AppTest
+
+    os.environ.pop("COMPCORE_DEFAULT_SCENARIO", None)  # the app's default: the org
+    wall: list[float] = []
+    cpu: list[float] = []
+    orig = script_runner.ScriptRunner._run_script
+
+    def timed(self: Any, *a: Any, **k: Any) -> Any:
+        t, c = time.perf_counter(), time.thread_time()
+        try:
+            return orig(self, *a, **k)
+        finally:
+            wall.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.thread_time() - c) * 1000)
+
+    script_runner.ScriptRunner._run_script = timed
+    at = AppTest.from_file(str(ROOT / "pages" / "cost_simulation.py"), default_timeout=600)
+    at.run()
+    for view in ("year", "period"):
+        at.radio(key="cost_horizon").set_value(view).run()
+        w, c = [], []
+        for i in range(runs + 1):
+            points = at.session_state["scenario"]["plans"]["implementation"]["components"][0]["curve"]["points"]
+            points[2][1] = 1.3 + 0.01 * (i + 1) * (1 if view == "year" else -1)  # a plan edit
+            wall.clear()
+            cpu.clear()
+            key = "annual_budget" if view == "year" else "budget"  # a change that revalidates the edited draft
+            at.number_input(key=key).set_value(400_000.0 + i if view == "year" else 100_000.0 + i).run()
+            if i:  # the first rerun after switching views draws; the rest re-price one plan
+                w.append(wall[-1])
+                c.append(cpu[-1])
+        print(f"  Cost page, {view} view, rerun after a plan edit: server {statistics.median(w):.0f} ms, "
+              f"CPU {statistics.median(c):.0f} ms (median of {runs}; must be <= 150 ms)")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, page, session, simulation_state, solve_state, state, year_state
+from ui import charts, page, session, simulation_state, solve_state, state, year_state, year_view
 from ui.charts import cache as chart_cache
 from ui.core import (
     DIST_KINDS,
@@ -42,162 +42,168 @@ c4.caption(f"{scn.headcount} people in {len(scn.roster)} roster rows; one trial 
 state.show_problems("budget")
 
 trials, seed = int(state.ui("trials")), int(state.ui("seed"))
-too_big = simulation_state.memory_message(scn, trials)
-if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and offer fewer trials
-    st.warning(too_big)
-    if simulation_state.fewer_trials(scn, trials):
-        st.button(f"Run {simulation_state.fewer_trials(scn, trials):,} trials", key="fewer_trials",
-                  on_click=simulation_state.use_fewer_trials)
-    st.stop()
-progress = None
-if not simulation_state.is_drawn(scn, trials, seed):
-    bar = st.progress(0.0, text=f"Simulating {trials:,} {period}s...")
-    progress = lambda f: bar.progress(min(float(f), 1.0), text=f"Simulating {trials:,} {period}s...")  # noqa: E731
-sim = simulation_state.simulation(progress)
-if progress is not None:
-    bar.empty()
+st.radio("View", year_state.HORIZONS, horizontal=True, label_visibility="collapsed",
+         format_func=lambda h: year_state.horizon_label(h, period), **year_state.horizon_binding())
+if year_state.horizon() == "year":  # the plan year: annual cost against the annual budget, cash by period
+    year_view.render()
+else:
+    too_big = simulation_state.memory_message(scn, trials)
+    if too_big is not None:  # a session keeps at most 256 MiB of draws: say so and offer fewer trials
+        st.warning(too_big)
+        if simulation_state.fewer_trials(scn, trials):
+            st.button(f"Run {simulation_state.fewer_trials(scn, trials):,} trials", key="fewer_trials",
+                      on_click=simulation_state.use_fewer_trials)
+        st.stop()
+    progress = None
+    if not simulation_state.is_drawn(scn, trials, seed):
+        bar = st.progress(0.0, text=f"Simulating {trials:,} {period}s...")
+        progress = lambda f: bar.progress(min(float(f), 1.0), text=f"Simulating {trials:,} {period}s...")  # noqa: E731
+    sim = simulation_state.simulation(progress)
+    if progress is not None:
+        bar.empty()
 
-# ---------------------------------------------------------------- key figures
-words = figure_words(period, sim.budget, charts.CURRENCY)
-with st.container(key="cost_figures"):
-    k = st.columns(6)
-    figures = [
-        ("Expected cost", charts.money(sim.expected), f"{charts.money(sim.annualised)} a year; "
-                                                      f"on-target cost {charts.money(sim.per_period_target)}."),
-        ("P10", charts.money(sim.percentiles["P10"]), None),
-        ("P50", charts.money(sim.percentiles["P50"]), None),
-        ("P90", charts.money(sim.percentiles["P90"]), None),
-        ("P(over budget)", "no budget" if sim.p_over_budget is None else charts.pct(sim.p_over_budget, 1), None),
-    ]
-    for col, (name, value, tip) in zip(k, figures, strict=False):
-        col.metric(words[name].label, value, help=tip)
-        col.caption(words[name].words)
-    k[5].metric("Paid above target", charts.pct(sim.share_above_target))
-    k[5].caption(f"of person-{period}s pay above 100% of target; {charts.pct(sim.share_zero)} pay nothing")
+    # ---------------------------------------------------------------- key figures
+    words = figure_words(period, sim.budget, charts.CURRENCY)
+    with st.container(key="cost_figures"):
+        k = st.columns(6)
+        figures = [
+            ("Expected cost", charts.money(sim.expected), f"{charts.money(sim.annualised)} a year; "
+                                                          f"on-target cost {charts.money(sim.per_period_target)}."),
+            ("P10", charts.money(sim.percentiles["P10"]), None),
+            ("P50", charts.money(sim.percentiles["P50"]), None),
+            ("P90", charts.money(sim.percentiles["P90"]), None),
+            ("P(over budget)", "no budget" if sim.p_over_budget is None else charts.pct(sim.p_over_budget, 1), None),
+        ]
+        for col, (name, value, tip) in zip(k, figures, strict=False):
+            col.metric(words[name].label, value, help=tip)
+            col.caption(words[name].words)
+        k[5].metric("Paid above target", charts.pct(sim.share_above_target))
+        k[5].caption(f"of person-{period}s pay above 100% of target; {charts.pct(sim.share_zero)} pay nothing")
 
-quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
-hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
-# the charts are templates (cached by layout): new numbers after a plan edit only swap their data rows
-chart_cache.chart(charts.cost_histogram, cost_axis_title(period), key="cost_hist",
-                  cache_key=cost_axis_title(period),
-                  datasets=charts.cost_histogram_data(explore.histogram_frame(sim.cost, 50, hi=hi), quant, sim.budget))
+    quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
+    hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
+    # the charts are templates (cached by layout): new numbers after a plan edit only swap their data rows
+    chart_cache.chart(charts.cost_histogram, cost_axis_title(period), key="cost_hist",
+                      cache_key=cost_axis_title(period),
+                      datasets=charts.cost_histogram_data(explore.histogram_frame(sim.cost, 50, hi=hi), quant,
+                                                          sim.budget))
 
-if scn.is_org:
-    with st.container(key="cost_by_plan"):
-        st.markdown(f"**Cost by plan** (expected per {period})")
-        by_plan = sim.cost_by_plan
-        by_plan = by_plan.assign(team=[sim.plan_names.get(p, p) for p in by_plan["plan"]],
-                                 expected=by_plan["expected_cost"])
-        chart_cache.chart(charts.team_chart, len(by_plan), f"Expected cost per {period}", key="cost_plans",
-                          cache_key=[len(by_plan), period, "plans"],
-                          datasets=charts.team_chart_data(by_plan[["team", "expected"]]))
-        st.dataframe(pd.DataFrame({
-            "Plan": by_plan["team"], "People": by_plan["headcount"],
-            f"Target per {period}": [charts.money(x) for x in by_plan["target"]],
-            "Expected cost": [charts.money(x) for x in by_plan["expected_cost"]],
-            "% of target": [charts.pct(x) for x in by_plan["pct_of_target"]]}), hide_index=True, width="stretch")
-
-left, right = st.columns(2)
-with left:
-    st.markdown(f"**Cost by team** (expected per {period})")
-    teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
-    chart_cache.chart(charts.team_chart, len(teams), f"Expected cost per {period}", key="cost_teams",
-                      cache_key=[len(teams), period], datasets=charts.team_chart_data(teams))
-with right:
-    st.markdown("**Individual payout** (% of target incentive)")
-    chart_cache.chart(charts.payout_pct_chart, key="cost_payout_pct", cache_key="template",
-                      datasets=charts.payout_pct_data(explore.histogram_frame(sim.payout_pct, 40, lo=0.0)))
-
-st.markdown("**What drives the cost**")
-sens = simulation_state.sensitivity()
-tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
-                        "base": sim.expected})
-chart_cache.chart(charts.tornado_chart, len(tornado), f"Expected cost per {period}", key="cost_tornado",
-                  cache_key=[len(tornado), period], datasets=charts.tornado_data(tornado))
-st.caption(sensitivity_sentence(period))
-
-# ---------------------------------------------------------------- fairness: a fair chance for every team
-with st.container(key="fairness"):
-    st.subheader("Does every team have a fair chance?")
-    st.caption(f"For each team: how often its people are paid at least 100% of target in a {period}, how often "
-               "nothing, and the expected payout (as % of target incentive).")
-    for flag in simulation_state.fairness_flags():
-        st.warning(solve_state.plain(flag), icon=":material/balance:")
-    chances = simulation_state.team_chances()
-    f1, f2 = st.columns([1, 1])
-    with f1:
-        chart_cache.chart(charts.fairness_chart, len(chances), key="cost_fairness", cache_key=[len(chances)],
-                          datasets=charts.fairness_data(chances))
-    with f2:
-        st.dataframe(pd.DataFrame({
-            "Team": chances["team"], "People": chances["headcount"],
-            "Reaches target": [charts.pct(x) for x in chances["p_at_or_above_target"]],
-            "Earns nothing": [charts.pct(x) for x in chances["p_zero"]],
-            "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True,
-            width="stretch")
-    team_list = list(chances["team"])
-    if team_list:
-        team = st.selectbox("Which metric holds a team back?", team_list,
-                            **state.bind("fair_team", ("ui", "fair_team"), default=team_list[0],
-                                         to_widget=lambda v: v if v in team_list else team_list[0]))
-        team = team if team in team_list else team_list[0]
-        parts = simulation_state.team_breakdown(team)
-        if len(parts):
-            worst = parts.iloc[0]
-            st.text(f"{team}: {worst['component']} ({worst['name']}) pays {charts.pct(worst['expected_share'])} of "
-                    f"its {charts.pct(worst['weight'])} weight on average; its metric reaches target in "
-                    f"{charts.pct(worst['p_metric_at_target'])} of {period}s.")
+    if scn.is_org:
+        with st.container(key="cost_by_plan"):
+            st.markdown(f"**Cost by plan** (expected per {period})")
+            by_plan = sim.cost_by_plan
+            by_plan = by_plan.assign(team=[sim.plan_names.get(p, p) for p in by_plan["plan"]],
+                                     expected=by_plan["expected_cost"])
+            chart_cache.chart(charts.team_chart, len(by_plan), f"Expected cost per {period}", key="cost_plans",
+                              cache_key=[len(by_plan), period, "plans"],
+                              datasets=charts.team_chart_data(by_plan[["team", "expected"]]))
             st.dataframe(pd.DataFrame({
-                "Plan": [scn.plans[p].name for p in parts["plan"]], "Component": parts["component"],
-                "Metric": parts["name"], "Weight": [charts.pct(x) for x in parts["weight"]],
-                "Metric at target": [charts.pct(x) for x in parts["p_metric_at_target"]],
-                "Pays on average": [charts.pct(x) for x in parts["expected_share"]],
-                "Short of its weight": [charts.pct(x) for x in parts["shortfall"]]}), hide_index=True,
-                width="stretch")
+                "Plan": by_plan["team"], "People": by_plan["headcount"],
+                f"Target per {period}": [charts.money(x) for x in by_plan["target"]],
+                "Expected cost": [charts.money(x) for x in by_plan["expected_cost"]],
+                "% of target": [charts.pct(x) for x in by_plan["pct_of_target"]]}), hide_index=True, width="stretch")
 
-# ---------------------------------------------------------------- solve for a budget (issue 13)
-st.divider()
-with st.container(key="solve"):
-    st.subheader("Solve for a budget")
-    st.caption("Pick one number of the plan and a cost goal: the app tries values of that number on the same "
-               f"{trials:,} simulated {scn.period}s and finds the one that meets the goal.")
-    options = solve_state.knob_options()
-    labels = {o.path: o.label for o in options}
-    s1, s2, s3, s4 = st.columns([3, 2.4, 1.4, 0.8], vertical_alignment="bottom")
-    s1.selectbox("Solve for", list(labels), format_func=labels.get, **solve_state.knob_binding(options))
-    s2.selectbox("Goal", solve_state.GOAL_KINDS, format_func=lambda g: solve_state.goal_words(g, scn.period),
-                 **solve_state.goal_binding())
-    s3.number_input(solve_state.amount_label(), **solve_state.amount_binding())
-    s4.button("Solve", type="primary", **solve_state.solve_binding())
-    if solve_state.flash():
-        st.caption(solve_state.plain(solve_state.flash()))
-    if solve_state.error():
-        st.error(solve_state.plain(solve_state.error()), icon=":material/block:")
-    answer = solve_state.view()
-    if answer is not None:
-        with st.container(key="solve_answer", border=True):
-            for line in answer.lines:
-                st.markdown(solve_state.plain(line))
-            a1, a2 = st.columns([1, 3])
-            a1.button("Apply to the plan", type="primary", **solve_state.apply_binding())
-            a2.caption("Apply writes this one number into the plan; Undo puts it back.")
-        h1, h2, h3 = st.columns(3)
-        with h1:
-            st.markdown(f"**Cost per {scn.period}**, now and with the answer")
-            chart_cache.chart(charts.cost_pair_chart, answer.hist, answer.solution.sim.budget, key="solve_hist",
-                              cache_key=answer.key)
-        with h2:
-            st.markdown(f"**{solve_state.plain(answer.curve.title)}**")
-            chart_cache.chart(charts.curve_pair_chart, answer.curve.frame, answer.curve.x_title, answer.curve.y_title,
-                              answer.curve.y_money, key="solve_curve", cache_key=answer.key)
-        with h3:
-            st.markdown(f"**{solve_state.plain(answer.y_title)} across the range**")
-            knob = answer.solution.knob
-            chart_cache.chart(charts.frontier_chart, answer.frontier, answer.x_title, knob.kind == "percent",
-                              knob.kind == "money", answer.y_title, answer.solution.goal.kind == "p_over_budget",
-                              answer.solution.goal.target, key="solve_frontier", cache_key=answer.key)
-    if solve_state.undo_label():
-        st.button(solve_state.plain(solve_state.undo_label()), icon=":material/undo:", **solve_state.undo_binding())
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**Cost by team** (expected per {period})")
+        teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
+        chart_cache.chart(charts.team_chart, len(teams), f"Expected cost per {period}", key="cost_teams",
+                          cache_key=[len(teams), period], datasets=charts.team_chart_data(teams))
+    with right:
+        st.markdown("**Individual payout** (% of target incentive)")
+        chart_cache.chart(charts.payout_pct_chart, key="cost_payout_pct", cache_key="template",
+                          datasets=charts.payout_pct_data(explore.histogram_frame(sim.payout_pct, 40, lo=0.0)))
+
+    st.markdown("**What drives the cost**")
+    sens = simulation_state.sensitivity()
+    tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
+                            "base": sim.expected})
+    chart_cache.chart(charts.tornado_chart, len(tornado), f"Expected cost per {period}", key="cost_tornado",
+                      cache_key=[len(tornado), period], datasets=charts.tornado_data(tornado))
+    st.caption(sensitivity_sentence(period))
+
+    # ---------------------------------------------------------------- fairness: a fair chance for every team
+    with st.container(key="fairness"):
+        st.subheader("Does every team have a fair chance?")
+        st.caption(f"For each team: how often its people are paid at least 100% of target in a {period}, how often "
+                   "nothing, and the expected payout (as % of target incentive).")
+        for flag in simulation_state.fairness_flags():
+            st.warning(solve_state.plain(flag), icon=":material/balance:")
+        chances = simulation_state.team_chances()
+        f1, f2 = st.columns([1, 1])
+        with f1:
+            chart_cache.chart(charts.fairness_chart, len(chances), key="cost_fairness", cache_key=[len(chances)],
+                              datasets=charts.fairness_data(chances))
+        with f2:
+            st.dataframe(pd.DataFrame({
+                "Team": chances["team"], "People": chances["headcount"],
+                "Reaches target": [charts.pct(x) for x in chances["p_at_or_above_target"]],
+                "Earns nothing": [charts.pct(x) for x in chances["p_zero"]],
+                "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True,
+                width="stretch")
+        team_list = list(chances["team"])
+        if team_list:
+            team = st.selectbox("Which metric holds a team back?", team_list,
+                                **state.bind("fair_team", ("ui", "fair_team"), default=team_list[0],
+                                             to_widget=lambda v: v if v in team_list else team_list[0]))
+            team = team if team in team_list else team_list[0]
+            parts = simulation_state.team_breakdown(team)
+            if len(parts):
+                worst = parts.iloc[0]
+                st.text(f"{team}: {worst['component']} ({worst['name']}) pays {charts.pct(worst['expected_share'])} of "
+                        f"its {charts.pct(worst['weight'])} weight on average; its metric reaches target in "
+                        f"{charts.pct(worst['p_metric_at_target'])} of {period}s.")
+                st.dataframe(pd.DataFrame({
+                    "Plan": [scn.plans[p].name for p in parts["plan"]], "Component": parts["component"],
+                    "Metric": parts["name"], "Weight": [charts.pct(x) for x in parts["weight"]],
+                    "Metric at target": [charts.pct(x) for x in parts["p_metric_at_target"]],
+                    "Pays on average": [charts.pct(x) for x in parts["expected_share"]],
+                    "Short of its weight": [charts.pct(x) for x in parts["shortfall"]]}), hide_index=True,
+                    width="stretch")
+
+    # ---------------------------------------------------------------- solve for a budget (issue 13)
+    st.divider()
+    with st.container(key="solve"):
+        st.subheader("Solve for a budget")
+        st.caption("Pick one number of the plan and a cost goal: the app tries values of that number on the same "
+                   f"{trials:,} simulated {scn.period}s and finds the one that meets the goal.")
+        options = solve_state.knob_options()
+        labels = {o.path: o.label for o in options}
+        s1, s2, s3, s4 = st.columns([3, 2.4, 1.4, 0.8], vertical_alignment="bottom")
+        s1.selectbox("Solve for", list(labels), format_func=labels.get, **solve_state.knob_binding(options))
+        s2.selectbox("Goal", solve_state.GOAL_KINDS, format_func=lambda g: solve_state.goal_words(g, scn.period),
+                     **solve_state.goal_binding())
+        s3.number_input(solve_state.amount_label(), **solve_state.amount_binding())
+        s4.button("Solve", type="primary", **solve_state.solve_binding())
+        if solve_state.flash():
+            st.caption(solve_state.plain(solve_state.flash()))
+        if solve_state.error():
+            st.error(solve_state.plain(solve_state.error()), icon=":material/block:")
+        answer = solve_state.view()
+        if answer is not None:
+            with st.container(key="solve_answer", border=True):
+                for line in answer.lines:
+                    st.markdown(solve_state.plain(line))
+                a1, a2 = st.columns([1, 3])
+                a1.button("Apply to the plan", type="primary", **solve_state.apply_binding())
+                a2.caption("Apply writes this one number into the plan; Undo puts it back.")
+            h1, h2, h3 = st.columns(3)
+            with h1:
+                st.markdown(f"**Cost per {scn.period}**, now and with the answer")
+                chart_cache.chart(charts.cost_pair_chart, answer.hist, answer.solution.sim.budget, key="solve_hist",
+                                  cache_key=answer.key)
+            with h2:
+                st.markdown(f"**{solve_state.plain(answer.curve.title)}**")
+                chart_cache.chart(charts.curve_pair_chart, answer.curve.frame, answer.curve.x_title,
+                                  answer.curve.y_title, answer.curve.y_money, key="solve_curve", cache_key=answer.key)
+            with h3:
+                st.markdown(f"**{solve_state.plain(answer.y_title)} across the range**")
+                knob = answer.solution.knob
+                chart_cache.chart(charts.frontier_chart, answer.frontier, answer.x_title, knob.kind == "percent",
+                                  knob.kind == "money", answer.y_title, answer.solution.goal.kind == "p_over_budget",
+                                  answer.solution.goal.target, key="solve_frontier", cache_key=answer.key)
+        if solve_state.undo_label():
+            st.button(solve_state.plain(solve_state.undo_label()), icon=":material/undo:", **solve_state.undo_binding())
 
 # ---------------------------------------------------------------- inputs
 st.divider()

@@ -10,19 +10,29 @@ the plan edited (:func:`compcore.simulation.year.price_plan_year`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from compcore.errors import PlanError
 from compcore.plan.schema import dump_plan
 from compcore.simulation.calendar import proration_table
+from compcore.simulation.limits import draw_bytes, trials_within
 from compcore.simulation.scenario import Scenario, dump_scenario
-from ui.session import K_SCENARIO
-from ui.state import bind, draft, valid
+from compcore.simulation.year import PlanYear, YearResult, price_plan_year, year_of_plans
+from compcore.simulation.year_draws import YearDraws, draw_year
+from ui.lru import shared_caches
+from ui.session import K_SCENARIO, K_UI
+from ui.state import bind, draft, set_ui, ui, valid
 
-__all__ = ["date_cell", "date_text", "proration", "year_start_binding"]
+#: most memory the draws of one session's year may take (as a period's: DESIGN.md "Limits")
+MAX_SESSION_DRAW_BYTES = 256 * 2**20
+
+__all__ = ["HORIZONS", "annual_budget_binding", "date_cell", "date_text", "horizon", "horizon_binding",
+           "proration", "proration_columns", "year_simulation", "year_start_binding"]
 
 
 def date_cell(value: Any) -> date | None:
@@ -97,3 +107,88 @@ def proration_columns() -> dict[str, Any]:
         cols[c] = st.column_config.ProgressColumn("Year" if c == "year" else c, format="percent", min_value=0.0,
                                                   max_value=1.0)
     return cols
+
+
+# ---------------------------------------------------------------- the year on the Cost page
+
+#: the Cost page's two views: one period (each trial a quarter) or the plan year
+HORIZONS = ("period", "year")
+
+
+def horizon() -> str:
+    """The Cost page's view: ``"period"`` or ``"year"`` (anything else reads as the period)."""
+    value = ui("horizon")
+    return value if value in HORIZONS else "period"
+
+
+def horizon_binding() -> dict[str, Any]:
+    """Kwargs for the Cost page's "Quarter | Year" switch (stored by id, never by label)."""
+    return bind("cost_horizon", (K_UI, "horizon"), default="period",
+                to_widget=lambda v: v if v in HORIZONS else "period")
+
+
+def horizon_label(h: str, period: str) -> str:
+    return "Year" if h == "year" else period.capitalize()
+
+
+def annual_budget_binding() -> dict[str, Any]:
+    """Kwargs for the annual budget input (empty: the period budget x periods per year)."""
+    return bind("annual_budget", (K_SCENARIO, "annual_budget"))
+
+
+def year_draws_key(scn: Scenario, trials: int, seed: int) -> str:
+    return json.dumps({"year": draws_inputs(scn), "trials": trials, "seed": seed}, sort_keys=True)
+
+
+def year_memory_message(scn: Scenario, trials: int) -> str | None:
+    """What to say when a year of ``trials`` would keep more draws than a session may (None when it fits)."""
+    need = draw_bytes(scn, trials) * scn.periods_per_year
+    if need <= MAX_SESSION_DRAW_BYTES:
+        return None
+    fit = trials_within(scn, MAX_SESSION_DRAW_BYTES // scn.periods_per_year)
+    return (f"{trials:,} simulated years of this scenario ({scn.headcount:,} people, {scn.periods_per_year} "
+            f"{scn.period}s each) would keep {need / 2**20:,.0f} MiB of draws; this app keeps at most "
+            f"{MAX_SESSION_DRAW_BYTES // 2**20} MiB per session. Run {max(fit // 100 * 100, 1):,} trials instead, "
+            "or the command line (python -m compcore simulate --year) for more.")
+
+
+def fewer_year_trials(scn: Scenario) -> int:
+    return max(trials_within(scn, MAX_SESSION_DRAW_BYTES // scn.periods_per_year) // 100 * 100, 1)
+
+
+def use_fewer_year_trials() -> None:
+    """Button callback: the most trials whose years fit the session's memory bound."""
+    set_ui("trials", fewer_year_trials(valid()))
+
+
+def is_year_drawn(scn: Scenario, trials: int, seed: int) -> bool:
+    return shared_caches()["draws"].get(year_draws_key(scn, trials, seed)) is not None
+
+
+def _year_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[float], None] | None) -> YearDraws:
+    message = year_memory_message(scn, trials)
+    if message is not None:
+        raise PlanError(f"trials: {message}", problems=[("trials", message)])
+    key = year_draws_key(scn, trials, seed)
+    hit = shared_caches()["draws"].get(key)
+    if hit is None:
+        hit = draw_year(scn, trials=trials, seed=seed, progress=progress)
+        shared_caches()["draws"].put(key, hit)
+    return hit
+
+
+def year_simulation(progress: Callable[[float], None] | None = None) -> YearResult:
+    """The valid scenario's year: cached year draws, each plan's year priced once per version of that plan."""
+    scn = valid()
+    trials, seed = int(ui("trials")), int(ui("seed"))
+    draws = _year_draws(scn, trials, seed, progress)
+    base = year_draws_key(scn, trials, seed)
+    parts: dict[str, PlanYear] = {}
+    for pid in scn.plans:
+        key = base + "|year-plan|" + pid + plan_key(scn, pid)
+        hit = shared_caches()["priced"].get(key)
+        if hit is None:
+            hit = price_plan_year(scn, draws, pid)
+            shared_caches()["priced"].put(key, hit)
+        parts[pid] = hit
+    return year_of_plans(scn, draws, parts)
