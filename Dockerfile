@@ -25,4 +25,5 @@ USER compcore
 VOLUME /data
 EXPOSE 8501
 HEALTHCHECK CMD python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health')"
-CMD ["streamlit", "run", "app.py", "--server.address=0.0.0.0", "--server.port=8501"]
+# python -m ui.serve is `streamlit run app.py` without the flash of page names on a fresh server (ui/serve.py)
+CMD ["python", "-m", "ui.serve", "--server.address=0.0.0.0", "--server.port=8501"]
