@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from compcore.errors import PlanError
 from compcore.plan.payout import payout
 from compcore.plan.schedule import Schedule
 from compcore.plan.schema import Plan, load_plan
 
-__all__ = ["YearLedger", "YearPay", "pay_year", "year_to_date"]
+__all__ = ["EXAMPLE_ATTAINMENTS", "YearLedger", "YearPay", "example_year", "pay_year", "year_table", "year_to_date"]
 
 
 @dataclass(frozen=True)
@@ -230,3 +231,47 @@ def pay_year(plan: Plan | dict[str, Any] | str, actuals: Sequence[Mapping[str, A
     return YearPay(stack(earned), stack(paid), np.broadcast_to(settlement, shape), np.broadcast_to(total, shape),
                    stack(credited), stack(fraction))
 
+
+
+#: a year's example attainments, one per period (a slow first quarter, a strong second, on target, just short)
+EXAMPLE_ATTAINMENTS = {1: (1.0,), 2: (0.9, 1.05), 4: (0.8, 1.1, 1.0, 0.9),
+                       12: (0.8, 0.85, 0.9, 1.1, 1.15, 1.05, 1.0, 1.0, 0.95, 0.9, 0.95, 0.85)}
+
+
+def example_year(plan: Plan | dict[str, Any] | str) -> list[dict[str, float]]:
+    """A worked year's actuals: each metric at :data:`EXAMPLE_ATTAINMENTS` of its target, period by period.
+
+    >>> plan = load_plan({"name": "x", "period": "quarter", "target_incentive": {"amount": 1}, "metrics": [
+    ...     {"id": "adoption", "name": "Adoption", "target": 0.9}], "components": [
+    ...     {"id": "c", "metric": "adoption", "weight": 1, "curve": {"kind": "linear", "points": [[0, 0], [1, 1]]}}]})
+    >>> [round(a["adoption"], 4) for a in example_year(plan)]
+    [0.72, 0.99, 0.9, 0.81]
+    """
+    plan = load_plan(plan)
+    out = []
+    for att in EXAMPLE_ATTAINMENTS[plan.periods_per_year]:
+        out.append({m.id: float(m.target * att if m.direction == "higher" else m.target * (2 - att))
+                    for m in plan.metrics})
+    return out
+
+
+def year_table(plan: Plan | dict[str, Any] | str, actuals: Sequence[Mapping[str, Any]],
+               employed: Sequence[Any] | None = None, labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """A worked year as a table: one row per period end and one for the year end.
+
+    Columns ``when``, ``fraction`` (the payout fraction measured then: the period's own or the year to date's),
+    ``earned`` (E_t), ``paid`` (p_t; the year end's row: the settlement), all in fractions of one full
+    period's target incentive; the year-end row has ``earned`` = E_P and no fraction.
+
+    >>> plan = {"name": "A", "period": "quarter", "target_incentive": {"amount": 8000}, "schedule": {
+    ...     "measure": "year_to_date"}, "metrics": [{"id": "a", "name": "Adoption", "target": 0.9}],
+    ...     "components": [{"id": "c", "metric": "a", "weight": 1,
+    ...                     "curve": {"kind": "linear", "points": [[0.9, 0.9], [1, 1], [1.5, 2]]}}]}
+    >>> year_table(plan, example_year(plan))["paid"].round(6).tolist()
+    [0.0, 1.9, 1.0, 0.9, 0.0]
+    """
+    plan = load_plan(plan)
+    yp = pay_year(plan, actuals, employed)
+    when = list(labels) if labels is not None else [f"Period {i + 1}" for i in range(plan.periods_per_year)]
+    return pd.DataFrame({"when": [*when, "Year end"], "fraction": [*yp.fraction, np.nan],
+                         "earned": [*yp.earned, yp.earned[-1]], "paid": [*yp.paid, yp.settlement]})
