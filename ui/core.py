@@ -7,9 +7,17 @@ a test that parses the pages.
 
 from __future__ import annotations
 
-from compcore.data.definitions import definition_conflict, round_target
+from compcore.data.definitions import (
+    definition_conflict,
+    definition_mismatch,
+    metric_definition,
+    renamed_for,
+    round_target,
+    short_name,
+)
 from compcore.data.fit import FIT_KINDS
 from compcore.data.metrics import ACTIVITY_KINDS, fit_assumption, target_from_history
+from compcore.data.persistence import persistence_words
 from compcore.data.plan_targets import team_fit_lines
 from compcore.data.targets import LABELS, describe_spec, scope_by
 from compcore.errors import PlanError
@@ -30,7 +38,8 @@ from compcore.simulation.scenario import Scenario, load_scenario
 
 __all__ = [
     "changes",
-    "definition_conflict", "describe_assumption", "round_target",
+    "definition_conflict", "definition_mismatch", "describe_assumption", "metric_definition", "persistence_words",
+    "renamed_for", "round_target", "short_name",
     "cost_axis_title", "figure_words", "sensitivity_sentence",
     "ACTIVITY_KINDS", "DIST_KINDS", "FIT_KINDS", "LABELS", "TOLERANCE", "PlanError", "Scenario", "assumptions",
     "compare", "curve_edit", "describe", "describe_curve", "describe_spec", "document", "excel", "explore",

@@ -1,45 +1,46 @@
-"""State of the "Targets from data" page (issue 6): its settings, the CS records, cached results.
+"""State of the "Targets from data" page: its settings (validated when read), the CS records, cached results.
 
-Settings of the page are view settings under ``ui["tfd"]``: "source" (sample | upload),
-"files" ({file name: bytes} of the last upload), "spec" (the metric definition being explored), "period",
-"by", "plan_metric", "percentile", "fit_kind", "fill_missing" and "mapping" ({plan metric id: spec}, the
-definitions the back-test uses; first guessed from the plan's metric names). Results are cached on the data
-(a hash of the files) and the inputs; writing a target or an assumption goes into the canonical scenario.
+Settings are view settings under ``ui["tfd"]``: "source" (sample | upload | export), "files" ({file name:
+bytes} of the last CSV upload, kept for the session), "spec" (the definition being explored), "period", "by",
+"plan_metric" ({plan id: metric id}: the plan metric picked, per plan), "percentile", "fit_kind",
+"fill_missing" and "held" (metric ids the back-test holds at target). Selections are stored by id and
+read through functions that fall back to a valid value. A metric's definition is not a page setting: it
+is stored with the metric (compcore.data.definitions); writing a target, an assumption or a persistence
+goes into the canonical scenario (ui/targets_actions.py).
+
+Everything that depends on the records only (histories, last year, owners' teams) is cached in one LRU
+shared by the sessions, keyed on (records, definition, period, breakdown); what depends on the percentile
+is computed from the cached histories on each rerun (a quantile: microseconds).
 """
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from compcore.data import targets
 from compcore.data.backtest import backtest
-from compcore.data.definitions import renamed_for
+from compcore.data.definitions import canonical, metric_definition, same_definition
+from compcore.data.fit import fit_assumption
 from compcore.data.metrics import load_cs_data
-from compcore.data.plan_targets import targets_by_plan
-from compcore.data.targets import backtest_histories, files_to_frames, suggest_mapping
+from compcore.data.persistence import Persistence, fit_persistence
+from compcore.data.plan_targets import plan_targets_from_history
+from compcore.data.targets import backtest_histories, files_to_frames, scope_by, suggest_mapping
+from compcore.errors import PlanError
 from compcore.plan.schema import Plan
+from compcore.simulation.distributions import Fixed
 from compcore.simulation.scenario import Scenario, dump_scenario
-from ui import data_import
+from ui import data_import, state
 from ui.lru import Lru
 from ui.session import K_UI
-from ui.state import (
-    ROOT,
-    commit_plan_change,
-    draft,
-    draft_plan,
-    plan_id,
-    revalidate,
-    set_value_at,
-    valid,
-    valid_plan,
-    value_at,
-)
+from ui.state import ROOT, plan_id, set_value_at, valid, valid_plan, value_at
+
+DEFAULT_SPEC: dict[str, Any] = {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4}
 
 
 def tfd_path(*parts: Hashable) -> tuple[Hashable, ...]:
@@ -50,6 +51,35 @@ def tfd_path(*parts: Hashable) -> tuple[Hashable, ...]:
 def tfd(name: str, default: Any = None) -> Any:
     """A "Targets from data" setting."""
     return value_at(tfd_path(name), default)
+
+
+# ---------------------------------------------------------------- widgets that come back
+
+
+def begin_run() -> None:
+    """Call once at the top of the page: the widgets drawn in the last run become "drawn before"."""
+    set_value_at(tfd_path("drawn_before"), list(tfd("drawn_now") or []))
+    set_value_at(tfd_path("drawn_now"), [])
+
+
+def bind(key: str, path: tuple[Hashable, ...], **kwargs: Any) -> dict[str, Any]:
+    """:func:`ui.state.bind`, and the setting pushed to the browser when the widget was not drawn last run.
+
+    A widget the last run did not draw (the page stopped above it for an upload, or another definition
+    hid it) is mounted again by the browser at its own default (a slider at 0, a select box at its first
+    option) unless the server sends the value, and the browser's value then comes back with the next
+    click and overwrites the setting: an upload flipped the percentile to 0 that way. Writing the
+    setting into the widget's key in the run that draws it again makes the browser show it.
+    """
+    if key not in (tfd("drawn_before") or []):
+        st.session_state.pop(key, None)  # state.bind then writes it: a write in this run reaches the browser
+    drawn = tfd("drawn_now") or []
+    if key not in drawn:
+        set_value_at(tfd_path("drawn_now"), [*drawn, key])
+    return state.bind(key, path, **kwargs)
+
+
+# ---------------------------------------------------------------- records
 
 
 def _tfd_token() -> str:
@@ -64,22 +94,40 @@ def _tfd_token() -> str:
     return h.hexdigest()
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _cs_data(token: str, _files: dict[str, bytes] | None) -> Any:
-    return load_cs_data(ROOT / "sample_data" if _files is None else files_to_frames(_files))
+@st.cache_resource(show_spinner=False)
+def _cache() -> Lru:
+    # histories, last years, fits and back-tests of a few record sets, apart from the simulation caches
+    return Lru(96)
+
+
+def _cached(key: str, make: Callable[[], Any]) -> Any:
+    cache = _cache()
+    hit = cache.get(key)
+    if hit is None:
+        try:
+            hit = ("ok", make())
+        except PlanError as e:
+            hit = ("error", e)  # a definition the records cannot give is worked out once, not on every rerun
+        cache.put(key, hit)
+    if hit[0] == "error":
+        raise hit[1]
+    return hit[1]
 
 
 def cs_data() -> Any:
-    """The CS records in use (sample folder or the upload); raises PlanError naming file, column and rows."""
+    """The CS records in use (sample folder, CSV upload or export); raises PlanError naming file, column, rows."""
     if tfd("source") == "export":
         return data_import.export_data()  # the export read through its column mapping (cached there)
     token = _tfd_token()
-    return _cs_data(token, None if token == "sample" else tfd("files"))
+    files = None if token == "sample" else tfd("files")
+    return _cached(f"data:{token}", lambda: load_cs_data(ROOT / "sample_data" if files is None
+                                                         else files_to_frames(files)))
 
 
 def _on_cs_upload(key: str) -> None:
     uploads = st.session_state.get(key) or []
-    set_value_at(tfd_path("files"), {u.name: u.getvalue() for u in uploads} or None)
+    if uploads:  # an emptied uploader (e.g. after a page switch) keeps the files of the session
+        set_value_at(tfd_path("files"), {u.name: u.getvalue() for u in uploads})
 
 
 def cs_upload_binding() -> dict[str, Any]:
@@ -87,52 +135,141 @@ def cs_upload_binding() -> dict[str, Any]:
     return {"key": "tfd_upload", "on_change": _on_cs_upload, "args": ("tfd_upload",)}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _tfd_call(token: str, fn: str, args_json: str, _data: Any) -> Any:
-    args, kwargs = json.loads(args_json)
-    return getattr(targets, fn)(_data, *args, **kwargs)
+def history(spec: dict[str, Any], period: str, by: str) -> pd.DataFrame:
+    """The definition's history by ``period`` and ``by`` on the records in use (cached; do not mutate)."""
+    key = json.dumps(["history", _tfd_token(), canonical(spec), period, by], sort_keys=True)
+    return _cached(key, lambda: targets.metric_history(cs_data(), spec, period=period, by=by))
 
 
-def tfd_compute(fn: str, *args: Any, **kwargs: Any) -> Any:
-    """``compcore.data.targets.<fn>(cs_data(), *args, **kwargs)`` cached on the data and the (JSON) arguments."""
-    return _tfd_call(_tfd_token(), fn, json.dumps([args, kwargs], sort_keys=True), cs_data())
+def last_year(spec: dict[str, Any], by: str) -> pd.DataFrame:
+    """The last complete calendar year by ``by`` (cached)."""
+    key = json.dumps(["year", _tfd_token(), canonical(spec), by], sort_keys=True)
+    return _cached(key, lambda: targets.last_year(cs_data(), spec, by))
 
 
-def tfd_mapping() -> dict[str, dict[str, Any]]:
-    """Plan metric id -> metric spec used by the back-test (guessed from the plan the first time)."""
-    if tfd("mapping") is None:
-        set_value_at(tfd_path("mapping"), suggest_mapping(valid_plan()))
-    return tfd("mapping")
+def _team_of() -> dict[str, str] | None:
+    data = cs_data()
+    if data.people is None:
+        return None
+    return _cached(f"team_of:{_tfd_token()}", lambda: dict(zip(data.people["owner"], data.people["team"],
+                                                               strict=True)))
 
 
-def tfd_backtest(fill_missing: str) -> Any:
-    """The back-test of the valid scenario's plan and roster on the mapped histories (cached)."""
+def history_key(spec: dict[str, Any], period: str, by: str) -> str:
+    """A cheap key saying what a history chart shows (for ui.chart_cache)."""
+    return json.dumps([_tfd_token(), canonical(spec), period, by], sort_keys=True)
+
+
+# ---------------------------------------------------------------- settings, read valid
+
+
+def plan_definition(plan: Plan) -> dict[str, Any]:
+    """The definition of the plan's first metric that has one (the page opens on it), else adoption."""
+    return next((d for m in plan.metrics if (d := metric_definition(m)) is not None), DEFAULT_SPEC)
+
+
+def explore(spec: dict[str, Any]) -> None:
+    """Show ``spec`` in the definition widgets (the rule select box says which thresholds it has)."""
+    full = canonical(spec)
+    users, seats = full.get("min_active_users"), full.get("min_seat_share")
+    set_value_at(tfd_path("spec"), full)
+    set_value_at(tfd_path("rule"), "both" if users and seats else "users" if users else "seats")
+
+
+def ensure_spec(plan: Plan) -> None:
+    """First visit: explore the definition of the plan being edited (go-live for PMO, adoption for Implementation)."""
+    if tfd("spec") is None:
+        explore(plan_definition(plan))
+
+
+def plan_metric_path() -> tuple[Hashable, ...]:
+    """Where the plan metric picked for the plan being edited is kept (by plan id)."""
+    return tfd_path("plan_metric", plan_id())
+
+
+def plan_metric(plan: Plan, spec: dict[str, Any]) -> str:
+    """The plan metric picked on this plan (an id of it), else the first measured by ``spec``, else the first.
+
+    The first guess is kept as the pick: exploring another definition afterwards never moves it.
+    """
+    picked = value_at(plan_metric_path())
+    ids = [m.id for m in plan.metrics]
+    if picked in ids:
+        return picked
+    guess = next((m.id for m in plan.metrics if same_definition(metric_definition(m), spec)), ids[0])
+    set_value_at(plan_metric_path(), guess)
+    return guess
+
+
+# ---------------------------------------------------------------- results
+
+
+def plan_teams(scn: Scenario, metric_id: str) -> dict[str, list[str]]:
+    """Plan id -> the teams on it (roster order), for the plans that have ``metric_id`` and people on them."""
+    out: dict[str, list[str]] = {}
+    for pid, rows in scn.plan_rows.items():
+        if rows and metric_id in {m.id for m in scn.plans[pid].metrics}:
+            out[pid] = list(dict.fromkeys(scn.roster[i].team for i in rows))
+    return out
+
+
+def plan_targets(spec: dict[str, Any], metric_id: str, percentile: float, share: bool) -> dict[str, float]:
+    """Org: plan id -> target from the history of the teams on that plan (histories cached, quantiles not)."""
     scn = valid()
-    key = json.dumps({"data": _tfd_token(), "mapping": tfd_mapping(), "fill": fill_missing,
-                      "plan": dump_scenario(scn), "plan_id": plan_id()}, sort_keys=True, default=str)
-    hit = _tfd_cache().get(key)
-    if hit is None:
-        # an org: the plan being edited, over the people on it
-        plan, rows = valid_plan(), [scn.roster[i] for i in scn.plan_rows.get(plan_id(), [])] or list(scn.roster)
-        hit = backtest(plan, backtest_histories(cs_data(), tfd_mapping(), plan),
-                       [r.model_copy(update={"plan": None}) for r in rows], fill_missing=fill_missing)
-        _tfd_cache().put(key, hit)
-    return hit
+    teams = plan_teams(scn, metric_id)
+    if not teams:
+        return {}
+    first = scn.plans[next(iter(teams))]
+    hist = history(spec, first.period, scope_by(first.metric(metric_id).scope))
+    return plan_targets_from_history(hist, teams, percentile, share, _team_of())
 
 
-@st.cache_resource(show_spinner=False)
-def _tfd_cache() -> Lru:
-    return Lru(8)  # back-tests, apart from the simulation caches so they never evict a priced simulation
+def fit_teams(scn: Scenario, metric_id: str) -> list[str]:
+    """The teams a per-team fit covers: in an org those on a plan with the metric, else every roster team."""
+    if scn.is_org:
+        return list(dict.fromkeys(t for teams in plan_teams(scn, metric_id).values() for t in teams))
+    return scn.teams
 
 
-def map_metric(metric_id: str, spec: dict[str, Any] | None) -> None:
-    """Measure a plan metric with ``spec`` in the back-test (None: hold it at target)."""
-    mapping = dict(tfd_mapping())
-    if spec is None:
-        mapping.pop(metric_id, None)
-    else:
-        mapping[metric_id] = dict(spec)
-    set_value_at(tfd_path("mapping"), mapping)
+def fit_by_team(spec: dict[str, Any], plan: Plan, metric_id: str, teams: list[str],
+                kind: str = "auto") -> dict[str, Any]:
+    """:func:`compcore.data.targets.fit_by_team` on the records in use (cached on data, period, scope, teams)."""
+    m = plan.metric(metric_id)
+    key = json.dumps(["by_team", _tfd_token(), canonical(spec), plan.period, m.scope, teams, kind], sort_keys=True)
+    return _cached(key, lambda: targets.fit_by_team(cs_data(), spec, plan, metric_id, teams, kind))
+
+
+def fit(plan_hist: pd.DataFrame, key: str, kind: str) -> dict[str, Any]:
+    """:func:`compcore.data.fit.fit_assumption` of a cached history (``key`` says which), cached."""
+    return _cached(json.dumps(["fit", key, kind]), lambda: fit_assumption(plan_hist, kind))
+
+
+def persistence(plan_hist: pd.DataFrame, key: str) -> Persistence:
+    """:func:`compcore.data.persistence.fit_persistence` of a cached history, cached."""
+    return _cached(json.dumps(["persistence", key]), lambda: fit_persistence(plan_hist))
+
+
+def persistence_supported() -> bool:
+    """True once the scenario schema has an assumption's ``persistence`` (the plan year)."""
+    return "persistence" in Fixed.model_fields
+
+
+def measured_by(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Plan metric id -> the definition the back-test measures it by (metrics held at target left out)."""
+    held = set(tfd("held") or [])
+    return {mid: spec for mid, spec in suggest_mapping(plan).items() if mid not in held}
+
+
+def tfd_backtest(fill_missing: str) -> tuple[str, Any]:
+    """(key, back-test) of the valid scenario's plan being edited, over the people on it (cached on the key)."""
+    scn, plan = valid(), valid_plan()
+    mapping = measured_by(plan)
+    key = json.dumps({"data": _tfd_token(), "mapping": mapping, "fill": fill_missing, "plan_id": plan_id(),
+                      "scenario": dump_scenario(scn)}, sort_keys=True, default=str)
+    rows = [scn.roster[i] for i in scn.plan_rows.get(plan_id(), [])] or list(scn.roster)
+    return key, _cached(key, lambda: backtest(plan, backtest_histories(cs_data(), mapping, plan),
+                                              [r.model_copy(update={"plan": None}) for r in rows],
+                                              fill_missing=fill_missing))
 
 
 #: the "How each metric is defined" help of the Targets page (our own text, not data)
@@ -145,112 +282,11 @@ DEFINITIONS_HELP = """
 - **Activities per person**: executive business reviews, touchpoints or cross-sell leads logged in the period,
   per person of the team.
 
-Files (dates `YYYY-MM-DD`, extra columns ignored): `clients.csv` is required (client_id, owner, team,
-contract_start, planned_go_live, actual_go_live, licensed_seats, arr_start, arr_renewal, renewal_date,
-churn_date); `usage_weekly.csv` (client_id, week_start, active_users), `activities.csv` (activity_id, date,
-owner, team, client_id, kind = touchpoint, ebr or cross_sell_lead) and `people.csv` (owner, team) add the
-usage and activity metrics. A period still running is never used for a target or a fit.
+A plan metric is measured by one definition, stored with it: its target, assumption and persistence come only
+from that definition's history. Files (dates `YYYY-MM-DD`, extra columns ignored): `clients.csv` is required
+(client_id, owner, team, contract_start, planned_go_live, actual_go_live, licensed_seats, arr_start,
+arr_renewal, renewal_date, churn_date); `usage_weekly.csv` (client_id, week_start, active_users),
+`activities.csv` (activity_id, date, owner, team, client_id, kind = touchpoint, ebr or cross_sell_lead) and
+`people.csv` (owner, team) add the usage and activity metrics. A period still running is never used for a
+target or a fit.
 """
-
-
-def set_metric_target(metric_id: str, target: float, spec: dict[str, Any] | None = None,
-                      rename: bool = False) -> None:
-    """Button callback: write a plan metric's target into the canonical scenario (and map ``spec`` to it).
-
-    ``rename``: the metric's name contradicted the definition (``definition_conflict``),
-    so it is renamed after it and the plan keeps saying what it measures.
-    """
-    _set_target_in(draft_plan(), metric_id, target, rename, spec)
-    if spec is not None:
-        map_metric(metric_id, spec)
-    commit_plan_change()
-
-
-def _set_target_in(plan: dict[str, Any], metric_id: str, target: float, rename: bool,
-                   spec: dict[str, Any] | None) -> None:
-    """Set one metric's target in a draft plan, renaming it after ``spec`` when its name contradicted it."""
-    for m in plan.get("metrics", []):
-        if m["id"] == metric_id:
-            m["target"] = round(float(target), 6)
-            if rename and spec is not None:
-                m["name"] = renamed_for(m.get("name") or metric_id, spec)
-
-
-def set_assumption(metric_id: str, assumption: dict[str, Any], spec: dict[str, Any] | None = None) -> None:
-    """Button callback: write a metric's assumption into the canonical scenario (used by Cost simulation)."""
-    draft().setdefault("assumptions", {})[metric_id] = copy.deepcopy(assumption)
-    if spec is not None:
-        map_metric(metric_id, spec)
-    revalidate()
-
-
-def plan_teams(scn: Scenario, metric_id: str) -> dict[str, list[str]]:
-    """Plan id -> the teams on it (roster order), for the plans that have ``metric_id`` and people on them."""
-    out: dict[str, list[str]] = {}
-    for pid, rows in scn.plan_rows.items():
-        if rows and metric_id in {m.id for m in scn.plans[pid].metrics}:
-            out[pid] = list(dict.fromkeys(scn.roster[i].team for i in rows))
-    return out
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _plan_targets(key: str, _data: Any, _scn: Scenario, spec_json: str, metric_id: str, percentile: float,
-                  share: bool) -> dict[str, float]:
-    return targets_by_plan(_data, json.loads(spec_json), _scn.plans, plan_teams(_scn, metric_id), metric_id,
-                           percentile, share)
-
-
-def tfd_plan_targets(spec: dict[str, Any], metric_id: str, percentile: float, share: bool) -> dict[str, float]:
-    """Plan id -> target from the history of the teams on that plan (cached on the data, plans and roster)."""
-    scn = valid()
-    key = json.dumps({"data": _tfd_token(), "plans": {p: dump_scenario(scn)["plans"][p] for p in scn.plans}
-                      if scn.is_org else None, "roster": [r.model_dump() for r in scn.roster]},
-                     sort_keys=True, default=str)
-    return _plan_targets(key, cs_data(), scn, json.dumps(spec, sort_keys=True), metric_id, percentile, share)
-
-
-def fit_teams(scn: Scenario, metric_id: str) -> list[str]:
-    """The teams a per-team fit covers: in an org those on a plan with the metric, else every roster team."""
-    if scn.is_org:
-        return list(dict.fromkeys(t for teams in plan_teams(scn, metric_id).values() for t in teams))
-    return scn.teams
-
-
-def set_plan_targets(metric_id: str, targets_of: dict[str, float], spec: dict[str, Any] | None = None,
-                     rename: bool = False) -> None:
-    """Button callback (org): write each plan's target for ``metric_id`` (plan id -> target), map ``spec``."""
-    plans = draft().get("plans") or {}
-    for pid, target in targets_of.items():
-        _set_target_in(plans.get(pid) or {}, metric_id, target, rename, spec)
-    if spec is not None:
-        map_metric(metric_id, spec)
-    commit_plan_change()
-
-
-def set_by_team(metric_id: str, fit: dict[str, Any], spec: dict[str, Any] | None = None) -> None:
-    """Button callback: set the metric's ``by_team`` from a per-team fit; the default stays when there is one."""
-    assumptions = draft().setdefault("assumptions", {})
-    current = assumptions.get(metric_id)
-    if current:
-        current["by_team"] = copy.deepcopy(fit.get("by_team") or {})
-        if not current["by_team"]:
-            del current["by_team"]
-    else:
-        assumptions[metric_id] = copy.deepcopy(fit)
-    if spec is not None:
-        map_metric(metric_id, spec)
-    revalidate()
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _fit_by_team(key: str, _data: Any, _plan: Plan, spec_json: str, metric_id: str, teams: tuple[str, ...],
-                 kind: str) -> dict[str, Any]:
-    return targets.fit_by_team(_data, json.loads(spec_json), _plan, metric_id, list(teams), kind)
-
-
-def tfd_fit_by_team(spec: dict[str, Any], plan: Plan, metric_id: str, teams: list[str],
-                    kind: str = "auto") -> dict[str, Any]:
-    """:func:`compcore.data.targets.fit_by_team` on the records in use (cached on data, period, scope, teams)."""
-    m = plan.metric(metric_id)
-    key = json.dumps([_tfd_token(), plan.period, m.scope], default=str)
-    return _fit_by_team(key, cs_data(), plan, json.dumps(spec, sort_keys=True), metric_id, tuple(teams), kind)

@@ -31,7 +31,8 @@ from compcore.errors import PlanError
 from compcore.plan.schema import Plan
 
 __all__ = [
-    "LABELS", "backtest_histories", "describe_spec", "files_to_frames", "fit_by_team", "fit_for", "last_year",
+    "LABELS", "backtest_histories", "describe_spec", "files_to_frames", "fit_by_team", "fit_for", "guess_definition",
+    "last_year",
     "metric_history", "metric_options", "plan_history", "scope_by", "suggest_mapping", "target_for",
 ]
 
@@ -211,10 +212,29 @@ _KEYWORDS: tuple[tuple[str, dict[str, Any]], ...] = (
 )
 
 
-def suggest_mapping(plan: Plan) -> dict[str, dict[str, Any]]:
-    """A first guess of which definition measures each plan metric, from its id and name.
+def guess_definition(metric_id: str, name: str) -> dict[str, Any] | None:
+    """The definition a plan metric's id and name name ("adopted within 60 days" -> adoption, 60 days), or None.
 
-    Metrics nothing matches are left out (a back-test holds them at target).
+    >>> guess_definition("adoption_90d", "Clients adopted within 90 days")
+    {'metric': 'adoption_within', 'days': 90}
+    >>> guess_definition("team_okr", "Team OKR score") is None
+    True
+    """
+    text = f"{metric_id.replace('_', ' ')} {name}".lower()
+    for pattern, spec in _KEYWORDS:
+        if re.search(pattern, text):
+            out = dict(spec)
+            days = re.search(r"(\d+)\s*(?:d\b|days)", text)
+            if spec["metric"] == "adoption_within" and days:
+                out["days"] = int(days.group(1))
+            return out
+    return None
+
+
+def suggest_mapping(plan: Plan) -> dict[str, dict[str, Any]]:
+    """Which definition measures each plan metric: its stored ``definition``, else the one its name names.
+
+    Metrics with neither are left out (a back-test holds them at target).
 
     Examples
     --------
@@ -224,14 +244,10 @@ def suggest_mapping(plan: Plan) -> dict[str, dict[str, Any]]:
     """
     out: dict[str, dict[str, Any]] = {}
     for m in plan.metrics:
-        text = f"{m.id.replace('_', ' ')} {m.name}".lower()
-        for pattern, spec in _KEYWORDS:
-            if re.search(pattern, text):
-                out[m.id] = dict(spec)
-                days = re.search(r"(\d+)\s*(?:d\b|days)", text)
-                if spec["metric"] == "adoption_within" and days:
-                    out[m.id]["days"] = int(days.group(1))
-                break
+        spec = m.definition.model_dump(exclude_none=True) if m.definition is not None else guess_definition(m.id,
+                                                                                                          m.name)
+        if spec is not None:
+            out[m.id] = spec
     return out
 
 

@@ -117,8 +117,34 @@ def readable_name(name: str) -> str:
 COMPONENT_ID = r"^[A-Za-z0-9_-]+$"
 
 
+#: the CS-record definitions a metric can be measured by (compcore.data.metrics.METRICS; pinned by a test)
+DEFINITION_KINDS = ("on_time_go_live", "adoption_within", "continued_adoption", "activities", "grr", "nrr")
+
+
+class MetricDefinition(_Model):
+    """How a metric is measured from CS records (optional): the history its target and assumption come from.
+
+    ``metric`` names the definition; the other fields are its options (absent: the definition's default),
+    e.g. ``{"metric": "adoption_within", "days": 90, "min_seat_share": 0.4}``. A target is only ever set
+    from the history of the metric's own definition (docs/metrics.md).
+    """
+
+    metric: Literal["on_time_go_live", "adoption_within", "continued_adoption", "activities", "grr", "nrr"]
+    days: Annotated[WholeNumber, Field(ge=0, le=730)] | None = None
+    grace_days: Annotated[WholeNumber, Field(ge=0, le=365)] | None = None
+    last_weeks: Annotated[WholeNumber, Field(ge=1, le=52)] | None = None
+    min_days_live: Annotated[WholeNumber, Field(ge=0, le=3650)] | None = None
+    min_active_users: Annotated[WholeNumber, Field(ge=1, le=1_000_000)] | None = None
+    min_seat_share: Annotated[float, Strict(), Field(gt=0, le=1, allow_inf_nan=False)] | None = None
+    require: Literal["all", "any"] | None = None
+    kind: Literal["ebr", "touchpoint", "cross_sell_lead"] | None = None
+
+
 class Metric(_Model):
-    """A measured quantity with a target; attainment = value / target (or 2 - value / target)."""
+    """A measured quantity with a target; attainment = value / target (or 2 - value / target).
+
+    ``definition`` (optional) says how it is measured from CS records (:class:`MetricDefinition`).
+    """
 
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: str
@@ -128,6 +154,7 @@ class Metric(_Model):
     scope: Literal["individual", "team", "company"] = "individual"
     #: how a year-to-date schedule adds the periods up: the mean of the periods (shares, rates) or their sum (counts)
     accumulate: Accumulate = "mean"
+    definition: MetricDefinition | None = None
 
     @field_validator("name")
     @classmethod

@@ -32,7 +32,9 @@ def _upload(files: dict[str, bytes]) -> AppTest:
     at = AppTest.from_file(page(PAGE), default_timeout=TIMEOUT)
     run_ok(at, TIMEOUT)
     ui = at.session_state["ui"]
-    ui["tfd"] = {**ui.get("tfd", {}), "source": "export", "export_files": files}
+    # the adoption figures of the sample (the page opens on the plan's first metric, go-live)
+    ui["tfd"] = {**ui.get("tfd", {}), "source": "export", "export_files": files,
+                 "spec": {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4}}
     at.session_state["ui"] = ui
     return run_ok(at, TIMEOUT)
 

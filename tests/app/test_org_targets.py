@@ -32,7 +32,9 @@ def _on_adoption() -> AppTest:
     ui["plan_id"] = "implementation"
     at.session_state["ui"] = ui
     run_ok(at)
-    at.selectbox(key="tfd_plan_metric").set_value("adoption_90d")
+    at.selectbox(key="tfd_metric").set_value("adoption_within")  # it opened on PMO's go-live definition
+    run_ok(at)
+    at.selectbox(key="tfd_plan_metric_implementation").set_value("adoption_90d")
     return run_ok(at)
 
 
@@ -51,7 +53,7 @@ def test_each_plan_gets_the_target_of_its_own_teams_history_and_undo_reverts_it(
         assert f"{scn.plans[pid].name} ({ON_ADOPTION[pid][0]}): {target * 100:.1f}%" in shown
     before = _targets(at, "adoption_90d")
     grr_before = _targets(at, "company_grr")
-    at.button(key="tfd_set_target").click()
+    at.button(key="tfd_set_target_adoption_90d").click()
     run_ok(at)
     assert _targets(at, "adoption_90d") == want  # one target per plan, not one for all
     assert _targets(at, "company_grr") == grr_before  # other metrics untouched
@@ -67,6 +69,13 @@ def test_fit_per_team_sets_by_team_from_each_teams_records_in_plain_words():
     # the sample's by_team was fitted at 90 days; 60 days gives a different fit, so the edit shows
     at.number_input(key="tfd_days").set_value(60)
     run_ok(at)
+    assert not [b for b in at.button if b.key.startswith("tfd_fit_by_team")]  # a 90-day metric: no 60-day fits
+    before = copy.deepcopy(at.session_state["scenario"]["assumptions"]["adoption_90d"])
+    at.button(key="tfd_measure_adoption_90d").click()  # measured within 60 days from now on, renamed
+    run_ok(at)
+    assert {p: m["name"] for p, pl in at.session_state["scenario"]["plans"].items() for m in pl["metrics"]
+            if m["id"] == "adoption_90d"} == {"implementation": "Clients adopted within 60 days",
+                                               "change_enablement": "Clients adopted within 60 days"}
     spec = {**SPEC, "days": 60}
     scn = at.session_state["scenario_valid"]
     fit = fit_by_team(DATA, spec, scn.plans["implementation"], "adoption_90d",
@@ -75,8 +84,7 @@ def test_fit_per_team_sets_by_team_from_each_teams_records_in_plain_words():
     lines = "\n".join(team_fit_lines(fit["by_team"], spec, ["Implementation", "Change & Enablement"]))
     assert lines in shown and lines.startswith("Implementation: about ")
     assert not any("{" in s or "dist" in s for s in shown)  # no dict dumps
-    before = copy.deepcopy(at.session_state["scenario"]["assumptions"]["adoption_90d"])
-    at.button(key="tfd_fit_by_team").click()
+    at.button(key="tfd_fit_by_team_adoption_90d").click()
     run_ok(at)
     now = at.session_state["scenario"]["assumptions"]["adoption_90d"]
     # only teams on a plan with the metric, each from its own records
@@ -90,10 +98,52 @@ def test_fit_per_team_sets_by_team_from_each_teams_records_in_plain_words():
 
 def test_a_company_metric_has_no_per_team_fit():
     at = _on_adoption()
-    at.selectbox(key="tfd_plan_metric").set_value("company_grr")
+    at.selectbox(key="tfd_plan_metric_implementation").set_value("company_grr")
     run_ok(at)
-    assert not [b for b in at.button if b.key == "tfd_fit_by_team"]
+    assert not [b for b in at.button if b.key.startswith("tfd_set_target")]  # adoption history: not GRR's
+    at.selectbox(key="tfd_metric").set_value("grr")
+    run_ok(at)
+    assert not [b for b in at.button if b.key.startswith("tfd_fit_by_team")]
     # every plan with company GRR gets the same target: the company has one history
-    at.button(key="tfd_set_target").click()
+    at.button(key="tfd_set_target_company_grr").click()
     run_ok(at)
     assert len(set(_targets(at, "company_grr").values())) == 1
+
+
+def test_a_fresh_session_never_offers_a_go_live_target_from_adoption_history():
+    # issue 19 item 4: PMO's go-live metric was offered "P50 96%" of adoption history with no warning
+    at = run_ok(AppTest.from_file(page("targets_from_data"), default_timeout=120), 120)
+    assert at.session_state["ui"].get("plan_id") in (None, "pmo")
+    assert at.selectbox(key="tfd_metric").value == "on_time_go_live"  # PMO's own definition
+    assert at.selectbox(key="tfd_plan_metric_pmo").value == "go_live_on_time"
+    scn = at.session_state["scenario_valid"]
+    go_live = {"metric": "on_time_go_live", "grace_days": 0}
+    want = targets_by_plan(DATA, go_live, scn.plans, {"pmo": ["PMO"]}, "go_live_on_time", 50, share=True)
+    assert next(m.value for m in at.metric if m.label == "P50 of history") == f"{want['pmo'] * 100:.1f}%"
+    at.selectbox(key="tfd_metric").set_value("adoption_within")
+    run_ok(at)
+    assert at.selectbox(key="tfd_plan_metric_pmo").value == "go_live_on_time"  # the pick stays
+    assert not [m for m in at.metric if m.label.startswith("P50")]
+    assert not [b for b in at.button if b.key.startswith(("tfd_set_target", "tfd_set_fit", "tfd_fit_by_team"))]
+    assert "is measured as On-time go-live" in at.warning[0].value
+    before = copy.deepcopy(at.session_state["scenario"])
+    at.button(key="tfd_show_go_live_on_time").click()  # back to the metric's own definition
+    run_ok(at)
+    assert at.selectbox(key="tfd_metric").value == "on_time_go_live"
+    assert at.session_state["scenario"] == before  # showing a definition writes nothing
+
+
+def test_the_plan_metric_picked_is_kept_per_plan_under_a_key_naming_the_plan():
+    at = _on_adoption()
+    ui = at.session_state["ui"]
+    assert ui["tfd"]["plan_metric"]["implementation"] == "adoption_90d"
+    ui["plan_id"] = "customer_success"
+    at.session_state["ui"] = ui
+    run_ok(at)
+    assert at.selectbox(key="tfd_plan_metric_customer_success").value in {"continued_usage", "ebrs", "company_grr"}
+    assert not [s for s in at.selectbox if s.key == "tfd_plan_metric_implementation"]
+    ui = at.session_state["ui"]
+    ui["plan_id"] = "implementation"
+    at.session_state["ui"] = ui
+    run_ok(at)
+    assert at.selectbox(key="tfd_plan_metric_implementation").value == "adoption_90d"

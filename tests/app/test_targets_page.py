@@ -11,6 +11,7 @@ from compcore.data import targets
 from compcore.data.backtest import backtest
 from compcore.data.definitions import round_target
 from compcore.data.metrics import fit_assumption, load_cs_data, target_from_history
+from tests.app.browser_like import browser_run, drawn
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "targets_from_data.py")
@@ -24,7 +25,13 @@ def _ok(at: AppTest) -> AppTest:
 
 @pytest.fixture
 def at() -> AppTest:
-    return _ok(AppTest.from_file(PAGE, default_timeout=120).run())
+    """The page on the single-plan sample, exploring adoption within 90 days for adoption_90d (it opens on the
+    plan's first metric, on-time go-live, and its definition)."""
+    at = _ok(AppTest.from_file(PAGE, default_timeout=120).run())
+    assert at.selectbox(key="tfd_metric").value == "on_time_go_live"
+    assert at.selectbox(key="tfd_plan_metric_plan").value == "go_live_on_time"
+    _ok(at.selectbox(key="tfd_metric").set_value("adoption_within").run())
+    return _ok(at.selectbox(key="tfd_plan_metric_plan").set_value("adoption_90d").run())
 
 
 def _metric(at: AppTest, label: str) -> str:
@@ -57,10 +64,12 @@ def test_sample_data_reproduces_last_years_adoption_by_team(at):
 
 
 def test_changing_days_changes_the_numbers(at):
-    before, p50 = _headline(at), _metric(at, "P50 of history")
+    before = _headline(at)
     _ok(at.number_input(key="tfd_days").set_value(30).run())
     assert _headline(at) != before and "within 30 days" in _headline(at)
-    assert _metric(at, "P50 of history") != p50
+    # the plan metric counts 90 days: no P50 of the 30-day history is offered as its target
+    assert not [m for m in at.metric if m.label.startswith("P50")]
+    assert at.warning[0].value.startswith("“Clients adopted within 90 days” is measured as Adopted within 90 days")
     assert at.session_state["ui"]["tfd"]["spec"]["days"] == 30
 
 
@@ -74,17 +83,18 @@ def test_changing_the_percentile_changes_the_target_shown(at):
 def test_set_target_writes_the_scenario(at):
     assert _plan_metric(at, "adoption_90d")["target"] == 0.9
     _ok(at.slider(key="tfd_pct").set_value(75).run())
-    _ok(at.button(key="tfd_set_target").click().run())
+    _ok(at.button(key="tfd_set_target_adoption_90d").click().run())
     hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
     expected = round_target(target_from_history(hist, 75), share=True)  # lands rounded, as a person writes it
     assert _plan_metric(at, "adoption_90d")["target"] == pytest.approx(expected)
     assert at.session_state["scenario_valid"].plan.metric("adoption_90d").target == pytest.approx(expected)
-    assert at.session_state["ui"]["tfd"]["mapping"]["adoption_90d"]["days"] == 90
+    assert _plan_metric(at, "adoption_90d")["definition"] == {"metric": "adoption_within", "days": 90,
+                                                              "min_seat_share": 0.4}  # stored with the metric
 
 
 def test_fit_assumption_writes_the_scenario(at):
     _ok(at.radio(key="tfd_fit_kind").set_value("binomial").run())
-    _ok(at.button(key="tfd_set_fit").click().run())
+    _ok(at.button(key="tfd_set_fit_adoption_90d").click().run())
     hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
     expected = fit_assumption(hist, "binomial")
     assert at.session_state["scenario"]["assumptions"]["adoption_90d"] == expected
@@ -93,8 +103,8 @@ def test_fit_assumption_writes_the_scenario(at):
 
 def test_fit_poisson_for_an_individual_activity_metric(at):
     _ok(at.selectbox(key="tfd_metric").set_value("activities").run())
-    _ok(at.selectbox(key="tfd_plan_metric").set_value("ebrs").run())
-    _ok(at.button(key="tfd_set_fit").click().run())
+    _ok(at.selectbox(key="tfd_plan_metric_plan").set_value("ebrs").run())
+    _ok(at.button(key="tfd_set_fit_ebrs").click().run())
     assumption = at.session_state["scenario"]["assumptions"]["ebrs"]
     assert assumption["dist"] == "poisson"
     owners = targets.metric_history(DATA, {"metric": "activities", "kind": "ebr"}, by="owner")
@@ -112,10 +122,10 @@ def test_backtest_figures_match_compcore(at):
 
 
 def test_holding_a_metric_at_target_changes_the_backtest(at):
-    _ok(at.selectbox(key="tfd_plan_metric").set_value("go_live_on_time").run())
+    _ok(at.selectbox(key="tfd_plan_metric_plan").set_value("go_live_on_time").run())
     cost = _metric(at, "Average cost per quarter")
-    _ok(at.button(key="tfd_unmap").click().run())
-    assert "go_live_on_time" not in at.session_state["ui"]["tfd"]["mapping"]
+    _ok(at.button(key="tfd_hold_go_live_on_time").click().run())
+    assert at.session_state["ui"]["tfd"]["held"] == ["go_live_on_time"]
     assert any("held at target" in c.value for c in at.caption)
     assert _metric(at, "Average cost per quarter") != cost
 
@@ -187,10 +197,62 @@ def test_headline_year_is_explained_against_the_records_end(at):
 
 def test_a_target_of_another_definition_asks_to_rename_the_metric(at):
     _ok(at.number_input(key="tfd_days").set_value(60).run())
-    assert any("says 90 days, but this target counts Adopted within 60 days" in w.value for w in at.warning)
-    button = at.button(key="tfd_set_target")
-    assert button.label.endswith("and rename the metric")
+    assert any("is measured as Adopted within 90 days" in w.value and "Adopted within 60 days" in w.value
+               for w in at.warning)
+    assert not [b for b in at.button if b.key.startswith("tfd_set_target")]  # never from another definition
+    button = at.button(key="tfd_measure_adoption_90d")
+    assert button.label == "Measure it as Adopted within 60 days, renamed “Clients adopted within 60 days”"
     _ok(button.click().run())
     m = _plan_metric(at, "adoption_90d")
-    assert m["name"] == "Clients adopted within 60 days"
+    assert m["name"] == "Clients adopted within 60 days" and m["target"] == 0.9  # renamed, target untouched
+    assert m["definition"]["days"] == 60
+    _ok(at.button(key="tfd_set_target_adoption_90d").click().run())
+    m = _plan_metric(at, "adoption_90d")
     assert round(m["target"] * 100) == m["target"] * 100 or abs(m["target"] * 100 - round(m["target"] * 100)) < 1e-9
+
+
+XLSX = (ROOT / "sample_data" / "vendor_export" / "crm_export.xlsx").read_bytes()
+
+
+def test_an_upload_keeps_every_choice_made_as_a_browser_sends_them(at):
+    # issue 19 item 4: uploading the vendor workbook flipped the definition to "On-time go-live", the period
+    # to month and the percentile to 0 (the widgets came back at their browser defaults)
+    _ok(at.selectbox(key="tfd_period").set_value("half").run())
+    _ok(at.slider(key="tfd_pct").set_value(75).run())
+    chosen = {"tfd_metric": "adoption_within", "tfd_period": "half", "tfd_days": 90, "tfd_pct": 75,
+              "tfd_plan_metric_plan": "adoption_90d"}
+    before = drawn(at)
+    at.radio(key="tfd_source").set_value("export")
+    browser_run(at, before)  # no file yet: the page stops at the upload box
+    assert at.info and "Upload the client records" in at.info[0].value
+    before = drawn(at)
+    ui = at.session_state["ui"]
+    ui["tfd"]["export_files"] = {"crm_export.xlsx": XLSX}  # what the uploader's callback writes
+    at.session_state["ui"] = ui
+    browser_run(at, before)
+    _ok(at.toggle(key="tfd_fill").set_value(True).run())  # any next click sends the browser's widget states
+    tfd = at.session_state["ui"]["tfd"]
+    assert (tfd["spec"]["metric"], tfd["period"], tfd["percentile"]) == ("adoption_within", "half", 75)
+    assert {"tfd_metric": at.selectbox(key="tfd_metric").value, "tfd_period": at.selectbox(key="tfd_period").value,
+            "tfd_days": at.number_input(key="tfd_days").value, "tfd_pct": at.slider(key="tfd_pct").value,
+            "tfd_plan_metric_plan": at.selectbox(key="tfd_plan_metric_plan").value} == chosen
+    assert _headline(at).startswith("#### 2025:") and "Adopted within 90 days" in _headline(at)
+
+
+def test_a_metric_not_measured_from_records_is_never_set_from_them(monkeypatch):
+    # issue 19 item 4: "later Team OKR score from adoption data"
+    monkeypatch.setenv("COMPCORE_DEFAULT_SCENARIO", "cs_ops_enablement")
+    at = _ok(AppTest.from_file(PAGE, default_timeout=120).run())
+    assert at.selectbox(key="tfd_plan_metric_plan").value == "team_okr"
+    assert "“Team OKR score” is not measured from CS records" in at.warning[0].value
+    assert not [b for b in at.button if b.key.startswith(("tfd_set_target", "tfd_set_fit", "tfd_persist"))]
+    assert not [m for m in at.metric if m.label.startswith("P50")]
+    # measuring it as adoption is an explicit step that renames it; its target is not touched
+    button = at.button(key="tfd_measure_team_okr")
+    assert button.label == "Measure it as Adopted within 90 days, renamed “Adopted within 90 days”"
+    _ok(button.click().run())
+    m = _plan_metric(at, "team_okr")
+    assert (m["name"], m["target"], m["definition"]["metric"]) == ("Adopted within 90 days", 1.0, "adoption_within")
+    assert [b for b in at.button if b.key == "tfd_set_target_team_okr"]
+    _ok(at.button(key="undo").click().run())
+    assert _plan_metric(at, "team_okr")["name"] == "Team OKR score" and "definition" not in _plan_metric(at, "team_okr")
