@@ -98,7 +98,8 @@ def test_fit_assumption_writes_the_scenario(at):
     hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
     expected = fit_assumption(hist, "binomial")
     assert at.session_state["scenario"]["assumptions"]["adoption_90d"] == expected
-    assert at.session_state["scenario_valid"].assumptions["adoption_90d"].model_dump(exclude_none=True) == expected
+    valid = at.session_state["scenario_valid"].assumptions["adoption_90d"].model_dump(exclude_none=True)
+    assert valid == {**expected, "persistence": 0.0}  # no persistence in the single-plan sample: the default
 
 
 def test_fit_poisson_for_an_individual_activity_metric(at):
