@@ -4,7 +4,8 @@ Against ``streamlit run app.py`` on the app's own default (the seed-001 org),
 each step picks one visible, enabled control of the page - a select box and one
 of its options, a radio option, a number or text box with a plausible value, a
 slider moved by arrow keys, a toggle, a button, a tab, a popover, a file
-uploader, a page link in the sidebar - acts on it, waits for the app to settle
+uploader, a cell of a table (typed into when it is editable), a page link in
+the sidebar - acts on it, waits for the app to settle
 and reads the page for an exception box or "This app has encountered an
 error". About one step in ten does not wait (a person clicking on while the
 app still runs). A failure prints the seed and the steps so far (replay with
@@ -59,6 +60,7 @@ CONTROLS = [
                "[data-testid='stPopoverBody'] [data-testid='stButton'] button"),
     ("tab", "[data-testid='stMain'] [role='tab']"),
     ("upload", "[data-testid='stFileUploader'] input[type='file']"),
+    ("grid", "[data-testid='stMain'] [data-testid='stDataFrame']"),
 ]
 
 # visible, enabled, with the widget key (st-key-<key>) of the nearest keyed ancestor and a short label
@@ -166,6 +168,23 @@ class Walk:
             for k in keys:
                 el.press(k)
             return keys[0] + f" x{len(keys)}"
+        if kind == "grid":  # a cell of a table: an editable one opens its editor on a double click
+            box = el.bounding_box()
+            if not box or box["height"] < 80:
+                return None
+            x = box["width"] * rng.uniform(0.1, 0.95)
+            y = 35 + (box["height"] - 40) * rng.uniform(0.05, 0.95)
+            el.dblclick(position={"x": x, "y": y}, timeout=10_000)
+            cell = page.locator("#portal textarea, #portal input").first
+            try:
+                cell.wait_for(state="visible", timeout=1_500)
+            except PlaywrightError:  # a read-only table, or a select cell: nothing typed
+                page.keyboard.press("Escape")
+                return f"({x:.0f}, {y:.0f}) no editor"
+            value = rng.choice(NUMBERS[:-1] + ["abc"])
+            cell.fill(value, timeout=5_000)
+            cell.press("Enter")
+            return f"({x:.0f}, {y:.0f}) {value}"
         if kind == "upload":
             files = [f for ext, fs in FILES.items() if ext in c["accept"] or not c["accept"] for f in fs]
             if not files:
