@@ -18,10 +18,11 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from compcore.cli.progress import PROGRESS_SECONDS, Progress, long_run_message, seconds_per_trial, timing_trials
 from compcore.cli.year import run_year
 from compcore.errors import PlanError
 from compcore.report.format import money
-from compcore.simulation.scenario import load_scenario
+from compcore.simulation.scenario import Scenario, load_scenario
 from compcore.simulation.simulate import SimulationResult, simulate
 
 __all__ = ["DEFAULT_CURRENCY", "register", "report", "run"]
@@ -115,6 +116,19 @@ def _write_csv(sim: SimulationResult, path: str) -> None:
         w.writerows((i, f"{c:.2f}", *(f"{sim.plan_costs[p][i]:.2f}" for p in plans)) for i, c in enumerate(sim.cost))
 
 
+def _long_run(scn: Scenario, args: argparse.Namespace) -> tuple[bool, Progress | None]:
+    """(go ahead?, progress to show): a run over a minute needs --yes (after saying how long), a run over a few
+    seconds shows its progress on standard error."""
+    if args.trials <= 2 * timing_trials(scn):  # short by construction: no timing run
+        return True, None
+    per_trial = seconds_per_trial(scn, args.seed)
+    message = long_run_message(args.trials, per_trial, scn.headcount)
+    if message is not None and not args.yes:
+        print(message, file=sys.stderr)
+        return False, None
+    return True, Progress(args.trials) if args.trials * per_trial > PROGRESS_SECONDS else None
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the ``simulate`` subcommand; 0 on success, 2 on an invalid scenario or argument."""
     try:
@@ -124,7 +138,10 @@ def run(args: argparse.Namespace) -> int:
         if args.year:
             run_year(args, scn)
             return 0
-        sim = simulate(scn, trials=args.trials, seed=args.seed)
+        go, progress = _long_run(scn, args)
+        if not go:
+            return 2
+        sim = simulate(scn, trials=args.trials, seed=args.seed, progress=progress)
         if args.json:
             print(json.dumps(report(sim, scn.name), indent=2))
         else:
@@ -158,4 +175,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--year", action="store_true",
                    help="simulate plan years (each plan's schedule, hires and leavers, persistent metrics): the "
                         "year's cost against the annual budget, cash by period and at the year end, by plan")
+    p.add_argument("--yes", action="store_true",
+                   help="run even when it would take more than a minute (without it such a run says how long "
+                        "it would take and stops)")
     p.set_defaults(func=run)
