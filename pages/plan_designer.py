@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, org, page, plan_editing, simulation_state, state
+from ui import charts, org, page, plan_editing, simulation_state, state, year_designer
 from ui.charts import cache as chart_cache
 from ui.core import curve_edit, describe, describe_curve, explore, guardrails
 from ui.text import md, md_lines
@@ -241,6 +241,8 @@ with st.container(border=True):
             st.data_editor(rows, num_rows="dynamic", hide_index=True, **kw)
             state.show_problems(f"{pp}.modifiers[{i}]")
     st.button("Add modifier", key="add_modifier", on_click=plan_editing.add_modifier)
+
+year_designer.render()  # paid over the year: the plan's schedule and a worked year (issue 21)
 
 # ---------------------------------------------------------------- who is on which plan
 with st.container(border=True, key="who_is_on"):

@@ -9,6 +9,7 @@ part of the plan.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -19,6 +20,7 @@ from compcore.plan.schedule import MEASURE_WORDS, YEAR_END_WORDS
 from compcore.plan.units import from_typed, in_percent, to_typed
 from compcore.plan.year import example_year, year_table
 from compcore.simulation.calendar import period_labels
+from ui import calculator
 from ui.charts.base import money, pct
 from ui.session import K_UI
 from ui.state import bind, bind_editor, pct_in, pct_out, plan_id, plan_path, plan_prefix, show_problems, valid_plan
@@ -86,11 +88,21 @@ def _rows(plan: Any, labels: list[str]) -> Any:
     return to_rows
 
 
+def _number(value: Any, unit: str) -> float | None:
+    """A typed cell in the metric's units; anything that is not a finite number is None (the example's
+    value is shown again)."""
+    try:
+        out = from_typed(value, unit)
+    except (TypeError, ValueError):
+        return None
+    return out if out is not None and math.isfinite(out) else None
+
+
 def _from_rows(plan: Any, labels: list[str]) -> Any:
     def from_rows(rows: list[dict[str, Any]]) -> dict[str, list[float | None]]:
         out: dict[str, list[float | None]] = {}
         for m, row in zip(plan.metrics, rows, strict=False):
-            out[m.id] = [from_typed(row.get(lab), m.unit) for lab in labels]
+            out[m.id] = [_number(row.get(lab), m.unit) for lab in labels]
         return out
     return from_rows
 
@@ -125,11 +137,13 @@ def worked_year(plan: Any, salary: float | None = None) -> pd.DataFrame:
 
 
 def render(salary: float | None = None) -> None:
-    """The "Paid over the year" section of the plan being edited (see the module docstring)."""
+    """The "Paid over the year" section of the plan being edited (see the module docstring); money for
+    ``salary``, by default the calculator's salary of the plan (its median person's, or the one typed)."""
     plan = valid_plan()
     pid, period = plan_id(), plan.period
+    salary = calculator.salary(pid) if salary is None else salary
     b = schedule_bindings(pid)
-    with st.container(key=f"{pid}_paid_over_the_year"):
+    with st.container(key=f"{pid}_paid_over_the_year", border=True):
         st.subheader("Paid over the year")
         c1, c2 = st.columns(2)
         c1.radio("How each payment is measured", MEASURES, format_func=lambda m: measure_label(m, period),

@@ -77,3 +77,28 @@ def test_a_bad_holdback_is_shown_next_to_the_field_and_the_last_valid_plan_stays
     run_ok(at)
     assert any("holdback" in e.value for e in at.error)
     assert at.session_state["scenario_valid"].plans["pmo"].schedule.holdback == 0.25
+
+
+def test_the_designer_page_has_the_section_for_the_plan_being_edited() -> None:
+    from tests.app.conftest import page
+
+    at = run_ok(AppTest.from_file(page("plan_designer"), default_timeout=120), 120)
+    assert at.radio(key="pmo_schedule_measure").value == "period"
+    assert any(s.value == "Paid over the year" for s in at.subheader)
+    # switching the plan being edited shows that plan's schedule under keys naming it
+    at.session_state["ui"]["plan_id"] = "implementation"
+    run_ok(at, 120)
+    assert at.radio(key="implementation_schedule_measure").value == "year_to_date"
+
+
+def test_a_cell_that_is_not_a_number_falls_back_to_the_example() -> None:
+    from compcore import load_scenario
+    from ui import year_designer
+
+    plan = load_scenario("sample_data/scenarios/cs_org_teams.json").plans["pmo"]
+    rows = year_designer._rows(plan, ["Q1", "Q2", "Q3", "Q4"])(None)
+    rows[0]["Q2"], rows[1]["Q3"] = "abc", float("nan")
+    stored = year_designer._from_rows(plan, ["Q1", "Q2", "Q3", "Q4"])(rows)
+    assert stored["go_live_on_time"][1] is None and stored["company_grr"][2] is None
+    again = year_designer._rows(plan, ["Q1", "Q2", "Q3", "Q4"])(stored)
+    assert again[0]["Q2"] == 110.0  # the example: 110% of the 100% target
