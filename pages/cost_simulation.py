@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import charts, page, session, simulation_state, solve_state, state, year_state, year_view
+from ui import assumption_inputs, charts, page, session, simulation_state, solve_state, state, year_state, year_view
 from ui.charts import cache as chart_cache
 from ui.core import (
     DIST_KINDS,
     PlanError,
     assumptions,
     cost_axis_title,
-    describe_assumption,
     explore,
     figure_words,
     sensitivity_sentence,
@@ -164,72 +163,38 @@ else:
     # ---------------------------------------------------------------- solve for a budget (issue 13)
     st.divider()
     with st.container(key="solve"):
-        st.subheader("Solve for a budget")
-        st.caption("Pick one number of the plan and a cost goal: the app tries values of that number on the same "
-                   f"{trials:,} simulated {scn.period}s and finds the one that meets the goal.")
-        options = solve_state.knob_options()
-        labels = {o.path: o.label for o in options}
-        s1, s2, s3, s4 = st.columns([3, 2.4, 1.4, 0.8], vertical_alignment="bottom")
-        s1.selectbox("Solve for", list(labels), format_func=labels.get, **solve_state.knob_binding(options))
-        s2.selectbox("Goal", solve_state.GOAL_KINDS, format_func=lambda g: solve_state.goal_words(g, scn.period),
-                     **solve_state.goal_binding())
-        s3.number_input(solve_state.amount_label(), **solve_state.amount_binding())
-        s4.button("Solve", type="primary", **solve_state.solve_binding())
-        if solve_state.flash():
-            st.caption(solve_state.plain(solve_state.flash()))
-        if solve_state.error():
-            st.error(solve_state.plain(solve_state.error()), icon=":material/block:")
-        answer = solve_state.view()
-        if answer is not None:
-            with st.container(key="solve_answer", border=True):
-                for line in answer.lines:
-                    st.markdown(solve_state.plain(line))
-                a1, a2 = st.columns([1, 3])
-                a1.button("Apply to the plan", type="primary", **solve_state.apply_binding())
-                a2.caption("Apply writes this one number into the plan; Undo puts it back.")
-            h1, h2, h3 = st.columns(3)
-            with h1:
-                st.markdown(f"**Cost per {scn.period}**, now and with the answer")
-                chart_cache.chart(charts.cost_pair_chart, answer.hist, answer.solution.sim.budget, key="solve_hist",
-                                  cache_key=answer.key)
-            with h2:
-                st.markdown(f"**{solve_state.plain(answer.curve.title)}**")
-                chart_cache.chart(charts.curve_pair_chart, answer.curve.frame, answer.curve.x_title,
-                                  answer.curve.y_title, answer.curve.y_money, key="solve_curve", cache_key=answer.key)
-            with h3:
-                st.markdown(f"**{solve_state.plain(answer.y_title)} across the range**")
-                knob = answer.solution.knob
-                chart_cache.chart(charts.frontier_chart, answer.frontier, answer.x_title, knob.kind == "percent",
-                                  knob.kind == "money", answer.y_title, answer.solution.goal.kind == "p_over_budget",
-                                  answer.solution.goal.target, key="solve_frontier", cache_key=answer.key)
-        if solve_state.undo_label():
-            st.button(solve_state.plain(solve_state.undo_label()), icon=":material/undo:", **solve_state.undo_binding())
+        solve_state.section(trials)
 
 # ---------------------------------------------------------------- inputs
 st.divider()
 tab_a, tab_c, tab_r = st.tabs(["Assumptions", "Correlations", "Roster"])
 with tab_a:
-    st.caption("What you expect each metric's actual value to be in a period, in the metric's own units.")
+    st.caption(f"What you expect each metric's actual value to be in a {period}: the numbers you edit, then what "
+               "they mean in words. A share is typed in percent, like its target.")
     for m in scn.metrics.values():
         a = d["assumptions"].get(m.id) or {}
-        cols = st.columns([2.2, 1.3, 3, 2], vertical_alignment="bottom")
-        cols[0].markdown(f"**{md(m.name)}**  \ntarget {md(units.format_value(m.target, m.unit))}, {m.scope}")
-        dist = cols[1].selectbox("Distribution", DIST_KINDS, **simulation_state.dist_binding(m.id))
+        cols = st.columns([2.2, 1.6, 3, 2], vertical_alignment="bottom")
+        cols[0].markdown(f"**{md(m.name)}**  \ntarget {md(units.format_value(m.target, m.unit))}, "
+                         f"{assumption_inputs.SCOPE_WORDS[m.scope]}")
+        dist = cols[1].selectbox("Distribution", DIST_KINDS, format_func=assumption_inputs.DIST_WORDS.get,
+                                 **assumption_inputs.dist_binding(m.id))
         pcols = cols[2].columns(max(len(assumptions.DIST_PARAMS[dist]), 1))
         for pc, param in zip(pcols, assumptions.DIST_PARAMS[dist], strict=False):
+            label, kw = assumption_inputs.param_widget(m.id, param, m.unit)
             if param == "values":
-                pc.text_input("values (comma separated)", **simulation_state.param_binding(m.id, param))
+                pc.text_input(label, **kw)
             else:
-                pc.number_input(param, format="%.4g", **simulation_state.param_binding(m.id, param))
+                pc.number_input(label, format="%.4g", **kw)
         with cols[3]:
             try:
                 bins = explore.histogram_frame(assumptions.preview_samples(a, 2000, seed=seed), 24)
-                chart_cache.chart(charts.preview_chart, bins, key=f"preview_{m.id}", cache_key=[a, seed])
+                chart_cache.chart(charts.preview_chart, bins, charts.PCT if units.in_percent(m.unit) else ",.3~g",
+                                  key=f"preview_{m.id}", cache_key=[a, seed, m.unit])
             except PlanError:  # shown below as an inline problem
                 st.caption("No preview until the parameters are valid.")
-        if a.get("by_team"):
-            st.text("By team (fitted from each team's own history): " + "; ".join(
-                f"{t}: {describe_assumption(o)}" for t, o in a["by_team"].items()))
+        st.text(assumption_inputs.words(m.id))
+        for line in assumption_inputs.team_lines(m.id):
+            st.text(line)
         state.show_problems(f"assumptions.{m.id}")
 
 with tab_c:

@@ -22,7 +22,6 @@ from compcore.plan.schema import dump_plan
 from compcore.report.fairness import fairness_flags as flags_of
 from compcore.report.fairness import team_breakdown as breakdown
 from compcore.report.fairness import team_chances as chances_of
-from compcore.simulation.assumptions import default_assumption
 from compcore.simulation.draws import draw_metrics
 from compcore.simulation.limits import draw_bytes, trials_within
 from compcore.simulation.roster import roster_from_csv, roster_to_csv, typical_salary
@@ -33,7 +32,6 @@ from ui.lru import shared_caches
 from ui.session import K_SCENARIO
 from ui.state import (
     TRIAL_CHOICES,
-    bind,
     bind_editor,
     bump_editor,
     draft,
@@ -176,46 +174,6 @@ def sim_key() -> str:
 
 
 # ---------------------------------------------------------------- cost page inputs
-
-
-def _on_dist(mid: str, key: str) -> None:
-    metric = next(m for p in plans_as_typed() for m in p.get("metrics") or [] if m.get("id") == mid)
-    draft()["assumptions"][mid] = default_assumption(metric, st.session_state[key])
-    revalidate()
-
-
-def dist_binding(mid: str) -> dict[str, Any]:
-    """Kwargs for a metric's distribution selectbox; a new kind starts from defaults around the target."""
-    key = f"dist_{mid}"
-    st.session_state[key] = (draft()["assumptions"].get(mid) or {}).get("dist", "normal")
-    return {"key": key, "on_change": _on_dist, "args": (mid, key)}
-
-
-def _values_out(text: str) -> Any:
-    parts = [x.strip() for x in str(text or "").replace(";", ",").split(",") if x.strip()]
-    out: list[Any] = []
-    for x in parts:
-        try:
-            out.append(float(x))
-        except ValueError:
-            out.append(x)  # kept as typed; validation names it
-    return out
-
-
-def param_binding(mid: str, param: str) -> dict[str, Any]:
-    """Kwargs for one distribution parameter input (``values`` is a comma-separated text)."""
-    path = (K_SCENARIO, "assumptions", mid, param)
-    if param == "values":
-        return bind(f"param_{mid}_{param}", path, to_widget=lambda v: ", ".join(f"{x:g}" if isinstance(x, float | int)
-                                                                                  else str(x) for x in v or []),
-                    from_widget=_values_out)
-    return bind(f"param_{mid}_{param}", path)
-
-
-def plans_as_typed() -> list[dict[str, Any]]:
-    """Every plan of the draft (one for a single-plan scenario)."""
-    d = draft()
-    return list(d["plans"].values()) if is_org() else [d.get("plan") or {}]
 
 
 #: the roster editor's columns, left to right: the Plan column comes third, so it is on screen at 1400 px

@@ -20,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from compcore.errors import PlanError
-from compcore.simulation.knobs import Knob, knobs, parse_path
+from compcore.simulation.knobs import SCALE_KNOB, Knob, knobs, parse_path, scale_target_incentive
 from compcore.simulation.solve import Solution, measure_at, solve
 from compcore.simulation.solve_view import (
     GOAL_KINDS,
@@ -32,7 +32,9 @@ from compcore.simulation.solve_view import (
     goal_words,
     knob_curves,
 )
-from ui import history
+from ui import charts, history
+from ui.charts import CURRENCY, pct
+from ui.charts import cache as chart_cache
 from ui.session import K_SCENARIO, K_SOLVE
 from ui.simulation_state import cached_draws, sim_key
 from ui.state import bind, draft, revalidate, set_ui, set_value_at, ui, valid
@@ -40,7 +42,7 @@ from ui.text import md
 
 __all__ = ["GOAL_KINDS", "amount_binding", "amount_label", "answer", "apply_binding", "error", "flash", "solve_binding",
            "goal", "goal_binding", "goal_words", "knob_binding", "knob_options", "plain", "undo_binding",
-           "undo_label", "view"]
+           "section", "undo_label", "view"]
 
 def plain(text: str) -> str:
     """Text shown as typed, never as markdown (the app's one escaping rule, :func:`ui.text.md`)."""
@@ -63,7 +65,8 @@ def knob_binding(options: list[Knob]) -> dict[str, Any]:
     """Kwargs of the "Solve for" selectbox (options: knob paths); a knob no longer in the plan falls back."""
     paths = [k.path for k in options]
     if ui("solve_knob") not in paths:
-        preferred = [p for p in paths if p.endswith("target_incentive.percent_of_base")]
+        # an org: every plan's target incentive by one factor (the org-wide answer); one plan: its target incentive
+        preferred = [p for p in paths if p == SCALE_KNOB or p.endswith("target_incentive.percent_of_base")]
         set_ui("solve_knob", (preferred or paths)[0])
     return bind("solve_knob", ("ui", "solve_knob"))
 
@@ -80,8 +83,8 @@ def _kind() -> str:
 def amount_label() -> str:
     """The label of the goal's number, in the unit it is typed in."""
     period = valid().period
-    return {"p_over_budget": "Chance, at most (%)", "expected_cost": f"Expected cost per {period}",
-            "quantile": f"P90 cost per {period}"}[_kind()]
+    return {"p_over_budget": "Chance, at most (%)", "expected_cost": f"Expected cost per {period} ({CURRENCY})",
+            "quantile": f"P90 cost per {period} ({CURRENCY})"}[_kind()]
 
 
 def _default_amount(kind: str) -> float:
@@ -174,7 +177,7 @@ def view() -> AnswerView | None:
         sol = cur["solution"]
         name = sol.goal.measure_name
         cur["view"] = AnswerView(
-            key=cur["key"] + "|solve", solution=sol, lines=answer_lines(sol, valid().period),
+            key=cur["key"] + "|solve", solution=sol, lines=answer_lines(sol, valid().period, CURRENCY),
             hist=cost_pair(sol.base.cost, sol.sim.cost), curve=knob_curves(sol), frontier=cur["frontier"],
             x_title=sol.knob.label if sol.knob.kind != "number" or not sol.knob.unit else
             f"{sol.knob.label} ({sol.knob.unit})",
@@ -199,14 +202,24 @@ def _apply() -> None:
         return
     sol = hit[0]
     try:
-        set_value_at((K_SCENARIO, *parse_path(sol.knob.path)), sol.value)
+        if sol.knob.path == SCALE_KNOB:  # every plan's target incentive and every roster override, as typed
+            scaled = scale_target_incentive(draft(), sol.value)
+            draft().update(scaled)
+        else:
+            set_value_at((K_SCENARIO, *parse_path(sol.knob.path)), sol.value)
     except (KeyError, IndexError, TypeError):
         _store()["flash"] = "The plan changed since this answer; solve again."
         return
     revalidate()
-    k = sol.knob
-    _store().update(key=None, flash=f"Applied: {k.label} is now {k.phrase(sol.value)} (was {k.phrase(k.value)}).",
-                    applied={"draft": copy.deepcopy(draft()), "label": f"Undo: {k.label} back to {k.phrase(k.value)}"})
+    k, c = sol.knob, CURRENCY
+    if k.path == SCALE_KNOB:
+        flash = (f"Applied: every plan's target incentive and every roster override is now {pct(sol.value)} of what "
+                 "it was.")
+        undo = "Undo: every plan's target incentive back to what it was"
+    else:
+        flash = f"Applied: {k.label} is now {k.phrase(sol.value, c)} (was {k.phrase(k.value, c)})."
+        undo = f"Undo: {k.label} back to {k.phrase(k.value, c)}"
+    _store().update(key=None, flash=flash, applied={"draft": copy.deepcopy(draft()), "label": undo})
 
 
 def apply_binding() -> dict[str, Any]:
@@ -230,3 +243,56 @@ def _undo_last() -> None:
 
 def undo_binding() -> dict[str, Any]:
     return {"key": "solve_undo_button", "on_click": _undo_last}
+
+
+# ---------------------------------------------------------------- the section, drawn
+
+
+def section(trials: int) -> None:
+    """The Cost page's "Solve for a budget" section: the knob and goal, Solve, the answer with Apply and its
+    three charts, Undo."""
+    period = valid().period
+    st.subheader("Solve for a budget")
+    st.caption("Pick one number of the plan (or every plan's target incentive at once) and a cost goal: the app "
+               f"tries values of that number on the same {trials:,} simulated {period}s and finds the one that "
+               "meets the goal.")
+    options = knob_options()
+    labels = {o.path: o.label for o in options}
+    s1, s2, s3, s4 = st.columns([3, 2.4, 1.4, 0.8], vertical_alignment="bottom")
+    s1.selectbox("Solve for", list(labels), format_func=labels.get, **knob_binding(options))
+    s2.selectbox("Goal", GOAL_KINDS, format_func=lambda g: goal_words(g, period), **goal_binding())
+    s3.number_input(amount_label(), **amount_binding())
+    s4.button("Solve", type="primary", **solve_binding())
+    if flash():
+        st.caption(plain(flash()))
+    if error():
+        st.error(plain(error()), icon=":material/block:")
+    answer = view()
+    if answer is not None:
+        _answer(answer, period)
+    if undo_label():
+        st.button(plain(undo_label()), icon=":material/undo:", **undo_binding())
+
+
+def _answer(answer: AnswerView, period: str) -> None:
+    with st.container(key="solve_answer", border=True):
+        for line in answer.lines:
+            st.markdown(plain(line))
+        a1, a2 = st.columns([1, 3])
+        a1.button("Apply to the plan", type="primary", **apply_binding())
+        a2.caption("Apply writes this answer into the plan (every plan for the org-wide factor); Undo puts it back.")
+    h1, h2, h3 = st.columns(3)
+    with h1:
+        st.markdown(f"**Cost per {period}**, now and with the answer")
+        chart_cache.chart(charts.cost_pair_chart, answer.hist, answer.solution.sim.budget, key="solve_hist",
+                          cache_key=answer.key)
+    with h2:
+        st.markdown(f"**{plain(answer.curve.title)}**")
+        chart_cache.chart(charts.curve_pair_chart, answer.curve.frame, answer.curve.x_title, answer.curve.y_title,
+                          answer.curve.y_money, key="solve_curve", cache_key=answer.key)
+    with h3:
+        st.markdown(f"**{plain(answer.y_title)} across the range**")
+        knob = answer.solution.knob
+        chart_cache.chart(charts.frontier_chart, answer.frontier, answer.x_title, knob.kind == "percent",
+                          knob.kind == "money", answer.y_title, answer.solution.goal.kind == "p_over_budget",
+                          answer.solution.goal.target, key="solve_frontier", cache_key=answer.key)

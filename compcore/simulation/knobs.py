@@ -13,6 +13,11 @@ between the neighbouring points for an attainment that must stay in order (the
 x of a curve point, the start of a tier); otherwise 0 to 10x the current value
 (0 to 1 when the current value is 0). A metric target must stay above 0, so its
 range starts at 1% of the current target.
+
+The org-wide knob :data:`SCALE_KNOB` (``"scale.target_incentive"``) is one factor
+that multiplies every plan's target incentive and every roster override
+(DESIGN.md: the org-wide answer to "what fits the budget"); its value today is
+1 (100%), its default range 0 to 2 (:func:`scale_target_incentive`).
 """
 
 from __future__ import annotations
@@ -27,7 +32,10 @@ from compcore.plan.units import in_percent
 from compcore.report.format import money, pct
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 
-__all__ = ["Knob", "knob", "knobs", "parse_path", "with_value"]
+__all__ = ["SCALE_KNOB", "Knob", "knob", "knobs", "parse_path", "scale_target_incentive", "set_value", "with_value"]
+
+#: the org-wide knob: one factor on every plan's target incentive and every roster override
+SCALE_KNOB = "scale.target_incentive"
 
 _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 #: strict bounds (x values strictly increasing, a target above 0) are kept this far inside, relative to the gap
@@ -47,7 +55,8 @@ class Knob:
     kind : ``"percent"`` (a fraction shown and typed as %), ``"money"`` or ``"number"``
     value : its current value
     lo, hi : the default range searched
-    plan : the plan it belongs to (``"plan"`` for a one-plan scenario, else the plan id)
+    plan : the plan it belongs to (``"plan"`` for a one-plan scenario, else the plan id; ``""`` for
+        :data:`SCALE_KNOB`, which belongs to every plan)
     """
 
     path: str
@@ -64,18 +73,19 @@ class Knob:
         """The field's own name, as messages say it: ``percent_of_base``, ``target``, ``points[2][1]``."""
         return re.split(r"\.", self.path)[-1]
 
-    def show(self, v: float) -> str:
-        """A value in the knob's unit: ``0.085 -> '8.5%'``, ``12000 -> '12,000'``, ``1.4 -> '1.4'``."""
+    def show(self, v: float, currency: str = "") -> str:
+        """A value in the knob's unit: ``0.085 -> '8.5%'``, ``12000 -> '12,000'`` (``'$12,000'`` with a
+        ``currency``), ``1.4 -> '1.4'``."""
         if self.kind == "percent":
             return pct(v)
         if self.kind == "money":
-            return money(v)
+            return money(v, currency)
         return f"{v:.4g}"
 
-    def phrase(self, v: float) -> str:
+    def phrase(self, v: float, currency: str = "") -> str:
         """A value with its unit: ``'8.5% of base'``, ``'12,000 a year'``, ``'6 EBRs per person'``."""
         unit = self.unit.removeprefix("%").strip() if self.kind == "percent" else self.unit
-        return f"{self.show(v)} {unit}".strip()
+        return f"{self.show(v, currency)} {unit}".strip()
 
 
 def parse_path(path: str) -> tuple[str | int, ...]:
@@ -244,7 +254,53 @@ def _curve_knob(who: str, curve: dict[str, Any], rel: tuple[str | int, ...], val
     raise ValueError(f"is not a number a solve can move; use e.g. {_EXAMPLE}")
 
 
+def _is_scale(path: str) -> bool:
+    return path == SCALE_KNOB
+
+
+def scale_target_incentive(data: dict[str, Any], factor: float) -> dict[str, Any]:
+    """A copy of a scenario dict with every plan's target incentive and every roster override times ``factor``.
+
+    A value that is not a number (a field typed wrong) is left as it is, for validation to name.
+
+    >>> d = {"plans": {"a": {"target_incentive": {"percent_of_base": 0.5}}},
+    ...      "roster": [{"target_incentive": {"amount": 8000}}, {"team": "x"}]}
+    >>> out = scale_target_incentive(d, 0.75)
+    >>> out["plans"]["a"]["target_incentive"], out["roster"][0]["target_incentive"], d["roster"][0]
+    ({'percent_of_base': 0.375}, {'amount': 6000.0}, {'target_incentive': {'amount': 8000}})
+    """
+    out = copy.deepcopy(data)
+    plans = list(out["plans"].values()) if isinstance(out.get("plans"), dict) else [out.get("plan")]
+    owners = [*plans, *(out.get("roster") or [])]
+    for owner in owners:
+        ti = owner.get("target_incentive") if isinstance(owner, dict) else None
+        if isinstance(ti, dict):
+            for field in ("percent_of_base", "amount"):
+                if _is_number(ti.get(field)):
+                    ti[field] = ti[field] * float(factor)
+    return out
+
+
+def _scale_knob(data: dict[str, Any]) -> Knob:
+    if not isinstance(data.get("plans"), dict) and not isinstance(data.get("plan"), dict):
+        raise _bad(SCALE_KNOB, "the scenario has no plan to scale")
+    every = "Every plan's target incentive" if isinstance(data.get("plans"), dict) else "The target incentive"
+    return Knob(SCALE_KNOB, f"{every}, scaled by one factor (roster overrides too)",
+                "% of today's target incentive", "percent", 1.0, 0.0, 2.0, "")
+
+
+def set_value(data: dict[str, Any], path: str, value: float) -> dict[str, Any]:
+    """The scenario dict with the knob at ``path`` set to ``value``: set in place for a plan's number, a scaled
+    copy of ``data`` (left unchanged) for :data:`SCALE_KNOB` (a factor of today's numbers)."""
+    if _is_scale(path):
+        return scale_target_incentive(data, value)
+    set_number(data, path, value)
+    return data
+
+
 def _knob_in(data: dict[str, Any], path: str) -> Knob:
+    if _is_scale(path):
+        return _scale_knob(data)
     parts = parse_path(path)
     plan_key, start = _plan_of(data, parts, path)
     value = _walk(data, parts, path)
@@ -292,12 +348,13 @@ def _numbers(node: Any, prefix: str) -> list[str]:
 def knobs(scn: Scenario | dict[str, Any]) -> list[Knob]:
     """Every number of every plan of the scenario that a solve can move, with its label, in plan order.
 
+    An org's list starts with :data:`SCALE_KNOB` (every plan's target incentive by one factor).
     Component weights, the start of a first tier (always 0) and anything else
     :func:`knob` refuses are left out.
     """
     data = scn if isinstance(scn, dict) else dump_scenario(scn)
     roots = [("plan", data["plan"])] if "plan" in data else [(f"plans.{k}", v) for k, v in data["plans"].items()]
-    out = []
+    out = [_scale_knob(data)] if len(roots) > 1 else []  # an org: the org-wide knob first
     for prefix, plan in roots:
         for path in _numbers(plan, prefix):
             try:
@@ -324,5 +381,4 @@ def with_value(scn: Scenario | dict[str, Any], path: str, value: float) -> Scena
     """
     data = copy.deepcopy(scn) if isinstance(scn, dict) else dump_scenario(scn)
     knob(data, path)
-    set_number(data, path, value)
-    return load_scenario(data)
+    return load_scenario(set_value(data, path, value))

@@ -29,7 +29,7 @@ import pandas as pd
 from compcore.errors import PlanError
 from compcore.report.format import money, pct
 from compcore.simulation.draws import MetricDraws, draw_metrics
-from compcore.simulation.knobs import Knob, set_number
+from compcore.simulation.knobs import Knob, set_value
 from compcore.simulation.knobs import knob as knob_info
 from compcore.simulation.pricing import org_cost_chunk, plan_contexts
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
@@ -91,15 +91,16 @@ class Goal:
             return "the expected cost"
         return f"the P{100 * self.q:.4g} cost"  # type: ignore[operator]
 
-    def describe(self) -> str:
-        """The goal in words, e.g. ``"P(over budget) at most 10%"``, ``"the P90 cost equals 140,000"``."""
+    def describe(self, currency: str = "") -> str:
+        """The goal in words, e.g. ``"P(over budget) at most 10%"``, ``"the P90 cost equals 140,000"``
+        (``"$140,000"`` with ``currency="$"``)."""
         if self.kind == "p_over_budget":
             return f"P(over budget) at most {pct(self.target)}"
-        return f"{self.measure_name} equals {money(self.target)}"
+        return f"{self.measure_name} equals {money(self.target, currency)}"
 
-    def show(self, measure: float) -> str:
+    def show(self, measure: float, currency: str = "") -> str:
         """A value of the goal's measure in its unit (a % or money)."""
-        return pct(measure) if self.kind == "p_over_budget" else money(measure)
+        return pct(measure) if self.kind == "p_over_budget" else money(measure, currency)
 
     def measure(self, sim: SimulationResult | YearResult) -> float:
         """The goal's measure of a simulation."""
@@ -212,9 +213,8 @@ class _Problem:
         self.allowed = m
 
     def scenario(self, v: float, which: str = "value") -> Scenario:
-        set_number(self.data, self.knob.path, v)
         try:
-            return load_scenario(self.data)
+            return load_scenario(set_value(self.data, self.knob.path, v))
         except PlanError as e:
             msg = f"{self.knob.show(v)} is not a valid value of {self.knob.path}: {e}"
             raise PlanError(f"{which}: {msg}", problems=[(which, msg)]) from None
@@ -318,7 +318,9 @@ def solve(scn: Scenario | dict[str, Any] | str, knob: str, goal: Mapping[str, An
     ----------
     scn : Scenario (or anything ``load_scenario`` accepts)
     knob : the number to move, a field path such as ``"plan.target_incentive.percent_of_base"``,
-        ``"plan.components[1].curve.points[2][1]"`` or ``"plans.impl.metrics[0].target"``
+        ``"plan.components[1].curve.points[2][1]"`` or ``"plans.impl.metrics[0].target"``, or
+        ``"scale.target_incentive"``: one factor on every plan's target incentive and every roster override
+        (``Solution.value`` is the factor, 1 = today; default range 0 to 2)
     goal : ``{"p_over_budget": 0.1}`` (needs a budget), ``{"expected_cost": 120000}`` or
         ``{"quantile": 0.9, "cost": 140000}``
     lo, hi : the range searched (default: the field's valid range, see :mod:`compcore.simulation.knobs`)

@@ -16,7 +16,7 @@ from compcore.plan.explore import actual_for, attainment_range, curve_frame, his
 from compcore.plan.payout import payout
 from compcore.plan.schema import Plan
 from compcore.report.format import money
-from compcore.simulation.knobs import Knob, parse_path
+from compcore.simulation.knobs import SCALE_KNOB, Knob, parse_path
 from compcore.simulation.scenario import Scenario
 from compcore.simulation.simulate import SimulationResult
 from compcore.simulation.solve import Solution
@@ -77,6 +77,20 @@ def _person(sim: SimulationResult, plan_id: str, plan: Plan, lo: float, hi: floa
     return pd.DataFrame({"x": a, "y": np.asarray(total) * float(row["target"]) / max(float(row["headcount"]), 1.0)})
 
 
+def _org_person(sim: SimulationResult, scn: Scenario, lo: float, hi: float, n: int = _POINTS) -> pd.DataFrame:
+    """Payout per period (money) of an average person of the whole org, every metric at the same attainment:
+    each plan's payout fraction times its on-target cost, over everyone's headcount."""
+    a = np.linspace(lo, hi, n)
+    rows = sim.cost_by_plan.set_index("plan")
+    money_at = np.zeros(n)
+    for pid, plan in scn.plans.items():
+        if pid in rows.index and float(rows.loc[pid, "headcount"]) > 0:
+            total = payout(plan, {m.id: actual_for(m, a) for m in plan.metrics}).total
+            money_at += np.asarray(total) * float(rows.loc[pid, "target"])
+    people = float(sim.cost_by_plan["headcount"].sum())
+    return pd.DataFrame({"x": a, "y": money_at / max(people, 1.0)})
+
+
 def knob_curves(sol: Solution) -> CurveView:
     """The curve the knob changes, before and after.
 
@@ -86,6 +100,11 @@ def knob_curves(sol: Solution) -> CurveView:
     earns per period when every metric is at the same attainment.
     """
     k, old, new = sol.knob, sol.original, sol.scenario
+    if k.path == SCALE_KNOB:  # every plan: what an average person of the org earns
+        hi = max(attainment_range(p)[1] for p in old.plans.values())
+        return CurveView(_both(_org_person(sol.base, old, 0.0, hi), _org_person(sol.sim, new, 0.0, hi)),
+                         "What an average person of the org earns per period",
+                         "Attainment of every metric (% of target)", "Payout per period", True)
     p0, p1 = _plan_of(old, k), _plan_of(new, k)
     parts = parse_path(k.path)[1 if k.plan == "plan" else 2:]
     lo, hi = 0.0, max(attainment_range(p0)[1], attainment_range(p1)[1])
@@ -113,19 +132,20 @@ def knob_curves(sol: Solution) -> CurveView:
                      "Payout per period", True)
 
 
-def answer_lines(sol: Solution, period: str = "period") -> list[str]:
-    """The answer in sentences (plain text): the value, the goal's measure, how it was found."""
-    k, g = sol.knob, sol.goal
-    lines = [f"{k.label}: {k.phrase(sol.value)} (now {k.phrase(k.value)}).",
-             f"{g.measure_name[0].upper()}{g.measure_name[1:]}: {g.show(sol.achieved)} (now {g.show(sol.before)}); "
-             f"goal: {g.describe()}."]
+def answer_lines(sol: Solution, period: str = "period", currency: str = "") -> list[str]:
+    """The answer in sentences (plain text): the value, the goal's measure, how it was found; money with
+    ``currency`` in front ("$84,000")."""
+    k, g, c = sol.knob, sol.goal, currency
+    lines = [f"{k.label}: {k.phrase(sol.value, c)} (now {k.phrase(k.value, c)}).",
+             f"{g.measure_name[0].upper()}{g.measure_name[1:]}: {g.show(sol.achieved, c)} "
+             f"(now {g.show(sol.before, c)}); goal: {g.describe(c)}."]
     if g.kind == "p_over_budget" and sol.past is not None:
         lines.append(f"The closest value that keeps {g.measure_name} at or under the goal; any more and it goes over.")
     elif g.kind == "p_over_budget":
-        lines.append(f"The whole range {k.show(sol.lo)} to {k.show(sol.hi)} meets the goal; this is its end nearest "
-                     "the budget.")
-    lines.append(f"Expected cost {money(sol.sim.expected)} per {period} (now {money(sol.base.expected)}); "
-                 f"P90 {money(sol.sim.percentiles['P90'])} (now {money(sol.base.percentiles['P90'])}). "
+        lines.append(f"The whole range {k.show(sol.lo, c)} to {k.show(sol.hi, c)} meets the goal; this is its end "
+                     "nearest the budget.")
+    lines.append(f"Expected cost {money(sol.sim.expected, c)} per {period} (now {money(sol.base.expected, c)}); "
+                 f"P90 {money(sol.sim.percentiles['P90'], c)} (now {money(sol.base.percentiles['P90'], c)}). "
                  f"Found with {sol.evaluations} re-pricings of the same {sol.sim.trials:,} simulated {period}s.")
     return lines
 

@@ -42,7 +42,7 @@ def test_budget_changes_probability_only(at):
 
 def test_assumption_change_draws_again(at):
     before = _money(_figures(at)["Expected cost"])
-    at.number_input(key="param_adoption_90d_p").set_value(0.6).run()
+    at.number_input(key="param_adoption_90d_p").set_value(60.0).run()  # a chance, typed in %
     assert not at.exception
     assert _money(_figures(at)["Expected cost"]) < before  # adoption falls below the 70% gate often
     at.selectbox(key="dist_ebrs").set_value("fixed").run()

@@ -33,14 +33,16 @@ def test_solve_apply_undo(at: AppTest) -> None:
     assert scn.budget == 116_000 and at.selectbox(key="solve_knob").value == PCT
     assert at.selectbox(key="solve_goal").value == "p_over_budget"
     assert at.number_input(key="solve_amount_p_over_budget").value == 10.0
-    assert _p_over(at) > 0.1  # the sample org starts at 11.35%
+    assert _p_over(at) > 0.1  # the sample starts over the 10% goal
 
     at.button(key="solve_run").click()
     run_ok(at, TIMEOUT)
     expected = solve(scn, PCT, {"p_over_budget": 0.1}, draws=draw_metrics(scn, 10_000, 0))
     texts = _texts(at)
     assert f"Target incentive, % of base: {expected.knob.phrase(expected.value)} (now 10% of base)." in texts
-    assert any(t.startswith("P(over budget): 10% (now 11.35%)") for t in texts)
+    assert any(t.startswith(f"P(over budget): 10% (now {expected.goal.show(expected.before)})") for t in texts)
+    # money in the answer carries the currency, as everywhere on the page
+    assert any(t.startswith(f"Expected cost ${expected.sim.expected:,.0f} per quarter") for t in texts)
     assert len(at.get("vega_lite_chart")) >= 11  # the page's 8 charts and the answer's 3
 
     at.button(key="solve_apply").click()
@@ -112,3 +114,34 @@ def test_on_the_org_default_one_plans_number_is_solved_and_applied_alone(monkeyp
     assert after["plans"]["implementation"]["target_incentive"] == {"percent_of_base": expected.value}
     before["plans"]["implementation"]["target_incentive"] = {"percent_of_base": expected.value}
     assert after == before  # nothing else changed: the other plans, roster, budget
+
+
+def test_on_the_org_every_plans_target_incentive_is_solved_by_one_factor(monkeypatch) -> None:
+    # issue 19: solve could change only one plan; the org's default knob is every plan's target incentive at once
+    monkeypatch.delenv("COMPCORE_DEFAULT_SCENARIO", raising=False)
+    at = run_ok(AppTest.from_file(page(PAGE), default_timeout=TIMEOUT), TIMEOUT)
+    scn = at.session_state["scenario_valid"]
+    assert at.selectbox(key="solve_knob").value == "scale.target_incentive"
+    at.button(key="solve_run").click()
+    run_ok(at, TIMEOUT)
+    expected = solve(scn, "scale.target_incentive", {"p_over_budget": 0.1}, draws=draw_metrics(scn, 10_000, 0))
+    factor = expected.value
+    assert any(t.startswith("Every plan's target incentive, scaled by one factor (roster overrides too): "
+                            f"{expected.knob.show(factor)} of today's target incentive") for t in _texts(at))
+    before = copy.deepcopy(at.session_state["scenario"])
+    at.button(key="solve_apply").click()
+    run_ok(at, TIMEOUT)
+    after = at.session_state["scenario"]
+    for pid, plan in before["plans"].items():
+        for field, value in plan["target_incentive"].items():
+            assert after["plans"][pid]["target_incentive"][field] == value * factor, pid
+    overrides = [(i, r["target_incentive"]) for i, r in enumerate(before["roster"]) if r.get("target_incentive")]
+    assert overrides  # the sample's team leads have their own incentive: scaled too
+    for i, ti in overrides:
+        assert after["roster"][i]["target_incentive"] == {k: v * factor for k, v in ti.items()}
+    assert _p_over(at) <= 0.1
+    undo = at.button(key="solve_undo_button")
+    assert _unescape(undo.label) == "Undo: every plan's target incentive back to what it was"
+    undo.click()
+    run_ok(at, TIMEOUT)
+    assert at.session_state["scenario"] == before
