@@ -174,21 +174,23 @@ def _on_upload() -> None:
 
 
 def _on_source(kind: str, labels: dict[str, RawTable]) -> None:
-    choice = st.session_state[f"tfd_src_{kind}"]
+    choice = st.session_state.get(f"tfd_src_{kind}")
 
     def change(tables: dict[str, Any]) -> None:
         if choice == NO_SOURCE:
             tables.pop(kind, None)
-        else:
+        elif choice in labels:  # a choice re-sent after another upload names a file that is gone: nothing
             tables[kind] = guess_table_mapping(kind, labels[choice]).model_dump(mode="json")
     _edit(change)
 
 
 def _on_column(kind: str, name: str, src: RawTable) -> None:
-    header = st.session_state[f"tfd_col_{kind}_{name}"]
+    header = st.session_state.get(f"tfd_col_{kind}_{name}")
 
     def change(tables: dict[str, Any]) -> None:
-        tm = tables[kind]
+        tm = tables.get(kind)
+        if tm is None or header is None:
+            return  # a select box re-sent after its table left the mapping (another upload): nothing to change
         tm["columns"].pop(name, None)
         tm["date_formats"].pop(name, None)
         if header != NONE:
@@ -201,13 +203,26 @@ def _on_column(kind: str, name: str, src: RawTable) -> None:
 
 
 def _on_format(kind: str, name: str) -> None:
-    fmt = st.session_state[f"tfd_fmt_{kind}_{name}"]
-    _edit(lambda tables: tables[kind]["date_formats"].__setitem__(name, fmt))
+    fmt = st.session_state.get(f"tfd_fmt_{kind}_{name}")
+
+    def change(tables: dict[str, Any]) -> None:
+        if kind in tables and fmt in DATE_FORMATS:  # a stale select box of a table no longer mapped: nothing
+            tables[kind]["date_formats"][name] = fmt
+    _edit(change)
 
 
-def _on_kind(value: str, i: int) -> None:
-    kind = st.session_state[f"tfd_kindval_{i}"] or None
-    _edit(lambda tables: tables["activities"]["kinds"].__setitem__(value, kind))
+def kind_key(value: str) -> str:
+    """The widget key of an activity type's kind: it names the type (a short hash of its text), not a position."""
+    return "tfd_kindval_" + hashlib.sha256(value.encode()).hexdigest()[:12]
+
+
+def _on_kind(value: str) -> None:
+    kind = st.session_state.get(kind_key(value)) or None
+
+    def change(tables: dict[str, Any]) -> None:
+        if value in (tables.get("activities") or {}).get("kinds", {}):  # the type is still in the export
+            tables["activities"]["kinds"][value] = kind
+    _edit(change)
 
 
 # ---------------------------------------------------------------- drawing
@@ -263,9 +278,9 @@ def _kinds(tm: Any) -> None:
     for i, value in enumerate(values):
         if i % 3 == 0:
             cols = st.columns(3)
-        key = _seed(f"tfd_kindval_{i}", tm.kinds[value] or "")
+        key = _seed(kind_key(value), tm.kinds[value] or "")
         cols[i % 3].selectbox(plain(value), _KIND_CHOICES, key=key, format_func=_KIND_NAMES.get,
-                              on_change=_on_kind, args=(value, i))
+                              on_change=_on_kind, args=(value,))
 
 
 def _table_tab(kind: str, tables: list[RawTable], mapping: DataMapping, rec: Records) -> None:

@@ -13,6 +13,7 @@ from compcore.data.records import load_cs_data
 from compcore.io.mapping_store import MappingStore
 from compcore.io.store import ScenarioStore
 from tests.app.conftest import page, run_ok
+from ui.data_import import kind_key
 
 PAGE = "targets_from_data"
 TIMEOUT = 120
@@ -61,7 +62,9 @@ def test_the_guessed_mapping_gives_the_native_figures(vendor):
     assert vendor.selectbox(key="tfd_fmt_clients_actual_go_live").value == "us"
     assert vendor.selectbox(key="tfd_col_usage_weekly_week_start").value == "Week Of"
     assert vendor.selectbox(key="tfd_fmt_activities_date").value == "excel_serial"
-    assert vendor.selectbox(key="tfd_kindval_0").value in ("touchpoint", "ebr", "cross_sell_lead")
+    kinds = vendor.session_state["ui"]["tfd"]["export_mapping"]["tables"]["activities"]["kinds"]
+    first = next(iter(kinds))
+    assert vendor.selectbox(key=kind_key(first)).value in ("touchpoint", "ebr", "cross_sell_lead")
     preview = next(d.value for d in vendor.dataframe if "client id" in d.value.columns)
     assert preview["client id"].tolist()[:2] == ["C0001", "C0002"] and preview["row"].tolist()[0] == 4
     assert preview["actual go-live"].tolist()[0] == "2023-02-04"  # "2/4/2023" read as US: 4 February
@@ -93,8 +96,8 @@ def test_the_date_format_is_changeable_and_wrong_dates_are_named():
 def test_an_activity_type_not_counted_is_said():
     at = _upload({"crm_export.xlsx": XLSX})
     kinds = at.session_state["ui"]["tfd"]["export_mapping"]["tables"]["activities"]["kinds"]
-    i = list(kinds).index("Meeting")
-    at.selectbox(key=f"tfd_kindval_{i}").set_value("")
+    assert "Meeting" in kinds
+    at.selectbox(key=kind_key("Meeting")).set_value("")  # the key names the activity type, not its position
     run_ok(at, TIMEOUT)
     assert any("of activity type\\(s\\) Meeting are not counted" in c.value for c in at.caption)
     assert not _errors(at)
@@ -133,3 +136,16 @@ def test_markdown_in_a_file_is_shown_as_text():
     at = _upload({"accounts.csv": csv})
     errs = _errors(at)
     assert any("\\*\\*ten\\*\\* \\[x\\]\\(http://evil\\)" in e.replace("\\:", ":") for e in errs), errs
+
+
+def test_a_stale_mapping_select_box_of_a_table_gone_changes_nothing():
+    # BUGS.md W4: a tfd_col_<kind>_<field> state re-sent after the mapping lost that table raised KeyError
+    at = _upload({"crm_export.xlsx": XLSX})
+    ui = at.session_state["ui"]
+    ui["tfd"]["export_mapping"]["tables"].pop("activities")  # another action dropped the activities table
+    at.session_state["ui"] = ui
+    box = at.selectbox(key="tfd_col_activities_date")
+    box.set_value(next(o for o in box.options if o != box.value))  # the browser re-sends its select box
+    at.selectbox(key="tfd_fmt_activities_date").set_value("us")
+    run_ok(at, TIMEOUT)
+    assert "activities" not in at.session_state["ui"]["tfd"]["export_mapping"]["tables"]
