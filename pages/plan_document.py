@@ -67,7 +67,8 @@ def simulation_fits() -> bool:
     return False
 
 
-def key_figures(sim: object, budget: float | None, label: str = "Budget") -> None:
+def key_figures(sim: object, budget: float | None, label: str = "Budget",
+                over_label: str = "P(over budget)") -> None:
     """Expected cost, P10, P90, the budget and the chance of going over it, each with its words."""
     words = figure_words(whole.period, budget, charts.CURRENCY)
     cols = st.columns(5)
@@ -75,8 +76,8 @@ def key_figures(sim: object, budget: float | None, label: str = "Budget") -> Non
     cols[1].metric(f"P10 (a cheap {whole.period})", charts.money(sim.quantile(0.1)), help=words["P10"].words)
     cols[2].metric(f"P90 (a costly {whole.period})", charts.money(sim.quantile(0.9)), help=words["P90"].words)
     cols[3].metric(label, charts.money(budget) if budget is not None else "none")
-    over = whole_sim.p_over_budget if budget is not None else None
-    cols[4].metric("P(over budget)", charts.pct(over, 1) if over is not None else "—",
+    p_over = whole_sim.p_over_budget if budget is not None else None
+    cols[4].metric(over_label, charts.pct(p_over, 1) if p_over is not None else "—",
                    help=words["P(over budget)"].words)
 
 
@@ -98,10 +99,11 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
     rows = org_document.org_summary(whole, whole_sim)
     sections = {s.plan: s for s in org_document.plan_sections(whole)}
     static_table(pd.DataFrame({  # a static table: "Who is on it" wraps instead of being cut off
-        "Plan": rows["name"], "Who is on it": [sections[p].who for p in rows["plan"]], "People": rows["headcount"],
+        "Plan": rows["name"], "Who is on it": [sections[p].who for p in rows["plan"]],
         f"Target per {whole.period}": [charts.money(x) for x in rows["target"]],
-        "Expected cost": [charts.money(x) for x in rows["expected_cost"]],
-        "% of target": [charts.pct(x) for x in rows["pct_of_target"]]}))
+        # cost and its share of target in one cell: four columns fit a phone
+        "Expected cost (% of target)": [f"{charts.money(x)} ({charts.pct(y)})"
+                                        for x, y in zip(rows["expected_cost"], rows["pct_of_target"], strict=True)]}))
     st.subheader("Does every team have a fair chance?")
     for flag in simulation_state.fairness_flags():
         st.text(flag)
@@ -118,7 +120,7 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
             st.caption(md(sec.who))
             st.markdown(md_lines(list(sec.rules)))
             if hr:
-                hr_links.document_link(sec.plan, f"{md(sec.name)}: worked examples, curves and cost")
+                hr_links.document_link(sec.plan, "Its document: worked examples, curves and cost")
     if not hr:
         st.caption("Each plan's own document: pick it in Document above.")
     st.subheader("Assumptions")
@@ -138,7 +140,7 @@ st.caption(f"Plan “{md(plan.name)}”, measured and paid per {plan.period} · 
 if hr:
     st.caption("Read-only view for HR. The numbers are computed live from the plan and its assumptions.")
     if whole.is_org:
-        hr_links.document_link(org.ORG_SUMMARY, "Back to the org summary: every plan, the budget, each team's chance")
+        hr_links.document_link(org.ORG_SUMMARY, "Back to the org summary")
 elif state.problems():
     st.info("The plan being edited has errors; this document shows the last valid plan.", icon="ℹ️")
 
@@ -178,7 +180,7 @@ if whole.is_org:
     st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s of the whole org: "
                f"the cost of the {scn.headcount:,} people on this plan, per {plan.period}. The budget and the "
                "chance of going over it are the whole org's.")
-    key_figures(sim, whole.budget, "Org budget (all plans)")
+    key_figures(sim, whole.budget, "Org budget (all plans)", "P(org over budget)")
 else:
     st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "
                f"({scn.headcount:,} people), cost per {plan.period}.")
@@ -198,7 +200,10 @@ st.subheader("Assumptions")
 st.markdown(md_lines(document.assumption_lines(scn)))
 roster = (pd.DataFrame([{"Team": r.team, "Role": r.role, "Headcount": r.headcount} for r in scn.roster])
           .groupby(["Team", "Role"], sort=False, as_index=False)["Headcount"].sum())
-st.dataframe(roster, hide_index=True, width="stretch", key="doc_roster", height=min(35 * (len(roster) + 1) + 3, 420))
+if len(roster) <= 30:  # a short roster wraps on a phone; a long one scrolls in a grid
+    static_table(roster)
+else:
+    st.dataframe(roster, hide_index=True, width="stretch", key="doc_roster", height=420)
 
 # ---------------------------------------------------------------- downloads
 st.subheader("Download")

@@ -284,11 +284,20 @@ _SCOPE_WORDS = {"company": "one company-wide figure shared by everyone", "team":
                 "individual": "each person's own figure"}
 
 
+def _teams_using(scn: Scenario, metric_id: str) -> list[str]:
+    """The teams with people on a plan that measures ``metric_id``, in roster order."""
+    plans = {pid for pid, p in scn.plans.items() if any(m.id == metric_id for m in p.metrics)}
+    return list(dict.fromkeys(scn.roster[i].team for pid in plans for i in scn.plan_rows[pid]
+                              if scn.roster[i].headcount > 0))
+
+
 def assumption_lines(scn: Scenario) -> list[str]:
     """The assumptions in words: one line per metric (its target, who shares it, its typical value and range),
     one per team that has its own assumption, then one per correlation.
 
     Every plan's metrics for an org (a metric shared by two plans once, with its first plan's name and unit).
+    A metric whose teams have their own assumptions says which applies to whom: each such team's line, then
+    the other teams' (left out when every team has its own).
     """
     metrics = scn.metrics
     period = scn.period
@@ -299,10 +308,16 @@ def assumption_lines(scn: Scenario) -> list[str]:
             continue
         target = metric_value(m.target, m.unit) + (", lower is better" if m.direction == "lower" else "")
         unit = f" Measured as: {m.unit}." if m.unit else ""
-        lines.append(f"{m.name} (target {target}, {_SCOPE_WORDS[m.scope]}): "
-                     f"{assumption_words(dist, m.unit, period)}.{unit}")
-        for team, own in (dist.by_team or {}).items():
-            lines.append(f"{m.name} for {team}: {assumption_words(own, m.unit, period)}.")
+        own = dict(dist.by_team or {})
+        head = f"{m.name} (target {target}, {_SCOPE_WORDS[m.scope]})"
+        if not own:
+            lines.append(f"{head}: {assumption_words(dist, m.unit, period)}.{unit}")
+            continue
+        lines.append(f"{head}, assumed team by team.{unit}")
+        lines += [f"{m.name} for {team}: {assumption_words(d, m.unit, period)}." for team, d in own.items()]
+        others = [t for t in _teams_using(scn, mid) if t not in own]
+        if others:
+            lines.append(f"{m.name} for {', '.join(others)}: {assumption_words(dist, m.unit, period)}.")
     for c in scn.correlations:
         a, b = (metrics[x].name if x in metrics else x for x in c.between)
         how = "tend to move together" if c.rho > 0 else "tend to move in opposite directions"

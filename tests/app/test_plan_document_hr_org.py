@@ -69,7 +69,8 @@ def test_an_org_link_opens_the_org_summary_with_the_editors_trials_and_seed(db: 
     plans = at.table[0].value.map(shown)
     assert plans["Plan"].tolist() == [p.name for p in scn.plans.values()]
     assert plans["Who is on it"].tolist()[0] == "PMO (8 people)"
-    assert plans["Expected cost"].tolist() == [charts.money(x) for x in sim.cost_by_plan["expected_cost"]]
+    assert plans["Expected cost (% of target)"].tolist() == [
+        f"{charts.money(x)} ({charts.pct(y)})" for x, y in sim.cost_by_plan[["expected_cost", "pct_of_target"]].values]
     # each team's chance at target, and every plan's rules with a link to its own document
     chances = at.table[1].value.map(shown)
     assert chances["Team"].tolist() == ["PMO", "Implementation", "Customer Success", "Change & Enablement"]
@@ -93,6 +94,7 @@ def test_one_plans_document_shows_its_share_of_the_org_simulation(db: str) -> No
         "implementation", "expected_cost"])
     assert _metric(at, "P90 (a costly quarter)") == charts.money(mine.quantile(0.9))
     assert _metric(at, "Org budget (all plans)") == "$100,000"
+    assert _metric(at, "P(org over budget)") == charts.pct(float((sim.cost > 100_000).mean()), 1)
     assert [b.proto.url.endswith("&doc=org") for b in at.get("link_button")] == [True]  # back to the summary
 
 

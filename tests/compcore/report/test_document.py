@@ -183,13 +183,25 @@ def test_a_binomial_assumption_reads_as_clients_of_a_cohort_and_each_teams_own_h
                 "by_team": {"Change & Enablement": {"dist": "binomial", "n": 2, "p": 0.81}}},
         "arr": {"dist": "fixed", "value": 1.0}})
     lines = assumption_lines(scn)
-    # 20 x 0.85 = 17 clients; a cohort of 2 at 81% averages 1.62 (not "about 2 of 2")
-    assert lines[0].startswith("Clients adopted within 90 days (target 90%, one figure per team): about 17 of 20 "
-                               "new clients (85%) in a typical quarter; 8 quarters in 10 between 75% and 95%.")
-    assert lines[1].startswith("Clients adopted within 90 days for Change & Enablement: on average 1.6 of 2 new "
-                               "clients (81%)")
-    assert lines[2].startswith("Company ARR vs plan (target 100%, one company-wide figure shared by everyone): "
+    # 20 x 0.85 = 17 clients; a cohort of 2 at 81% averages 1.62 (not "about 2 of 2"); CS has no own assumption
+    assert lines[:3] == [
+        "Clients adopted within 90 days (target 90%, one figure per team), assumed team by team. Measured as: "
+        "share of new clients.",
+        "Clients adopted within 90 days for Change & Enablement: on average 1.6 of 2 new clients (81%) in a typical "
+        "quarter; 8 quarters in 10 between 50% and 100%.",
+        "Clients adopted within 90 days for CS: about 17 of 20 new clients (85%) in a typical quarter; "
+        "8 quarters in 10 between 75% and 95%."]
+    assert lines[3].startswith("Company ARR vs plan (target 100%, one company-wide figure shared by everyone): "
                                "always 100%.")
+    # when every team has its own, the default applies to nobody and is not shown
+    both = scenario(roster, plan=plan, assumptions={
+        "okr": {"dist": "binomial", "n": 20, "p": 0.85, "by_team": {
+            "Change & Enablement": {"dist": "binomial", "n": 2, "p": 0.81}, "CS": {"dist": "fixed", "value": 0.9}}},
+        "arr": {"dist": "fixed", "value": 1.0}})
+    assert [line.split(":")[0] for line in assumption_lines(both)[:3]] == [
+        "Clients adopted within 90 days (target 90%, one figure per team), assumed team by team. Measured as",
+        "Clients adopted within 90 days for Change & Enablement", "Clients adopted within 90 days for CS"]
+    assert "17 of 20" not in " ".join(assumption_lines(both))
     assert not any(ch in " ".join(lines) for ch in "{}'") and "by_team" not in " ".join(lines)
 
 
