@@ -5,7 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ui import assumption_inputs, charts, page, session, simulation_state, solve_state, state, year_state, year_view
+from ui import (
+    assumption_inputs,
+    charts,
+    cohorts,
+    page,
+    session,
+    simulation_state,
+    solve_state,
+    state,
+    year_state,
+    year_view,
+)
 from ui.charts import cache as chart_cache
 from ui.core import (
     DIST_KINDS,
@@ -128,6 +139,8 @@ else:
                    "nothing, and the expected payout (as % of target incentive).")
         for flag in simulation_state.fairness_flags():
             st.warning(solve_state.plain(flag), icon=":material/balance:")
+        for line in cohorts.fairness_lines():  # a share of n clients moves in steps of 1/n
+            st.info(md(line), icon=":material/groups:")
         chances = simulation_state.team_chances()
         f1, f2 = st.columns([1, 1])
         with f1:
