@@ -95,6 +95,8 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
     st.caption(f"Monte Carlo over {whole_sim.trials:,} simulated {whole.period}s for all "
                f"{whole.headcount:,} people, cost per {whole.period}.")
     key_figures(whole_sim, whole.budget)
+    if hr:  # a version that replaced another: what it changes for each team
+        hr_links.show_changes(opened, None, whole.period, charts.CURRENCY)
     st.subheader("Who is on which plan, and what each costs")
     rows = org_document.org_summary(whole, whole_sim)
     sections = {s.plan: s for s in org_document.plan_sections(whole)}
@@ -143,6 +145,9 @@ if hr:
         hr_links.document_link(org.ORG_SUMMARY, "Back to the org summary")
 elif state.problems():
     st.info("The plan being edited has errors; this document shows the last valid plan.", icon="ℹ️")
+if hr:  # what this version changes for the teams on this plan, against the version it replaced
+    hr_links.show_changes(opened, list(dict.fromkeys(r.team for r in scn.roster)) if whole.is_org else None,
+                          plan.period, charts.CURRENCY)
 
 st.subheader("How the plan works")
 st.markdown(md_lines(describe(plan)))

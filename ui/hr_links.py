@@ -9,6 +9,7 @@ the viewer sees that document, and no widget of it writes to the store.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,9 @@ from streamlit.errors import StreamlitAPIException
 
 from compcore.errors import PlanError
 from compcore.io.store import SavedScenario, ShareToken
+from compcore.report.impact import cost_sentence
+from compcore.report.what_changes import team_change_lines, team_changes
+from compcore.simulation.impact import impact
 from compcore.simulation.scenario import dump_scenario, load_scenario
 from ui import saved, state
 from ui.session import K_HR_DAYS, K_HR_FLASH, K_HR_OPENED, K_HR_VERSION, K_SAVE_AUTHOR
@@ -81,6 +85,53 @@ def hr_document(options: list[str], is_org: bool) -> str:
     if asked in options:
         return str(asked)
     return ORG_DOC if is_org else options[0]
+
+
+def _content(data: dict[str, Any]) -> str:
+    """A saved scenario's content without its name (a rename is a new version that changes nothing)."""
+    return json.dumps({k: v for k, v in dump_scenario(load_scenario(data)).items() if k != "name"}, sort_keys=True)
+
+
+def replaced_version(rec: SavedScenario) -> SavedScenario | None:
+    """The latest earlier version of ``rec``'s scenario whose content differs from it, or None.
+
+    None too when the history cannot be read (the section is left out; the document still shows).
+    """
+    try:
+        earlier = [v for v in saved.store().history(rec.id) if v.version < rec.version]
+        now = _content(rec.data)
+        return next((v for v in reversed(earlier) if _content(v.data) != now), None)
+    except PlanError:
+        return None
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _changes(before: str, after: str, trials: int, seed: int, period: str, currency: str) -> tuple[Any, str]:
+    """Per team changes and the cost sentence of two versions on common random numbers (cached by content)."""
+    imp = impact(json.loads(before), json.loads(after), trials=trials, seed=seed)
+    return team_changes(imp), cost_sentence(imp, period, currency)
+
+
+def show_changes(rec: SavedScenario, teams: list[str] | None, period: str, currency: str) -> None:
+    """'What changes for you': each team's payout, pay and chance at target against the version this replaced.
+
+    ``teams``: only these (a plan's document), None for all. Nothing is shown for a first version.
+    """
+    old = replaced_version(rec)
+    if old is None:
+        return
+    st.subheader("What changes for you")
+    with st.spinner("Comparing with the version this one replaced…"):
+        table, cost = _changes(_content(old.data), _content(rec.data), int(state.ui("trials")),
+                               int(state.ui("seed")), period, currency)
+    if teams is not None:
+        table = table[table["team"].isin(teams)]
+    st.caption(f"Against version {old.version} (saved {old.created_at:%Y-%m-%d}), on the same simulated "
+               f"{period}s, so every difference is the change itself.")
+    for line in team_change_lines(table, period, currency):
+        st.text(line)
+    if teams is None:
+        st.text(cost)
 
 
 def document_link(doc: str, label: str) -> None:

@@ -7,6 +7,7 @@ examples at "150% of a 90% target" and spoke of gate rows on plans without a gat
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 from compcore.io.store import ScenarioStore
 from compcore.report.org_document import plan_cost
+from compcore.report.what_changes import team_change_lines, team_changes
+from compcore.simulation.impact import impact
 from compcore.simulation.scenario import load_scenario
 from compcore.simulation.simulate import simulate
 from tests.app.conftest import ROOT, page, run_ok
@@ -120,3 +123,38 @@ def test_an_unknown_doc_opens_the_org_summary_and_a_single_plan_link_its_plan(db
                         .model_dump(by_alias=True, mode="json"))
     one = _open(store.share_token(single.id), "org")
     assert not one.title[0].value.endswith(": org summary") and not one.get("link_button")
+
+
+def _two_versions(db: str) -> tuple[ScenarioStore, str, dict, dict]:
+    store = ScenarioStore(db)
+    v1 = load_scenario(ORG).model_dump(by_alias=True, mode="json")
+    v2 = json.loads(json.dumps(v1))
+    v2["plans"]["pmo"]["target_incentive"] = {"percent_of_base": 0.15}  # PMO: 10% -> 15% of base
+    rec = store.save("CS org", v1)
+    store.save("CS org", v2)
+    return store, rec.id, v1, v2
+
+
+def test_a_version_that_replaced_another_says_what_changes_for_each_team(db: str) -> None:
+    """Issue 20: 'What changes for you' per team, priced on the same draws as the version it replaced."""
+    store, sid, v1, v2 = _two_versions(db)
+    at = _open(store.share_token(sid, trials=TRIALS, seed=SEED))
+    want = team_change_lines(team_changes(impact(v1, v2, trials=TRIALS, seed=SEED)), "quarter", "$")
+    texts = [t.value for t in at.text]
+    assert [t for t in texts if t in want] == want and len(want) == 4
+    assert any(w.startswith("PMO (8 people): expected payout") and "unchanged from" in w for w in want)
+    assert any(t.startswith("The change costs") for t in texts)
+    assert any("Against version 1" in c.value for c in at.caption)
+    # a plan's own document: its own teams only
+    one = _open(store.share_token(sid, trials=TRIALS, seed=SEED), "implementation")
+    mine = [t.value for t in one.text if " people): " in t.value]
+    assert len(mine) == 1 and mine[0].startswith("Implementation (13 people)")
+
+
+def test_a_first_version_or_a_rename_has_nothing_to_compare(db: str) -> None:
+    store, sid, v1, _ = _two_versions(db)
+    first = _open(store.share_token(sid, version=1))
+    assert not any(s.value == "What changes for you" for s in first.subheader)
+    store.rename(sid, "CS org (final)")  # version 3: the same content as version 2, under a new name
+    renamed = _open(store.share_token(sid, version=3))
+    assert any("Against version 1" in c.value for c in renamed.caption)  # the last version that differs
