@@ -50,7 +50,7 @@ CONTROLS = [
     ("link", "[data-testid='stSidebarNav'] a"),
     ("selectbox", "[data-testid='stSelectbox'] input[role='combobox']"),
     ("multiselect", "[data-testid='stMultiSelect'] input[role='combobox']"),
-    ("radio", "[data-testid='stRadio'] label"),
+    ("radio", "[data-testid='stRadio'] [role='radiogroup'] label"),
     ("check", "[data-testid='stCheckbox'] label"),
     ("number", "[data-testid='stNumberInput'] input"),
     ("text", "[data-testid='stTextInput'] input:not([type='password'])"),
@@ -145,10 +145,14 @@ class Walk:
             el.click(timeout=10_000)
             options = page.locator("[role='option']")
             try:
-                options.first.wait_for(timeout=2_000)
-            except Exception:  # noqa: BLE001 - an empty list: nothing to choose
-                page.keyboard.press("Escape")
-                return None
+                options.first.wait_for(timeout=3_000)
+            except PlaywrightError:  # not open yet: the keyboard opens it
+                try:
+                    el.press("ArrowDown")
+                    options.first.wait_for(timeout=3_000)
+                except PlaywrightError:  # an empty list: nothing to choose
+                    page.keyboard.press("Escape")
+                    return "(no options)"
             n = options.count()
             pick = options.nth(rng.randrange(n))
             text = pick.inner_text().strip()[:50]
