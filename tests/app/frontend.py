@@ -13,8 +13,9 @@ earlier screen (another page, another plan) go along too.
 - ``front``: the state the browser holds for each widget on screen; after a run
   it keeps its own value unless the server pushed one (``proto.set_value``)
   or the widget is new;
-- ``memory``: the last state of every widget ever shown; a *stale* action
-  (a fast click) re-sends all of it, on screen or not.
+- ``screens``: what the browser held on the last few screens; a *stale* action
+  (a click before the runs of those screens finished) re-sends all of it, on
+  screen or not, as a browser whose runs were cut short does.
 
 Every user action is an :class:`Action` (JSON-able, printed on failure), so a
 failing walk can be replayed with :func:`replay` without hypothesis.
@@ -37,6 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("plan_designer", "payout_curves", "cost_simulation", "scenarios", "plan_document", "targets_from_data")
 VERBOSE = bool(os.environ.get("COMPCORE_WALK_VERBOSE"))  # print each action and its time
 ERROR_TEXT = "This app has encountered an error"
+#: how many screens back a fast click's stale widget states reach (the runs a quick person cuts short)
+STALE_SCREENS = 3
 #: widgets whose state the browser never re-sends: a click is a one-off trigger; files AppTest registers itself
 ONE_OFF = ("button", "download_button", "file_uploader")
 MIME = {".json": "application/json", ".csv": "text/csv",
@@ -69,7 +72,7 @@ class Frontend:
     at: AppTest
     page: str = "plan_designer"
     front: dict[str, WidgetState] = field(default_factory=dict)
-    memory: dict[str, WidgetState] = field(default_factory=dict)
+    screens: list[dict[str, WidgetState]] = field(default_factory=list)
     walk: list[Action] = field(default_factory=list)
     timeout: float = 120
 
@@ -140,7 +143,8 @@ class Frontend:
             changes[node.id] = self._state(node, action)
         sent = {}
         if action.stale:
-            sent.update(self.memory)
+            for screen in self.screens:  # oldest first: the newest state of a widget wins
+                sent.update(screen)
         sent.update(self.front)
         for node in self.widgets().values():  # clicks and files as AppTest keeps them
             if node.type in ONE_OFF:
@@ -205,7 +209,7 @@ class Frontend:
             except Exception:  # noqa: BLE001 - a value AppTest cannot serialise: the browser shows no choice
                 continue
         self.front = front
-        self.memory.update(front)
+        self.screens = [*self.screens, front][-STALE_SCREENS:]
 
 
 def replay(actions: list[dict[str, Any]] | str, scenario: str = "cs_org_teams") -> Frontend:
