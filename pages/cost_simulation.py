@@ -14,6 +14,7 @@ from ui import (
     simulation_state,
     solve_state,
     state,
+    tables,
     year_state,
     year_view,
 )
@@ -233,7 +234,7 @@ with tab_r:
     state.show_problems("year_start")
     if len(prorated := year_state.proration()):
         st.caption("Joining or leaving during the year: the share of each period they are paid for")
-        st.dataframe(prorated, hide_index=True, column_config=year_state.proration_columns())
+        tables.static_table(prorated)
     u, dl = st.columns([3, 1], vertical_alignment="bottom")
     u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],
                     **simulation_state.roster_upload_binding())

@@ -15,7 +15,6 @@ from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
-import streamlit as st
 
 from compcore.errors import PlanError
 from compcore.plan.schema import dump_plan
@@ -32,7 +31,7 @@ from ui.state import bind, draft, set_ui, ui, valid
 MAX_SESSION_DRAW_BYTES = 256 * 2**20
 
 __all__ = ["HORIZONS", "annual_budget_binding", "date_cell", "date_text", "horizon", "horizon_binding",
-           "proration", "proration_columns", "year_simulation", "year_start_binding"]
+           "proration", "year_simulation", "year_start_binding"]
 
 
 def date_cell(value: Any) -> date | None:
@@ -76,8 +75,14 @@ def year_start_binding() -> dict[str, Any]:
 
 
 def proration() -> pd.DataFrame:
-    """The roster rows that join or leave during the year, with the share of each period they are paid for."""
-    return proration_table(valid())
+    """The roster rows that join or leave during the year, with the share of each period they are paid for
+    (as the Cost page shows them: names of the columns in words, shares as %)."""
+    df = proration_table(valid())
+    shown = df.rename(columns={"team": "Team", "role": "Role", "headcount": "People", "start": "Joins on",
+                               "end": "Leaves after", "year": "Share of the year"})
+    for c in shown.columns[5:]:
+        shown[c] = [f"{x:.0%}" for x in shown[c]]
+    return shown
 
 
 def draws_inputs(scn: Scenario) -> dict[str, Any]:
@@ -96,17 +101,6 @@ def has_dates() -> bool:
     """True when a roster row of the draft has a start or end date."""
     return any(isinstance(r, dict) and (r.get("start") or r.get("end")) for r in draft().get("roster") or [])
 
-
-def proration_columns() -> dict[str, Any]:
-    """Column settings of the proration table (shares as %)."""
-    scn = valid()
-    labels = [c for c in proration_table(scn).columns if c not in ("team", "role", "headcount", "start", "end")]
-    cols: dict[str, Any] = {"start": st.column_config.TextColumn("Joins on"),
-                            "end": st.column_config.TextColumn("Leaves after")}
-    for c in labels:
-        cols[c] = st.column_config.ProgressColumn("Year" if c == "year" else c, format="percent", min_value=0.0,
-                                                  max_value=1.0)
-    return cols
 
 
 # ---------------------------------------------------------------- the year on the Cost page

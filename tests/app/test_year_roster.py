@@ -37,9 +37,10 @@ def test_the_roster_editor_keeps_join_and_leave_dates() -> None:
 def test_the_cost_page_shows_the_year_start_and_who_is_paid_for_part_of_it() -> None:
     at = run_ok(AppTest.from_file(page("cost_simulation"), default_timeout=120), 120)
     assert at.date_input(key="year_start").value == date(2027, 1, 1)
-    table = next(d.value for d in at.dataframe if "year" in d.value.columns)
-    assert list(table["role"]) == ["Implementation Consultant", "Customer Success Manager"]
-    assert table["Q3"].tolist() == [1.0, 1.0] and table["Q2"].iloc[1] == 0.0
+    table = next(t.value for t in at.table if "Share of the year" in t.value.columns)
+    assert list(table["Role"]) == ["Implementation Consultant", "Customer Success Manager"]
+    assert table["Q3"].tolist() == ["100%", "100%"] and table["Q2"].iloc[1] == "0%"
+    assert table["Share of the year"].iloc[1] == "50%"  # from 1 July: Q3 and Q4
     # clearing the year's start with dates in the roster: a problem next to the field, the last valid year stays
     at.date_input(key="year_start").set_value(None)
     run_ok(at, 120)

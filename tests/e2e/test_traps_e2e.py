@@ -50,7 +50,7 @@ def test_the_roster_shows_plan_names_on_screen_and_a_new_row_needs_only_team_and
     ctx = browser.new_context(viewport={"width": 1400, "height": 1400})
     page = ctx.new_page()
     _open(page, f"{org_app}/cost_simulation")
-    assert _people(page) == "44 people in 12 roster rows"
+    assert _people(page) == "46 people in 14 roster rows"  # the org with its two hires of the year
     grid = _roster_grid(page)
     # the grid draws on a canvas; its accessible table holds the headers and cells
     headers = grid.evaluate("g => [...g.querySelectorAll('th')].map(t => t.textContent)")
@@ -74,7 +74,7 @@ def test_the_roster_shows_plan_names_on_screen_and_a_new_row_needs_only_team_and
     page.keyboard.press("Tab")
     page.wait_for_timeout(500)
     page.locator("h1").first.click()  # leave the grid: the row is submitted
-    page.wait_for_function("() => document.body.innerText.includes('45 people in 13 roster rows')",
+    page.wait_for_function("() => document.body.innerText.includes('47 people in 15 roster rows')",
                            timeout=60_000)
     settle(page)
     alerts = " ".join(page.locator("[data-testid='stAlert']").all_inner_texts())
