@@ -21,7 +21,8 @@ from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStor
 from tests.compcore.scenario_data import ROOT, sample_scenario
 
 PG_URL = os.environ.get("COMPCORE_TEST_PG_URL", "").strip()
-TABLES = ("compcore_share_tokens", "compcore_scenario_versions", "compcore_scenarios", "compcore_store_meta")
+TABLES = ("compcore_share_token_runs", "compcore_share_tokens", "compcore_scenario_versions", "compcore_scenarios",
+          "compcore_store_meta")
 
 
 def _reset_pg(url: str) -> None:
