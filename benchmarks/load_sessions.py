@@ -140,8 +140,14 @@ def main() -> int:
                 time.sleep(0.25)
         url = f"ws://127.0.0.1:{port}/_stcore/stream"
         idle = _rss(proc)
-        print(f"server idle: {idle / MIB:,.0f} MiB; {args.sessions} sessions x {args.rounds} rounds, "
-              f"{args.trials:,} trials each, own seeds (python -m ui.serve on 127.0.0.1:{port})")
+        # one session first, closed: every library is imported, so "warm" is the floor after-close can reach
+        asyncio.run(_round(url, [f"s={token}&trials={args.trials}&seed=999999"], "cost_simulation",
+                           ends_at - time.monotonic()))
+        time.sleep(SETTLE_SECONDS)
+        warm = _rss(proc)
+        print(f"server idle: {idle / MIB:,.0f} MiB, warm (one session run and closed): {warm / MIB:,.0f} MiB; "
+              f"{args.sessions} sessions x {args.rounds} rounds, {args.trials:,} trials each, own seeds "
+              f"(python -m ui.serve on 127.0.0.1:{port})", flush=True)
         for r in range(args.rounds):
             queries = [f"s={token}&trials={args.trials}&seed={1000 * r + i}" for i in range(args.sessions)]
             left = ends_at - time.monotonic() - SETTLE_SECONDS
@@ -161,7 +167,7 @@ def main() -> int:
                             "seconds": took, "slowest_session_s": max(ok, default=0.0)})
             print(f"round {r + 1}: {len(ok)}/{args.sessions} sessions finished in {took:.1f} s "
                   f"(slowest {max(ok, default=0.0):.1f} s); peak {peak.peak / MIB:,.0f} MiB, "
-                  f"after close {after / MIB:,.0f} MiB" + (f"; errors: {errors[:2]}" if errors else ""))
+                  f"after close {after / MIB:,.0f} MiB" + (f"; errors: {errors[:2]}" if errors else ""), flush=True)
     finally:
         server.terminate()
         try:
