@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, hr_links, page, saved, state
+from ui import charts, compare_view, hr_links, page, saved, state
 from ui.core import PlanError, Scenario, changes, compare, load_scenario
 from ui.text import md
 
@@ -130,9 +130,7 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Payout curves**")
     st.caption("Total payout when every metric is at the same % of target (gates and caps included).")
-    plans = compare.scenario_plans(scenarios)  # an org: each of its plans
-    st.altair_chart(charts.curves_overlay(compare.combined_curves(plans), list(plans)), width="stretch",
-                    key="cmp_curves")
+    compare_view.curves(scenarios)  # an org: one plan at a time, matched by id, a scenario per line
 with right:
     st.markdown(f"**Cost per {next(iter(scenarios.values())).period}**")
     st.caption(f"Monte Carlo, {int(state.ui('trials')):,} trials each, seed {int(state.ui('seed'))}; "

@@ -16,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from compcore.plan.units import format_value
-from compcore.report.compare import diff_scenarios, flatten
+from compcore.report.assumption_use import DIST_WORDS
+from compcore.report.compare import diff_scenarios, flatten, plan_names
 from compcore.report.format import money, pct
 from compcore.simulation.scenario import Scenario, dump_scenario
 
@@ -40,6 +41,14 @@ _MONEY_FIELDS = {"budget", "base_salary", "amount", "target_incentive.amount"}
 _WORDS = {"flat": "stays flat", "extend": "keeps rising (accelerator)", "all": "the total",
           "linear": "linear points", "tiers": "rate tiers", "steps": "steps",
           "marginal": "marginal (each rate inside its band)", "retroactive": "retroactive (reached rate pays all)"}
+#: an assumption's parameters in words (the Cost page's labels, whatever the distribution)
+_PARAM_WORDS = {"dist": "distribution", "n": "clients in a cohort", "p": "chance each one counts", "mean": "average",
+                "sd": "spread (sd)", "low": "lowest", "mode": "likeliest", "high": "highest", "a": "shape a",
+                "b": "shape b", "scale": "highest possible", "value": "always", "values": "past values",
+                "persistence": "persistence from one period to the next"}
+#: parameters that are values of the metric (shown in its unit: a share in %)
+_METRIC_VALUES = {"mean", "sd", "low", "mode", "high", "scale", "value"}
+_ASSUMPTION = re.compile(r"^assumptions\.([^.]+)\.(?:by_team\.(.+)\.)?([a-z_]+)$")
 _ITEM = re.compile(r"^(metrics|components|gates|modifiers)\[([^\]]+)\]\.(.+)$")
 
 
@@ -54,24 +63,29 @@ def _names(data: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def change_label(path: str, names: Mapping[str, str], period: str = "period") -> str:
+def change_label(path: str, names: Mapping[str, str], period: str = "period",
+                 plans: Mapping[str, str] | None = None) -> str:
     """A diff path in words: ``plan.components[adoption].curve.above`` -> 'Adopted...: above the last point'.
+
+    An org's plan is named by its name (``plans``: plan id -> name), never by its id.
 
     >>> change_label("plan.components[adoption].curve.above", {"adoption": "Adopted within 90 days"})
     'Adopted within 90 days: above the last point'
     >>> change_label("plan.cap", {}), change_label("budget", {}, "quarter")
     ('Plan cap', 'Budget per quarter')
+    >>> change_label("plans.pmo.cap", {}, plans={"pmo": "PMO bonus"})
+    'PMO bonus: plan cap'
     """
     prefix = ""
     m = re.match(r"^plans\.([^.]+)\.(.*)$", path)
     if m:
-        prefix, path = f"plan {m.group(1)}, ", "plan." + m.group(2)
+        prefix, path = f"{(plans or {}).get(m.group(1), m.group(1))}: ", "plan." + m.group(2)
     if path == "budget":
         return f"Budget per {period}"
     if path.startswith("plan."):
         rest = path.removeprefix("plan.")
         if rest in _PLAN_FIELDS:
-            return (prefix + _PLAN_FIELDS[rest]).capitalize()
+            return prefix + _PLAN_FIELDS[rest] if prefix else _PLAN_FIELDS[rest].capitalize()
         item = _ITEM.match(rest)
         if item:
             kind, key, field = item.groups()
@@ -84,6 +98,11 @@ def change_label(path: str, names: Mapping[str, str], period: str = "period") ->
     roster = re.match(r"^roster\[([^\]]+)\]\.(.+)$", path)
     if roster:
         return f"Roster, {roster.group(1)}: {roster.group(2).replace('_', ' ')}"
+    assumption = _ASSUMPTION.match(path)
+    if assumption:
+        mid, team, param = assumption.groups()
+        whose = f"{team}'s own assumption" if team else "assumption"
+        return f"{names.get(mid, mid)}, {whose}: {_PARAM_WORDS.get(param, param.replace('_', ' '))}"
     assumption = re.match(r"^assumptions\.([^.]+)\.(.+)$", path)
     if assumption:
         mid = assumption.group(1)
@@ -94,9 +113,20 @@ def change_label(path: str, names: Mapping[str, str], period: str = "period") ->
     return path.replace("_", " ").capitalize()
 
 
-def _value_text(path: str, value: Any, units: Mapping[str, str]) -> str:
+def _value_text(path: str, value: Any, units: Mapping[str, str], plans: Mapping[str, str] | None = None) -> str:
     if value is None:
         return "—"
+    if re.match(r"^roster\[[^\]]+\]\.plan$", path) and isinstance(value, str):
+        return (plans or {}).get(value, value)  # a roster row's plan by its name, not its id
+    assumption = _ASSUMPTION.match(path)
+    if assumption and not isinstance(value, bool):
+        mid, _, param = assumption.groups()
+        if param == "dist" and isinstance(value, str):
+            return DIST_WORDS.get(value, value)
+        if param == "p" and isinstance(value, int | float):
+            return pct(float(value))
+        if param in _METRIC_VALUES and isinstance(value, int | float):
+            return format_value(float(value), units.get(mid, ""))
     field = path.rsplit("].", 1)[-1] if "]." in path else path.removeprefix("plan.")
     last = path.rsplit(".", 1)[-1]
     if isinstance(value, bool):
@@ -128,7 +158,10 @@ def _as_dict(s: Scenario | Mapping[str, Any]) -> dict[str, Any]:
 def readable_diff(scenarios: Mapping[str, Scenario | Mapping[str, Any]]) -> pd.DataFrame:
     """:func:`~compcore.report.compare.diff_scenarios` in words: ``What changed`` then one column per scenario.
 
-    The rows and their order are the same as ``diff_scenarios`` (a ``field`` column keeps the path).
+    The rows and their order are those of ``diff_scenarios`` (a ``field`` column keeps the path), except
+    that a plan of an org present in some scenarios only is one row ("Plan X": "in this scenario" / "—")
+    ahead of the others instead of a row per field, plans are matched by id (a renamed plan is one plan whose
+    name changed) and named by their names, and a roster row's plan reads as the plan's name.
 
     Examples
     --------
@@ -147,13 +180,27 @@ def readable_diff(scenarios: Mapping[str, Scenario | Mapping[str, Any]]) -> pd.D
             m = re.search(r"metrics\[([^\]]+)\]\.unit$", path)
             if m and isinstance(unit, str):
                 units.setdefault(m.group(1), unit)
+    ids = {label: list(d.get("plans") or {}) for label, d in data.items()}
+    own = {label: {pid: str(p.get("name") or pid) for pid, p in (d.get("plans") or {}).items()
+                   if isinstance(p, Mapping)} for label, d in data.items()}
+    plans = plan_names(list(own.values()))
+    # a change is labelled with the plan's name in the first scenario that has it (the baseline's, if any)
+    label_names = {pid: next(o[pid] for o in own.values() if pid in o) for pid in plans}
+    partial = {pid for pid in plans if any(pid not in i for i in ids.values())}  # a plan not in every scenario
     first = next(iter(data.values()), {})
     period = (first.get("plan") or next(iter((first.get("plans") or {}).values()), {})).get("period", "period")
     flats = {label: flatten(d) for label, d in data.items()}
     rows = []
+    for pid in [p for p in plans if p in partial]:  # one row "is it in this scenario?", not one per field
+        rows.append({"What changed": f"Plan {label_names[pid]}",
+                     **{label: "in this scenario" if pid in ids[label] else "—" for label in data},
+                     "field": f"plans.{pid}"})
     for path in raw["field"]:
-        rows.append({"What changed": change_label(path, names, period),
-                     **{label: _value_text(path, flats[label].get(path), units) for label in data},
+        m = re.match(r"^plans\.([^.]+)\.", path)
+        if m and m.group(1) in partial:
+            continue
+        rows.append({"What changed": change_label(path, names, period, label_names),
+                     **{label: _value_text(path, flats[label].get(path), units, own[label]) for label in data},
                      "field": path})
     return pd.DataFrame(rows, columns=["What changed", *data, "field"])
 

@@ -16,7 +16,8 @@ from compcore.plan.payout import actual_for, payout
 from compcore.plan.schema import Plan
 from compcore.simulation.scenario import Scenario, dump_scenario
 
-__all__ = ["combined_curves", "cost_histograms", "diff_scenarios", "flatten", "key_figures", "unique_labels"]
+__all__ = ["combined_curves", "compare_groups", "cost_histograms", "diff_scenarios", "flatten", "key_figures",
+           "plan_names", "plans_by_id", "scenario_plans", "unique_labels"]
 
 #: list fields whose items are matched by a key rather than by position
 _KEYS = {"metrics": ("id",), "components": ("id",), "roster": ("team", "role")}
@@ -89,14 +90,15 @@ def diff_scenarios(scenarios: Mapping[str, Scenario | Mapping[str, Any]]) -> pd.
     -------
     DataFrame with ``field`` (path such as ``plan.components[okr].weight``)
     and one column per scenario holding its value as text ("—" where absent).
-    The scenario ``name`` itself is not listed. Empty when they are the same.
+    The scenario ``name`` itself is not listed, nor any ``schema`` version (the same for every file of a
+    version: a plan present in one scenario only is not "a different schema"). Empty when they are the same.
     """
     flat = {label: flatten(_as_dict(s)) for label, s in scenarios.items()}
     paths: list[str] = []
     seen: set[str] = set()
     for f in flat.values():
         for p in f:
-            if p not in seen and p not in ("name", "schema", "plan.schema"):
+            if p not in seen and p != "name" and p.rsplit(".", 1)[-1] != "schema":
                 seen.add(p)
                 paths.append(p)
     rows = []
@@ -205,16 +207,47 @@ def scenario_plans(scenarios: Mapping[str, Scenario]) -> dict[str, Plan]:
     return out
 
 
-def compare_groups(sims: Mapping[str, Any], by: str) -> pd.DataFrame:
-    """Expected cost per period of each plan (``by="plan"``, by plan name) or team (``by="team"``), one
-    column per scenario (NaN where a scenario has no such group); the rows in first-seen order.
+def plan_names(names_by_scenario: Sequence[Mapping[str, str]]) -> dict[str, str]:
+    """Each plan id (first-seen order) -> the name a comparison shows: its name, or every name it has in the
+    scenarios joined by " / " when it was renamed (a renamed plan is the same plan: matched by id).
 
-    Two org scenarios are compared by plan and by team, not only in total.
+    >>> plan_names([{"pmo": "PMO Q3", "cs": "CS"}, {"pmo": "PMO quarterly", "cs": "CS", "new": "New"}])
+    {'pmo': 'PMO Q3 / PMO quarterly', 'cs': 'CS', 'new': 'New'}
+    """
+    seen: dict[str, list[str]] = {}
+    for names in names_by_scenario:
+        for pid, name in names.items():
+            if str(name) not in seen.setdefault(pid, []):
+                seen[pid].append(str(name))
+    return {pid: " / ".join(names) for pid, names in seen.items()}
+
+
+def plans_by_id(scenarios: Mapping[str, Scenario]) -> dict[str, dict[str, Plan]]:
+    """Each plan id (first-seen order) -> {scenario label: that scenario's version of the plan}, for one
+    chart per plan with every scenario in it. A one-plan scenario's plan has the id ``plan``."""
+    out: dict[str, dict[str, Plan]] = {}
+    for label, scn in scenarios.items():
+        for pid, plan in scn.plans.items():
+            out.setdefault(pid, {})[label] = plan
+    return out
+
+
+def compare_groups(sims: Mapping[str, Any], by: str) -> pd.DataFrame:
+    """Expected cost per period of each plan (``by="plan"``) or team (``by="team"``), one column per scenario
+    (NaN where a scenario has no such group); the rows in first-seen order.
+
+    Plans are matched by id, so a renamed plan stays one row; the ``plan`` column shows its name (both
+    names, "old / new", when it was renamed, :func:`plan_names`). Two org scenarios are compared by plan and
+    by team, not only in total.
     """
     cols: dict[str, dict[str, float]] = {}
     for label, sim in sims.items():
         df = sim.cost_by_plan if by == "plan" else sim.cost_by_team
-        keys = [sim.plan_names.get(p, p) for p in df["plan"]] if by == "plan" else list(df["team"])
+        keys = list(df["plan"]) if by == "plan" else list(df["team"])
         cols[label] = dict(zip(keys, df["expected_cost"].astype(float), strict=True))
     rows = list(dict.fromkeys(k for c in cols.values() for k in c))
-    return pd.DataFrame({by: rows, **{label: [c.get(k, float("nan")) for k in rows] for label, c in cols.items()}})
+    shown = rows
+    if by == "plan":
+        names = plan_names([{p: sim.plan_names.get(p, p) for p in cols[label]} for label, sim in sims.items()])
+        shown = [names.get(k, k) for k in rows]
+    return pd.DataFrame({by: shown, **{label: [c.get(k, float("nan")) for k in rows] for label, c in cols.items()}})
