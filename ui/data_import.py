@@ -57,10 +57,15 @@ def _files() -> dict[str, bytes] | None:
 
 
 def _hash(files: dict[str, bytes]) -> str:
+    hit = _hashes().get(f"hash:{id(files)}")
+    if hit is not None and hit[0] is files:  # hashed once per upload, not on every call of a rerun
+        return hit[1]
     h = hashlib.sha256()
     for name in sorted(files):
         h.update(name.encode() + b"\0" + files[name] + b"\0")
-    return h.hexdigest()
+    cache_hit = (files, h.hexdigest())  # the files are kept with their hash, so their id is not reused
+    _hashes().put(f"hash:{id(files)}", cache_hit)
+    return cache_hit[1]
 
 
 @st.cache_resource(show_spinner=False)
@@ -68,6 +73,11 @@ def _cache() -> Lru:
     # read tables, applied mappings and their CSData (3 per upload in use: a few uploads' worth), apart from
     # the simulation and back-test caches so that an upload never evicts a priced simulation
     return Lru(9)
+
+
+@st.cache_resource(show_spinner=False)
+def _hashes() -> Lru:
+    return Lru(4)  # the last uploads' hashes (each entry keeps its files alive: a few only)
 
 
 @st.cache_resource(show_spinner=False)

@@ -114,6 +114,11 @@ def _cached(key: str, make: Callable[[], Any]) -> Any:
     return hit[1]
 
 
+def cached(key: Any, make: Callable[[], Any]) -> Any:
+    """``make()`` cached in the page's shared LRU under ``key`` (JSON of what it depends on); read-only."""
+    return _cached(json.dumps(key, sort_keys=True, default=str), make)
+
+
 def cs_data() -> Any:
     """The CS records in use (sample folder, CSV upload or export); raises PlanError naming file, column, rows."""
     if tfd("source") == "export":
@@ -220,8 +225,10 @@ def plan_targets(spec: dict[str, Any], metric_id: str, percentile: float, share:
     if not teams:
         return {}
     first = scn.plans[next(iter(teams))]
-    hist = history(spec, first.period, scope_by(first.metric(metric_id).scope))
-    return plan_targets_from_history(hist, teams, percentile, share, _team_of())
+    period, by = first.period, scope_by(first.metric(metric_id).scope)
+    hist = history(spec, period, by)
+    return cached(["plan_targets", history_key(spec, period, by), teams, percentile, share],
+                  lambda: plan_targets_from_history(hist, teams, percentile, share, _team_of()))
 
 
 def fit_teams(scn: Scenario, metric_id: str) -> list[str]:
@@ -260,12 +267,29 @@ def measured_by(plan: Plan) -> dict[str, dict[str, Any]]:
     return {mid: spec for mid, spec in suggest_mapping(plan).items() if mid not in held}
 
 
+def _scenario_key(scn: Scenario) -> str:
+    """A hash of the scenario's JSON, worked out once per valid scenario object (a rerun that changed nothing
+    in the scenario, e.g. the percentile slider, does not dump it again)."""
+    cache = _cache()
+    hit = cache.get(f"scenario:{id(scn)}")
+    if hit is None or hit[0] is not scn:  # the object is kept with its hash, so its id is never reused
+        text = json.dumps(dump_scenario(scn), sort_keys=True, default=str)
+        hit = (scn, hashlib.sha256(text.encode()).hexdigest())
+        cache.put(f"scenario:{id(scn)}", hit)
+    return hit[1]
+
+
+def as_of() -> Any:
+    """The last date of the records in use (cached)."""
+    return _cached(f"as_of:{_tfd_token()}", lambda: cs_data().as_of())
+
+
 def tfd_backtest(fill_missing: str) -> tuple[str, Any]:
     """(key, back-test) of the valid scenario's plan being edited, over the people on it (cached on the key)."""
     scn, plan = valid(), valid_plan()
     mapping = measured_by(plan)
     key = json.dumps({"data": _tfd_token(), "mapping": mapping, "fill": fill_missing, "plan_id": plan_id(),
-                      "scenario": dump_scenario(scn)}, sort_keys=True, default=str)
+                      "scenario": _scenario_key(scn)}, sort_keys=True, default=str)
     rows = [scn.roster[i] for i in scn.plan_rows.get(plan_id(), [])] or list(scn.roster)
     return key, _cached(key, lambda: backtest(plan, backtest_histories(cs_data(), mapping, plan),
                                               [r.model_copy(update={"plan": None}) for r in rows],

@@ -58,7 +58,7 @@ def records() -> Any:
         st.stop()
     counts = [f"{len(data.clients):,} clients"] + [f"{len(f):,} {n}" for n, f in (
         ("usage weeks", data.usage), ("activities", data.activities), ("people", data.people)) if f is not None]
-    st.caption(", ".join(counts) + f"; records run to {data.as_of():%Y-%m-%d}.")
+    st.caption(", ".join(counts) + f"; records run to {ts.as_of():%Y-%m-%d}.")
     return data
 
 
@@ -111,7 +111,7 @@ def headline(data: Any, spec: dict[str, Any], year: pd.DataFrame, share: bool) -
         st.markdown(f"#### {year['year'].iloc[0]}: {fmt(total['value'], share)} — {md(describe_spec(spec))}, "
                     f"{int(total['n']):,} {unit}")
         st.caption(f"{year['year'].iloc[0]} is the last complete calendar year; the records run to "
-                   f"{data.as_of():%Y-%m-%d}, and the history below includes the months since.")
+                   f"{ts.as_of():%Y-%m-%d}, and the history below includes the months since.")
         cols = st.columns(min(len(year), 6))
         for i, (_, row) in enumerate(year.iloc[:-1].head(len(cols)).iterrows()):
             cols[i].metric(md(row["group"]), fmt(row["value"], share), delta=f"{int(row['n']):,} {unit}",
@@ -125,20 +125,9 @@ def history_section(history: pd.DataFrame, spec: dict[str, Any], period: str, by
     chart_cache.chart(charts.history_chart, history[["period", by, "value", "n", "complete"]], by, share,
                       target_line, describe_spec(spec).split(" (")[0], key="tfd_history_chart",
                       cache_key=[ts.history_key(spec, period, by), share, target_line])
-    shown = history.assign(cell=[f"{fmt(v, share)} (n={int(n)})" if n else "no cohort"
-                                 for v, n in zip(history["value"], history["n"], strict=True)])
-    table = shown.pivot(index="period", columns=by, values="cell")
-    table.insert(0, "complete", history.groupby("period")["complete"].all())
+    table, notes = ts.cached(["history_table", ts.history_key(spec, period, by), share],
+                             lambda: _history_table(history, by, share))
     st.dataframe(table, width="stretch", key="tfd_history_table")
-    notes = ["Hollow points: the period (or its window) has not ended yet; it is not used for targets or fits."]
-    reasons = {c.removeprefix("excluded_").replace("_", " "): int(history[c].sum())
-               for c in history.columns if c.startswith("excluded_") and history[c].sum()}
-    if reasons:
-        notes.append("Left out by the definition: " + ", ".join(f"{k} {v:,}" for k, v in reasons.items()) + ".")
-    excluded = history.attrs.get("excluded") or {}
-    if excluded:
-        notes.append("Not placed in any period: "
-                     + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in excluded.items()) + ".")
     st.caption(md(" ".join(notes)))
 
 
@@ -156,6 +145,40 @@ def mismatch(m: Any, spec: dict[str, Any], why: str) -> None:
                     key=f"tfd_measure_{m.id}", on_click=act.measure_as, args=(m.id, spec),
                     help="Stores the definition with the metric in every plan that has it; its target is then set "
                          "from this history as a separate step.")
+
+
+def _history_table(history: pd.DataFrame, by: str, share: bool) -> tuple[pd.DataFrame, list[str]]:
+    """The history as a period x group table of 'value (n=...)' cells, and the notes under it."""
+    shown = history.assign(cell=[f"{fmt(v, share)} (n={int(n)})" if n else "no cohort"
+                                 for v, n in zip(history["value"], history["n"], strict=True)])
+    table = shown.pivot(index="period", columns=by, values="cell")
+    table.insert(0, "complete", history.groupby("period")["complete"].all())
+    notes = ["Hollow points: the period (or its window) has not ended yet; it is not used for targets or fits."]
+    reasons = {c.removeprefix("excluded_").replace("_", " "): int(history[c].sum())
+               for c in history.columns if c.startswith("excluded_") and history[c].sum()}
+    if reasons:
+        notes.append("Left out by the definition: " + ", ".join(f"{k} {v:,}" for k, v in reasons.items()) + ".")
+    excluded = history.attrs.get("excluded") or {}
+    if excluded:
+        notes.append("Not placed in any period: "
+                     + ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in excluded.items()) + ".")
+    return table, notes
+
+
+def _backtest_tables(bt: Any, plan: Plan, fill: bool, is_share: Any) -> dict[str, Any]:
+    """What the back-test section shows, worked out once per back-test (figures, chart data, the table)."""
+    names = {m.id: m.name for m in plan.metrics}
+    teams = bt.teams.assign(label=[fmt(v, True) for v in bt.teams["payout"]])
+    out = pd.DataFrame({"Period": bt.teams["period"], "Team": bt.teams["team"]})
+    for i in names:
+        out[names[i]] = [fmt(v, is_share(i)) for v in bt.teams[f"value_{i}"]]
+    out["Payout"] = teams["label"]
+    out["Paid"] = [charts.money(v) if not math.isnan(v) else "missing" for v in bt.teams["money"]]
+    out["Missing"] = bt.teams["missing"]
+    if fill:
+        out["Held at target"] = bt.teams["filled"]
+    return {"average_cost": bt.average_cost, "average_payout": bt.average_payout, "teams": teams, "table": out,
+            "target_cost": bt.cost["target_cost"].iloc[-1], "missing": int(bt.cost["teams_missing"].sum())}
 
 
 def backtest(plan: Plan, mid: str) -> None:
@@ -185,32 +208,25 @@ def backtest(plan: Plan, mid: str) -> None:
     if bt.teams.empty:
         st.info("No plan metric is measured from the records: the back-test has nothing to pay on.")
         return
-    cost = bt.cost
+    shown = ts.cached(["backtest_tables", key, fill], lambda: _backtest_tables(bt, plan, fill, is_share))
     k = st.columns(4, border=True)
-    k[0].metric(f"Average cost per {plan.period}", "n/a" if bt.average_cost is None else charts.money(bt.average_cost),
+    avg_cost, avg_payout = shown["average_cost"], shown["average_payout"]
+    k[0].metric(f"Average cost per {plan.period}", "n/a" if avg_cost is None else charts.money(avg_cost),
                 help="Complete periods; teams with a missing value are not priced.")
-    k[1].metric("On-target cost", charts.money(cost["target_cost"].iloc[-1]), help="Whole roster, per period.")
-    k[2].metric("Average payout", "n/a" if bt.average_payout is None else charts.pct(bt.average_payout),
+    k[1].metric("On-target cost", charts.money(shown["target_cost"]), help="Whole roster, per period.")
+    k[2].metric("Average payout", "n/a" if avg_payout is None else charts.pct(avg_payout),
                 help="Cost over on-target cost of the teams priced, complete periods.")
-    k[3].metric("Team-periods missing", f"{int(cost['teams_missing'].sum())} of {len(bt.teams)}")
+    k[3].metric("Team-periods missing", f"{shown['missing']} of {len(bt.teams)}")
     st.caption("Why this can differ from the Cost simulation: the back-test pays the past periods' actual "
                "results through today's plan, while the Cost simulation draws each metric from the assumptions "
                "on its page. If the simulation expects a much higher payout than this, its assumptions are more "
                "optimistic than the history: fit them to the history with “Use as the assumption” above.")
-    teams = bt.teams.assign(label=[fmt(v, True) for v in bt.teams["payout"]])
+    teams = shown["teams"]
     chart_cache.chart(charts.backtest_cost_chart, teams[["period", "team", "money"]],
-                      cost[["period", "target_cost"]], key="tfd_cost_chart", cache_key=[key, "cost"])
+                      bt.cost[["period", "target_cost"]], key="tfd_cost_chart", cache_key=[key, "cost"])
     st.caption("Bars: what each team would have been paid; orange tick: on-target cost of the whole roster.")
     chart_cache.chart(charts.backtest_payout_chart, teams[["period", "team", "payout", "label", "money"]],
                       key="tfd_payout_chart", cache_key=[key, "payout"])
     for note in bt.notes:
         st.caption(md(note))
-    out = pd.DataFrame({"Period": bt.teams["period"], "Team": bt.teams["team"]})
-    for i in ids:
-        out[names[i]] = [fmt(v, is_share(i)) for v in bt.teams[f"value_{i}"]]
-    out["Payout"] = teams["label"]
-    out["Paid"] = [charts.money(v) if not math.isnan(v) else "missing" for v in bt.teams["money"]]
-    out["Missing"] = bt.teams["missing"]
-    if fill:
-        out["Held at target"] = bt.teams["filled"]
-    st.dataframe(out, hide_index=True, width="stretch", key="tfd_backtest_table")
+    st.dataframe(shown["table"], hide_index=True, width="stretch", key="tfd_backtest_table")
