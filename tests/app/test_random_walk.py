@@ -342,3 +342,5 @@ def test_random_walks_never_break_a_page(tmp_path, monkeypatch: pytest.MonkeyPat
         phases=[Phase.explicit, Phase.generate],  # a failure prints its whole walk; shrinking would take minutes
         suppress_health_check=list(HealthCheck), report_multiple_bugs=False))
     print(f"random walk: {ACTIONS['count']} actions in {EXAMPLES} walks, no exception")
+    # every step acts (a rule with nothing to do touches something else): far fewer means the walk lost the app
+    assert ACTIONS["count"] >= EXAMPLES * STEPS // 2, ACTIONS
