@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from ui import charts, compare_view, hr_links, page, saved, state
+from ui import charts, compare_view, hr_links, impact, page, saved, state
 from ui.core import PlanError, Scenario, changes, compare, load_scenario
 from ui.text import md
 
@@ -186,3 +186,5 @@ else:
     st.caption(f"{len(diff)} setting(s) differ; “—” means the setting is absent in that scenario. "
                f"The first column ({labels[0]}) is the baseline.")
     st.dataframe(diff.drop(columns=["field"]), hide_index=True, width="stretch", key="cmp_diff")
+
+impact.section(scenarios)

@@ -94,6 +94,11 @@ def _tfd_token() -> str:
     return h.hexdigest()
 
 
+def data_token() -> str:
+    """A key of the CS records in use ("sample", a hash of the upload, or the export's): for caches of results."""
+    return _tfd_token()
+
+
 @st.cache_resource(show_spinner=False)
 def _cache() -> Lru:
     # histories, last years, fits and back-tests of a few record sets, apart from the simulation caches
