@@ -23,7 +23,7 @@ from compcore.report.impact import cost_sentence, plan_table, who_sentence, who_
 from compcore.report.impact_history import history_impact, history_sentence
 from compcore.simulation.impact import Impact, impact
 from compcore.simulation.scenario import Scenario, dump_scenario
-from ui import state, targets_state
+from ui import charts, state, targets_state
 from ui.lru import Lru
 from ui.text import md
 
@@ -60,8 +60,9 @@ def cached_impact(before: Scenario, after: Scenario, trials: int, seed: int) -> 
 def _history_frame(h: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Period": h["period"], "Team": h["team"], "Before (% of target)": _pct(h["payout_before"]),
-        "After (% of target)": _pct(h["payout_after"]), "Change (points)": h["change_points"],
-        "Paid before": h["money_before"], "Paid after": h["money_after"], "Difference": h["money_change"]})
+        "After (% of target)": _pct(h["payout_after"]), "Change (points)": _points(h["change_points"]),
+        "Paid before": _money(h["money_before"]), "Paid after": _money(h["money_after"]),
+        "Difference": _money(h["money_change"], signed=True)})
 
 
 def cached_history(before: Scenario, after: Scenario) -> tuple[str, pd.DataFrame]:
@@ -77,8 +78,17 @@ def cached_history(before: Scenario, after: Scenario) -> tuple[str, pd.DataFrame
     return hit
 
 
-def _pct(x: pd.Series) -> pd.Series:
-    return 100 * x  # shown with a "%" format: typed and read as percent
+def _pct(x: pd.Series) -> list[str]:
+    """Fractions as "94.4%"; a missing value (one side only, a gap in the records) as an empty cell."""
+    return ["" if pd.isna(v) else charts.pct(float(v), 1) for v in x]
+
+
+def _points(x: pd.Series) -> list[str]:
+    return ["" if pd.isna(v) else "0.0" if round(float(v), 1) == 0 else f"{float(v):+.1f}" for v in x]
+
+
+def _money(x: pd.Series, signed: bool = False) -> list[str]:
+    return ["" if pd.isna(v) else ("+" if signed and v > 0.5 else "") + charts.money(float(v)) for v in x]
 
 
 def _who_frame(imp: Impact) -> pd.DataFrame:
@@ -87,17 +97,14 @@ def _who_frame(imp: Impact) -> pd.DataFrame:
     plan = [a if not m else f"{b or '—'} → {a or '—'}" for a, b, m in zip(t["plan_after"], t["plan_before"], moved,
                                                                            strict=True)]
     return pd.DataFrame({
-        "Team": t["team"], "Role": t["role"], "People": t["people"], "Plan": plan,
+        "Team": t["team"], "Role": t["role"], "People": t["people"],
         "Before (% of target)": _pct(t["expected_before"]), "After (% of target)": _pct(t["expected_after"]),
-        "Change (points)": t["change_points"],
+        "Change (points)": _points(t["change_points"]),
         "Chance at target before": _pct(t["p_at_target_before"]),
         "Chance at target after": _pct(t["p_at_target_after"]),
-        "Cost change": t["cost_change"],
+        # the plan last: a long name never pushes the numbers off the screen
+        "Cost change": _money(t["cost_change"], signed=True), "Plan": plan,
     })
-
-
-_PCT = st.column_config.NumberColumn(format="%.1f%%")
-_MONEY = st.column_config.NumberColumn(format="dollar")
 
 
 @dataclass(frozen=True)
@@ -114,8 +121,9 @@ def _view(imp: Impact, period: str) -> _View:
     p = plan_table(imp)
     p.loc[len(p)] = ["Total", imp.before.expected, imp.after.expected, imp.expected_change,
                      *(float(x) for x in imp.quantile([0.1, 0.9]))]
-    plans = p.rename(columns={"plan": "Plan", "cost_before": "Before", "cost_after": "After", "change": "Change",
-                              "change_p10": "Change P10", "change_p90": "Change P90"})
+    plans = pd.DataFrame({"Plan": p["plan"], "Before": _money(p["cost_before"]), "After": _money(p["cost_after"]),
+                          **{label: _money(p[col], signed=True) for label, col in (
+                              ("Change", "change"), ("Change P10", "change_p10"), ("Change P90", "change_p90"))}})
     return _View(who_sentence(imp), cost_sentence(imp, period), _who_frame(imp), plans)
 
 
@@ -133,14 +141,12 @@ def _draw_who(view: _View, period: str) -> None:
     st.markdown(f"**{md(view.who)}**")
     st.markdown(md(view.cost))
     frame = view.table
-    st.dataframe(frame, hide_index=True, width="stretch", key="impact_who", height=35 * (len(frame) + 1) + 3,
-                 column_config={c: _PCT for c in frame.columns if "%" in c or c.startswith("Chance")}
-                 | {"Change (points)": st.column_config.NumberColumn(format="%+.1f"), "Cost change": _MONEY})
+    st.container(key="impact_who").dataframe(frame, hide_index=True, width="stretch",
+                                             height=35 * (len(frame) + 1) + 3)
     st.caption(f"Expected payout as % of target incentive over the simulated {period}s, per person; the cost "
                f"change is the expected change per {period}. Biggest losers first.")
     st.markdown(f"**Cost per {period} by plan**")
-    st.dataframe(view.plans, hide_index=True, width="stretch", key="impact_plans",
-                 column_config={c: _MONEY for c in view.plans.columns if c != "Plan"})
+    st.container(key="impact_plans").dataframe(view.plans, hide_index=True, width="stretch")
     st.caption(f"The change is a distribution too: P10 and P90 of after − before over the same simulated {period}s.")
 
 
@@ -152,10 +158,7 @@ def _draw_history(before: Scenario, after: Scenario) -> None:
         st.error(md(e))
         return
     st.markdown(md(sentence))
-    st.dataframe(shown, hide_index=True, width="stretch", key="impact_history_table",
-                 column_config={"Before (% of target)": _PCT, "After (% of target)": _PCT,
-                                "Change (points)": st.column_config.NumberColumn(format="%+.1f"),
-                                "Paid before": _MONEY, "Paid after": _MONEY, "Difference": _MONEY})
+    st.container(key="impact_history_table").dataframe(shown, hide_index=True, width="stretch")
     st.caption("What each plan would have paid each team in each past period of the CS records in use (the "
                "Targets page's data and metric definitions). An empty cell: a value the records lack, never 0.")
 
