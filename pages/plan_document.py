@@ -19,8 +19,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from ui import charts, hr_links, org, page, saved, simulation_state, state
-from ui.core import describe, document, excel, explore, export_csv, figure_words, files, org_document
+from ui import charts, document_view, hr_links, org, page, saved, simulation_state, state
+from ui.core import describe, document, excel, explore, export_csv, files, org_document
 from ui.core import plan_document_html as printable
 from ui.tables import static_table
 from ui.text import md, md_lines
@@ -38,50 +38,7 @@ whole = state.valid()
 choice = hr_links.hr_document(org.document_options(), whole.is_org) if hr else org.document_choice(None, False)
 
 
-def share_with_hr() -> None:
-    """Where read-only links to this document are made (the Scenarios page, for a saved version)."""
-    st.subheader("Share with HR")
-    which = (" An org's link opens the org summary, with a link to each plan's own document."
-             if whole.is_org else "")
-    if saved.current_saved():
-        st.caption("Make a read-only link to this saved version on the Scenarios page: it opens this document "
-                   "and nothing else, with this session's trials and seed (the same numbers), can expire, and "
-                   "can be revoked there at any time." + which)
-    else:
-        st.caption("Save the scenario on the Scenarios page, then make a read-only HR link to that version there.")
-
-
-def simulation_fits() -> bool:
-    """False (and a notice, or a button in the editor) when the trials would not fit the session's memory."""
-    trials = int(state.ui("trials"))
-    fit = simulation_state.fewer_trials(whole, trials)
-    if fit and hr:
-        simulation_state.use_fewer_trials()  # the HR view has no widgets: it simply runs what fits
-        return True
-    message = simulation_state.memory_message(whole, trials)
-    if message is None:
-        return True
-    st.warning(message)
-    if fit:
-        st.button(f"Run {fit:,} trials", key="fewer_trials", on_click=simulation_state.use_fewer_trials)
-    return False
-
-
-def key_figures(sim: object, budget: float | None, label: str = "Budget",
-                over_label: str = "P(over budget)") -> None:
-    """Expected cost, P10, P90, the budget and the chance of going over it, each with its words."""
-    words = figure_words(whole.period, budget, charts.CURRENCY)
-    cols = st.columns(5)
-    cols[0].metric("Expected cost", charts.money(sim.expected), help=words["Expected cost"].words)
-    cols[1].metric(f"P10 (a cheap {whole.period})", charts.money(sim.quantile(0.1)), help=words["P10"].words)
-    cols[2].metric(f"P90 (a costly {whole.period})", charts.money(sim.quantile(0.9)), help=words["P90"].words)
-    cols[3].metric(label, charts.money(budget) if budget is not None else "none")
-    p_over = whole_sim.p_over_budget if budget is not None else None
-    cols[4].metric(over_label, charts.pct(p_over, 1) if p_over is not None else "—",
-                   help=words["P(over budget)"].words)
-
-
-if not simulation_fits():
+if not document_view.simulation_fits(whole, hr):
     st.stop()
 with st.spinner("Simulating the cost…"):
     whole_sim = simulation_state.simulation()  # the editor's simulation: same trials, seed and draws
@@ -94,7 +51,7 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
     st.subheader("What it costs")
     st.caption(f"Monte Carlo over {whole_sim.trials:,} simulated {whole.period}s for all "
                f"{whole.headcount:,} people, cost per {whole.period}.")
-    key_figures(whole_sim, whole.budget)
+    document_view.key_figures(whole_sim, whole.period, whole.budget, whole_sim.p_over_budget)
     if hr:  # a version that replaced another: what it changes for each team
         hr_links.show_changes(opened, None, whole.period, charts.CURRENCY)
     st.subheader("Who is on which plan, and what each costs")
@@ -120,7 +77,8 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
         with st.container(border=True):
             st.markdown(f"**{md(sec.name)}**")
             st.caption(md(sec.who))
-            st.markdown(md_lines(list(sec.rules)))
+            year = document_view.year_line(whole.plans[sec.plan])
+            st.markdown(md_lines([*sec.rules, *([year] if year else [])]))
             if hr:
                 hr_links.document_link(sec.plan, "Its document: worked examples, curves and cost")
     if not hr:
@@ -131,7 +89,7 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
                        org_document.org_summary_html(whole, whole_sim, stamp=stamp, currency=charts.CURRENCY),
                        "org_summary.html", "text/html", key="dl_org_html")
     if not hr:
-        share_with_hr()
+        document_view.share_with_hr(whole.is_org)
     st.stop()
 
 scn = org.document_scenario(choice)
@@ -169,6 +127,7 @@ if plan.gates:
     shown["Gates"] = examples["gates fired"]
 # a static table wraps long cells ("others at target") where a grid cuts them off
 static_table(shown)
+document_view.year_section(plan, salary)
 
 st.subheader("Payout curves")
 st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, before "
@@ -185,11 +144,12 @@ if whole.is_org:
     st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s of the whole org: "
                f"the cost of the {scn.headcount:,} people on this plan, per {plan.period}. The budget and the "
                "chance of going over it are the whole org's.")
-    key_figures(sim, whole.budget, "Org budget (all plans)", "P(org over budget)")
+    document_view.key_figures(sim, whole.period, whole.budget, whole_sim.p_over_budget, "Org budget (all plans)",
+                              "P(org over budget)")
 else:
     st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s for the whole roster "
                f"({scn.headcount:,} people), cost per {plan.period}.")
-    key_figures(sim, scn.budget)
+    document_view.key_figures(sim, whole.period, scn.budget, whole_sim.p_over_budget)
 fmt = {"money": charts.money, "share": lambda v: charts.pct(v, 1), "count": lambda v: f"{v:,.0f}"}
 left, right = st.columns(2)
 static_table(pd.DataFrame({"Figure": summary["figure"],
@@ -232,4 +192,4 @@ if not hr:
                          key="dl_plan", help="Re-import it on the Plan designer page.")
     d[5].download_button("Scenario (JSON)", files.scenario_json(scn), f"{slug}_scenario.json",
                          "application/json", key="dl_scenario", help="Plan, roster, assumptions and budget.")
-    share_with_hr()
+    document_view.share_with_hr(whole.is_org)

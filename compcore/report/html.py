@@ -18,6 +18,7 @@ from compcore.plan.describe import describe
 from compcore.plan.explore import attainment_range, curve_frame
 from compcore.report.document import assumption_lines, reference_salary, worked_examples
 from compcore.report.format import money, pct
+from compcore.report.year_document import has_year, worked_year, year_sentences, year_total
 from compcore.simulation.scenario import Scenario
 
 __all__ = ["plan_document_html"]
@@ -93,6 +94,26 @@ def _examples_table(df: pd.DataFrame, currency: str, gates: bool = True) -> str:
         rows.append(f"<tr{cls}><td>{_e(str(r['case']))}</td><td class='num'>{_e(pct(r['payout']))}</td>"
                     f"{pay}{fired}</tr>")
     return f"<table><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _year_section(plan: Any, salary: float, currency: str) -> str:
+    """How one person is paid over the year: the schedule in words and a worked year (none for a yearly plan)."""
+    if not has_year(plan):
+        return ""
+    year = worked_year(plan, salary)
+    names = [m.name for m in plan.metrics]
+    head = ("<tr><th>When</th>" + "".join(f"<th>{_e(n)}</th>" for n in names)
+            + f"<th class='num'>Paid (% of a {_e(plan.period)}'s target)</th><th class='num'>Paid</th></tr>")
+    rows = "".join(
+        f"<tr><td>{_e(r['when'])}</td>" + "".join(f"<td>{_e(str(r[n]))}</td>" for n in names)
+        + f"<td class='num'>{_e(pct(r['paid_fraction']))}</td><td class='num'>{_e(money(r['paid'], currency))}</td>"
+        "</tr>" for r in year.to_dict("records"))
+    total, targets = year_total(year)
+    return ("<h2>How you are paid over the year</h2><ul>"
+            + "".join(f"<li>{_e(line)}</li>" for line in year_sentences(plan)) + "</ul>"
+            f"<table><thead>{head}</thead><tbody>{rows}</tbody></table><p class='note'>A worked year for a person "
+            f"on the average base salary: {_e(money(total, currency))} over the year ({targets:.2f} "
+            f"{_e(plan.period)}s' target incentive).</p>")
 
 
 def _figures_table(summary: pd.DataFrame, currency: str) -> str:
@@ -179,6 +200,7 @@ def plan_document_html(scn: Scenario, *, summary: pd.DataFrame | None = None, te
 <h2>Worked examples</h2>
 <p class="note">{_e(example_note)}</p>
 {_examples_table(examples, currency, bool(plan.gates))}
+{_year_section(plan, salary, currency)}
 <h2>Payout curves</h2>
 <p class="note">Payout as % of the on-target amount (y) against attainment of the metric (x); the dashed line
 is target (100%). Curves before {"gates and " if plan.gates else ""}caps.</p>

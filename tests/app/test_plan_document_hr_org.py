@@ -15,8 +15,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from compcore.io.store import ScenarioStore
-from compcore.report.org_document import plan_cost
+from compcore.report.document import reference_salary
+from compcore.report.org_document import plan_cost, scenario_for_plan
 from compcore.report.what_changes import team_change_lines, team_changes
+from compcore.report.year_document import worked_year, year_total
 from compcore.simulation.impact import impact
 from compcore.simulation.scenario import load_scenario
 from compcore.simulation.simulate import simulate
@@ -158,3 +160,22 @@ def test_a_first_version_or_a_rename_has_nothing_to_compare(db: str) -> None:
     store.rename(sid, "CS org (final)")  # version 3: the same content as version 2, under a new name
     renamed = _open(store.share_token(sid, version=3))
     assert any("Against version 1" in c.value for c in renamed.caption)  # the last version that differs
+
+
+def test_each_plans_document_shows_how_its_people_are_paid_over_the_year(db: str) -> None:
+    """Issue 21: 'How you are paid over the year' with the worked year, for each team's plan and in the summary."""
+    token = _token(db)
+    scn = load_scenario(ORG)
+    sub = scenario_for_plan(scn, "implementation")
+    at = _open(token, "implementation")
+    assert any(s.value == "How you are paid over the year" for s in at.subheader)
+    year = worked_year(sub.plan, reference_salary(sub))
+    table = next(t.value.map(shown) for t in at.table if "When" in t.value.columns)
+    assert table["When"].tolist() == ["Q1", "Q2", "Q3", "Q4", "Year end"]
+    assert table["Paid"].tolist() == [charts.money(x) for x in year["paid"]]
+    assert "Year so far pays (% of target)" in table.columns  # the sample measures adoption year to date
+    text = _text(at)
+    assert "25% of each payment is held back until the year end." in text
+    assert f"Over the year: {charts.money(year_total(year)[0])}" in text
+    summary = _text(_open(token))
+    assert "Over the year: Each quarter is measured on its own" in summary  # PMO's box
