@@ -113,9 +113,10 @@ def worked_year_editor(plan: Any) -> tuple[list[dict[str, Any]], dict[str, Any],
     pid = plan_id()
     rows, kw = bind_editor(f"{pid}_worked_year", (K_UI, "year_actuals", pid), _rows(plan, labels),
                            _from_rows(plan, labels))
-    cols: dict[str, Any] = {"metric": st.column_config.TextColumn("Metric", disabled=True)}
+    # the metric's name narrow and the periods small, so that four quarters fit a 390 px phone
+    cols: dict[str, Any] = {"metric": st.column_config.TextColumn("Metric", disabled=True, width="small")}
     for lab in labels:
-        cols[lab] = st.column_config.NumberColumn(lab, format="%.4g", required=True)
+        cols[lab] = st.column_config.NumberColumn(lab, format="%.4g", required=True, width="small")
     return rows, kw, cols
 
 
