@@ -143,7 +143,7 @@ else:
         for line in cohorts.fairness_lines():  # a share of n clients moves in steps of 1/n
             st.info(md(line), icon=":material/groups:")
         chances = simulation_state.team_chances()
-        f1, f2 = st.columns([1, 1])
+        f1, f2 = st.columns([1, 1.25])  # the table's five columns fit at 1400 px
         with f1:
             chart_cache.chart(charts.fairness_chart, len(chances), key="cost_fairness", cache_key=[len(chances)],
                               datasets=charts.fairness_data(chances))
@@ -191,7 +191,7 @@ with tab_a:
         cols[0].markdown(f"**{md(m.name)}**  \ntarget {md(units.format_value(m.target, m.unit))}, "
                          f"{assumption_inputs.SCOPE_WORDS[m.scope]}")
         dist = cols[1].selectbox("Distribution", DIST_KINDS, format_func=assumption_inputs.DIST_WORDS.get,
-                                 **assumption_inputs.dist_binding(m.id))
+                                 help=assumption_inputs.DIST_HELP, **assumption_inputs.dist_binding(m.id))
         pcols = cols[2].columns(max(len(assumptions.DIST_PARAMS[dist]), 1))
         for pc, param in zip(pcols, assumptions.DIST_PARAMS[dist], strict=False):
             label, kw = assumption_inputs.param_widget(m.id, param, m.unit)

@@ -15,6 +15,7 @@ import streamlit as st
 
 from compcore.plan.units import in_percent
 from compcore.report.assumption_use import (
+    DIST_NAMES,
     DIST_WORDS,
     SCOPE_WORDS,
     assumption_use_lines,
@@ -26,8 +27,12 @@ from compcore.simulation.assumptions import default_assumption
 from ui.session import K_SCENARIO
 from ui.state import bind, draft, is_org, pct_in, pct_out, revalidate, valid
 
-__all__ = ["DIST_WORDS", "SCOPE_WORDS", "dist_binding", "param_binding", "param_widget", "plans_as_typed",
+__all__ = ["DIST_HELP", "DIST_WORDS", "SCOPE_WORDS", "dist_binding", "param_binding", "param_widget", "plans_as_typed",
            "team_lines", "words"]
+
+
+#: the distribution select box's help: each choice in words with its technical name
+DIST_HELP = "  \n".join(f"{DIST_WORDS[k]}: {DIST_NAMES[k]}" for k in DIST_WORDS)
 
 
 def words(mid: str) -> str:

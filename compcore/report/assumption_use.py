@@ -16,16 +16,17 @@ from dataclasses import dataclass
 from compcore.report.words import assumption_words
 from compcore.simulation.scenario import Scenario
 
-__all__ = ["DIST_WORDS", "SCOPE_WORDS", "AssumptionUse", "assumption_use", "assumption_use_lines", "param_in_percent",
-           "param_label", "teams_using"]
+__all__ = ["DIST_NAMES", "DIST_WORDS", "SCOPE_WORDS", "AssumptionUse", "assumption_use", "assumption_use_lines",
+           "param_in_percent", "param_label", "teams_using"]
 
-#: each distribution in words (its technical name in brackets, for a reader who knows it)
+#: each distribution in words (short enough for its select box; :data:`DIST_NAMES` has the technical names)
 DIST_WORDS: dict[str, str] = {
-    "normal": "Around an average (normal)", "lognormal": "Skewed, never below 0 (lognormal)",
-    "triangular": "Lowest, likeliest, highest (triangular)", "beta": "A share, shaped (beta)",
-    "binomial": "A cohort of clients (binomial)", "poisson": "A count of events (Poisson)",
-    "fixed": "Always the same (fixed)", "empirical": "Past values (empirical)",
+    "normal": "Around an average", "lognormal": "Skewed, never below 0", "triangular": "Lowest / likeliest / highest",
+    "beta": "A share, shaped", "binomial": "A cohort of clients", "poisson": "A count of events",
+    "fixed": "Always the same", "empirical": "Past values",
 }
+#: the statistician's name of each distribution, for a reader who knows it (the select box's help)
+DIST_NAMES: dict[str, str] = {k: k.capitalize() if k != "poisson" else "Poisson" for k in DIST_WORDS}
 
 #: who shares one value of a metric in a simulated period
 SCOPE_WORDS: dict[str, str] = {"company": "one company-wide figure shared by everyone",

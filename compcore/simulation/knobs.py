@@ -285,7 +285,7 @@ def _scale_knob(data: dict[str, Any]) -> Knob:
     if not isinstance(data.get("plans"), dict) and not isinstance(data.get("plan"), dict):
         raise _bad(SCALE_KNOB, "the scenario has no plan to scale")
     every = "Every plan's target incentive" if isinstance(data.get("plans"), dict) else "The target incentive"
-    return Knob(SCALE_KNOB, f"{every}, scaled by one factor (roster overrides too)",
+    return Knob(SCALE_KNOB, f"{every} x one factor",
                 "% of today's target incentive", "percent", 1.0, 0.0, 2.0, "")
 
 

@@ -28,7 +28,8 @@ def test_each_metric_is_said_in_words_and_no_input_is_named_by_a_statistic(org):
     assert not {"n", "p", "sd", "mean", "low", "mode", "high", "a", "b"} & set(labels)
     assert "Chance each one counts (%)" in labels and "Clients in a quarter's cohort" in labels
     dist = org.selectbox(key="dist_go_live_on_time")
-    assert dist.value == "binomial" and "A cohort of clients (binomial)" in dist.options
+    assert dist.value == "binomial" and "A cohort of clients" in dist.options
+    assert "A cohort of clients: Binomial" in dist.help  # the technical name, for a reader who knows it
 
 
 def test_a_chance_and_a_share_are_typed_in_percent(org):

@@ -126,7 +126,7 @@ def test_on_the_org_every_plans_target_incentive_is_solved_by_one_factor(monkeyp
     run_ok(at, TIMEOUT)
     expected = solve(scn, "scale.target_incentive", {"p_over_budget": 0.1}, draws=draw_metrics(scn, 10_000, 0))
     factor = expected.value
-    assert any(t.startswith("Every plan's target incentive, scaled by one factor (roster overrides too): "
+    assert any(t.startswith("Every plan's target incentive x one factor: "
                             f"{expected.knob.show(factor)} of today's target incentive") for t in _texts(at))
     before = copy.deepcopy(at.session_state["scenario"])
     at.button(key="solve_apply").click()

@@ -142,3 +142,11 @@ def test_legend_names_are_wrapped_and_the_chart_grows_with_its_legend() -> None:
     two = charts.curves_overlay(pd.DataFrame({"scenario": LONG[:2], "attainment": [1.0, 1.0], "payout": [1.0, 1.0]}),
                                 LONG[:2]).to_dict()
     assert overlay["height"] - two["height"] == 2 * 18
+
+
+def test_the_heatmaps_metric_names_are_axis_titles_on_lines() -> None:
+    spec = charts.heatmap_chart("Go-lives due this quarter that are live on time",
+                                "Company gross revenue retention", [0.0, 1.5]).to_dict()
+    y_title = spec["encoding"]["y"]["title"]
+    assert y_title == ["Company gross revenue retention", "(% of target)"]  # not cut at the chart's height
+    assert all(len(line) <= 32 for line in spec["encoding"]["x"]["title"])

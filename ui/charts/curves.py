@@ -8,9 +8,22 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import HEIGHT, LEGEND, PADDING, PALETTE, PCT, color_scale, legend_height, legend_labels, records
+from ui.charts.base import (
+    HEIGHT,
+    LEGEND,
+    PADDING,
+    PALETTE,
+    PCT,
+    color_scale,
+    legend_height,
+    legend_labels,
+    records,
+    wrap,
+)
 
 PAYOUT_TITLE = "Payout (% of target incentive)"
+#: characters per line of a metric's name as an axis title (fits the heatmap's height on a phone)
+TITLE_WRAP = 32
 
 
 def x_attainment(title: str = "Attainment (% of target)") -> alt.X:
@@ -82,10 +95,11 @@ def heatmap_rows(df: pd.DataFrame) -> tuple[list[dict[str, object]], list[float]
 def heatmap_chart(x_title: str, y_title: str, domain: list[float]) -> alt.Chart:
     """Total payout over two attainments (named dataset ``"heat"``); a gate shows as a colour edge."""
     return alt.Chart(alt.NamedData(name="heat")).mark_rect().encode(
-        x=alt.X("x:Q", title=f"{x_title} (% of target)", axis=alt.Axis(format=PCT, titleLimit=600),
-                scale=alt.Scale(domain=domain, nice=False)), x2="x2:Q",
-        y=alt.Y("y:Q", title=f"{y_title} (% of target)", axis=alt.Axis(format=PCT, titleLimit=HEIGHT + 60),
-                scale=alt.Scale(domain=domain, nice=False)), y2="y2:Q",
+        x=alt.X("x:Q", title=wrap(f"{x_title} (% of target)", TITLE_WRAP).split("\n"),
+                axis=alt.Axis(format=PCT), scale=alt.Scale(domain=domain, nice=False)), x2="x2:Q",
+        # a long metric name on the y axis is drawn on lines: the axis is only as tall as the chart
+        y=alt.Y("y:Q", title=wrap(f"{y_title} (% of target)", TITLE_WRAP).split("\n"),
+                axis=alt.Axis(format=PCT), scale=alt.Scale(domain=domain, nice=False)), y2="y2:Q",
         color=alt.Color("total:Q", title="Payout", scale=alt.Scale(scheme="viridis"),
                         legend=alt.Legend(format=PCT)),
         tooltip=[alt.Tooltip("x:Q", title=x_title, format=".1%"), alt.Tooltip("y:Q", title=y_title, format=".1%"),

@@ -33,7 +33,7 @@ def test_the_org_lists_the_scale_knob_first_in_words() -> None:
     scn = load_scenario(ORG)
     first = knobs(scn)[0]
     assert first.path == SCALE_KNOB == "scale.target_incentive"
-    assert first.label == "Every plan's target incentive, scaled by one factor (roster overrides too)"
+    assert first.label == "Every plan's target incentive x one factor"
     assert (first.value, first.lo, first.hi, first.kind) == (1.0, 0.0, 2.0, "percent")
     assert first.phrase(0.8) == "80% of today's target incentive"
     assert knob(scn, SCALE_KNOB) == first
@@ -67,7 +67,7 @@ def test_p_over_budget_goal_stops_where_the_cost_reaches_the_budget() -> None:
 def test_the_answer_reads_with_the_currency_and_draws_the_orgs_average_person() -> None:
     sol = solve(ORG, SCALE_KNOB, {"expected_cost": 5600}, trials=200)
     lines = answer_lines(sol, "quarter", "$")
-    assert lines[0].startswith("Every plan's target incentive, scaled by one factor (roster overrides too): 80")
+    assert lines[0].startswith("Every plan's target incentive x one factor: 80")
     assert "goal: the expected cost equals $5,600." in lines[1]
     assert "Expected cost $5,6" in lines[-1] and "(now $7,000)" in lines[-1]
     view = knob_curves(sol)
