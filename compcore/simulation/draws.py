@@ -39,7 +39,7 @@ from compcore.simulation.streams import stream_rng
 
 __all__ = ["CHUNK_ELEMENTS", "CHUNK_MAX_VALUES", "CHUNK_METRIC_VALUES", "CHUNK_TRIALS", "DrawSpec", "MAX_TRIALS",
            "MetricDraws", "chunk_normals", "chunk_trials", "draw_chunk", "draw_metrics", "draw_spec", "roster_arrays",
-           "rows_per_chunk", "shared_streams", "stream_key", "values_from_normals"]
+           "rows_per_chunk", "stream_key", "values_from_normals"]
 
 #: trials per chunk: bounds memory (a chunk of 50 people is a few MB per metric) ...
 CHUNK_TRIALS = 20_000
@@ -124,7 +124,9 @@ def _per_unit(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, peri
     units = spec.units(scope)
     if scope == "company":
         return draw(units[0], stream_rng(seed, stream_key(spec, m, units[0], period)), (n,))
-    out = np.empty((n, _width(scope, spec)))
+    width = _width(scope, spec)
+    # a spec restricted to some units (compcore.simulation.draw_reuse) leaves the other columns at 0, never garbage
+    out = np.empty((n, width)) if sum(u.size for u in units) == width else np.zeros((n, width))
     for u in units:
         # (people, trials): a person's trials are consecutive in the stream, so adding a person keeps the others
         out[:, u.cols] = draw(u, stream_rng(seed, stream_key(spec, m, u, period)), (u.size, n)).T
@@ -174,55 +176,31 @@ def values_from_normals(spec: DrawSpec, mid: str, z: np.ndarray) -> np.ndarray:
 
 
 def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence, period: int = 0,
-               given: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
-    """Draw ``n`` trials of every metric from one chunk's seed, each metric from its own keyed streams.
+               given: Mapping[str, np.ndarray] | None = None,
+               only: frozenset[str] | None = None) -> dict[str, np.ndarray]:
+    """Draw ``n`` trials of every metric (or of the ``only`` ids: whole correlated groups) from one chunk's
+    seed, each metric from its own keyed streams.
 
     ``given``: arrays already drawn for some metrics from the same streams (whole correlated groups,
-    :func:`shared_streams`), used as they are instead of drawing them again.
+    :func:`~compcore.simulation.draw_reuse.reuse_plan`), used as they are instead of drawing them again.
     """
     tune_allocator()  # a worker started by Dask's nanny would page-fault on every array otherwise
     given = given or {}
     out: dict[str, np.ndarray] = dict(given)
-    for m, mid in enumerate(spec.order):
+    wanted = [(m, mid) for m, mid in enumerate(spec.order) if only is None or mid in only]
+    for m, mid in wanted:
         if spec.correlated[m] or mid in given:
             continue
         dist = spec.dists[m]
         # uncorrelated: straight from the (team's own) distribution, no normal CDF needed
         out[mid] = _per_unit(spec, m, n, seed, period, lambda u, rng, shape, d=dist: (
             d if u.team is None else d.for_team(u.team)).sample(rng, shape))  # type: ignore[attr-defined]
-    live = frozenset(mid for m, mid in enumerate(spec.order) if spec.correlated[m] and mid not in given)
+    live = frozenset(mid for m, mid in wanted if spec.correlated[m] and mid not in given)
     if live:
         for mid, z in chunk_normals(spec, n, seed, period, live).items():
             if mid in live:
                 out[mid] = values_from_normals(spec, mid, z)
-    return {mid: out[mid] for mid in spec.order}
-
-
-def _layout(spec: DrawSpec) -> tuple[object, ...]:
-    units = tuple((u.key, u.size, repr(u.cols)) for u in (*spec.team_units, *spec.people_units))
-    return spec.n_teams, spec.team_index.tobytes(), units
-
-
-def shared_streams(a: DrawSpec, b: DrawSpec) -> frozenset[str]:
-    """Metric ids whose draws are identical under ``a`` and ``b`` for any chunk (whole correlated groups).
-
-    Same roster layout (teams, (team, role) groups and headcounts in the same order), and for every
-    metric of the group: same scope, same assumption, same correlations within the group.
-    """
-    if _layout(a) != _layout(b):
-        return frozenset()
-    pos_a = {mid: i for i, mid in enumerate(a.order)}
-    pos_b = {mid: i for i, mid in enumerate(b.order)}
-    out = set()
-    for mid in set(a.order) & set(b.order):
-        group = a.groups[pos_a[mid]]
-        if group != b.groups[pos_b[mid]] or not set(group) <= set(b.order):
-            continue
-        ia, ib = [pos_a[g] for g in group], [pos_b[g] for g in group]
-        if all(a.scopes[i] == b.scopes[j] and a.dists[i] == b.dists[j] and a.correlated[i] == b.correlated[j]
-               for i, j in zip(ia, ib, strict=True)) and np.array_equal(a.chol[np.ix_(ia, ia)], b.chol[np.ix_(ib, ib)]):
-            out.add(mid)
-    return frozenset(out)
+    return {mid: out[mid] for _, mid in wanted}
 
 
 def _by_team(dist: object, own: tuple[tuple[np.ndarray, object], ...], z: np.ndarray) -> np.ndarray:

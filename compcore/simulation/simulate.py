@@ -24,6 +24,7 @@ import numpy as np
 
 from compcore.errors import PlanError
 from compcore.plan.schema import Plan, load_plan
+from compcore.simulation.draw_reuse import Reuse, draw_after, reuse_plan
 from compcore.simulation.draws import (
     CHUNK_TRIALS,
     DrawSpec,
@@ -37,7 +38,6 @@ from compcore.simulation.draws import (
     roster_arrays,
     rows_per_chunk,
     run_chunks,
-    shared_streams,
 )
 from compcore.simulation.org import SINGLE_PLAN_ID, is_single, org_problems, shared_metrics
 from compcore.simulation.pricing import ChunkStats, PlanContexts, fold_stats, plan_contexts, price_chunk
@@ -321,15 +321,15 @@ def _prepare(scn: Scenario | dict[str, Any] | str, trials: int, seed: int | None
     return _Run(scn, spec, size, chunks, ctxs, teams, int(trials), seed)
 
 
-def _pair_group(b: tuple[DrawSpec, PlanContexts], a: tuple[DrawSpec, PlanContexts], shared: frozenset[str],
+def _pair_group(b: tuple[DrawSpec, PlanContexts], a: tuple[DrawSpec, PlanContexts], reuse: Reuse,
                 group: list[tuple[int, np.random.SeedSequence, int, int, int, int]]
                 ) -> tuple[dict[str, ChunkStats], dict[str, ChunkStats]]:
-    """Draw and price consecutive chunks for two scenarios: the metrics drawn alike in both are drawn once."""
+    """Draw and price consecutive chunks for two scenarios: what both draw alike is drawn once."""
     before, after = [], []
     for n, seed, rb, kb, ra, ka in group:
         drawn = draw_chunk(b[0], n, seed)
         before.append(_price_chunks(b[1], drawn, rb, kb))
-        after.append(_price_chunks(a[1], draw_chunk(a[0], n, seed, given={m: drawn[m] for m in shared}), ra, ka))
+        after.append(_price_chunks(a[1], draw_after(reuse, a[0], n, seed, drawn), ra, ka))
     return _fold(before), _fold(after)
 
 
@@ -338,9 +338,10 @@ def simulate_pair(before: Scenario | dict[str, Any] | str, after: Scenario | dic
                   progress: Progress | None = None) -> tuple[SimulationResult, SimulationResult]:
     """``(simulate(before, trials, seed), simulate(after, trials, seed))``, bit for bit, drawing once what both draw.
 
-    The metrics :func:`~compcore.simulation.draws.shared_streams` finds drawn alike in both (same roster
-    layout, same assumptions and correlations in their group) are drawn once per chunk and priced under
-    each scenario's plans; the rest is drawn for each. Rosters sized into different chunks simply run twice.
+    The metrics drawn alike in both (same assumptions and correlations in their group,
+    :func:`~compcore.simulation.draw_reuse.reuse_plan`) are drawn once per chunk, in every unit (company,
+    team, (team, role)) both rosters have, and priced under each scenario's plans; the rest is drawn for
+    each. Rosters sized into different chunks simply run twice.
 
     Examples
     --------
@@ -352,8 +353,8 @@ def simulate_pair(before: Scenario | dict[str, Any] | str, after: Scenario | dic
     b, a = _prepare(before, trials, seed), _prepare(after, trials, seed)
     if b.size != a.size:
         return simulate(b.scn, trials, seed, executor, progress), simulate(a.scn, trials, seed, executor, progress)
-    shared = shared_streams(b.spec, a.spec)
-    jobs = [((b.spec, b.ctxs), (a.spec, a.ctxs), shared,
+    reuse = reuse_plan(b.spec, a.spec)
+    jobs = [((b.spec, b.ctxs), (a.spec, a.ctxs), reuse,
              [(*x, *y[2:]) for x, y in zip(b.group(g), a.group(g), strict=True)]) for g in b.groups()]
     parts = run_chunks(_pair_group, jobs, executor, progress)
     return b.result([p[0] for p in parts]), a.result([p[1] for p in parts])  # type: ignore[index]
