@@ -39,6 +39,12 @@ def shared_streams(a: DrawSpec, b: DrawSpec) -> frozenset[str]:
     return frozenset(out)
 
 
+def _block(idx: np.ndarray) -> slice | np.ndarray:
+    """A slice for consecutive columns (a block copy, not a gather), else the columns."""
+    return slice(int(idx[0]), int(idx[-1]) + 1) if idx[-1] - idx[0] == len(idx) - 1 and \
+        bool(np.all(np.diff(idx) == 1)) else idx
+
+
 def _cols(u: Unit) -> np.ndarray:
     return np.arange(u.cols.start, u.cols.stop) if isinstance(u.cols, slice) else np.asarray(u.cols)
 
@@ -104,6 +110,6 @@ def draw_after(reuse: Reuse, after: DrawSpec, n: int, seed: np.random.SeedSequen
                 continue
             ca, cb = reuse.copies[scope]
             if len(ca):
-                arr[:, ca] = drawn_before[mid][:, cb]
+                arr[:, _block(ca)] = drawn_before[mid][:, _block(cb)]
         out.update(part)
     return {mid: out[mid] for mid in after.order}
