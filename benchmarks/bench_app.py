@@ -95,7 +95,7 @@ def main() -> int:
         ("curves page: calculator actual", "pages/payout_curves.py",
          lambda a, i: a.number_input(key=first(a.number_input, "actual_")).set_value(0.5 + 0.01 * i).run()),
         ("designer: weight slider (plan edit)", "pages/plan_designer.py",
-         lambda a, i: a.slider(key="weight_0").set_value(30.0 + i).run()),
+         lambda a, i: a.slider(key="plan.plan.component.golive.weight").set_value(30 + i).run()),
     ]
     rows = []
     for label, page_path, change in cases:
@@ -106,7 +106,7 @@ def main() -> int:
     # a plan edit seen on the cost page: re-price the cached draws (no new draws)
     def reprice(a: AppTest, i: int) -> None:
         a.switch_page("pages/plan_designer.py").run()
-        a.slider(key=first(a.slider, "weight_", last=True)).set_value(20.0 + i).run()
+        a.slider(key=first(a.slider, "plan.", last=True)).set_value(20 + i).run()
         _last.clear()
         _cpu.clear()
         a.switch_page("pages/cost_simulation.py").run()

@@ -33,8 +33,12 @@ def setup() -> None:
     init()
     sync_link()  # (the read-only HR view never gets here: ui.hr_links sets it up)
     history.track()
-    msg = take_notice()
-    if msg:
-        st.error(md(msg), icon=":material/link_off:")  # it may echo a URL parameter
+    notice = take_notice()
+    if notice is not None:  # it may echo a URL parameter or a name: plain text
+        kind, msg = notice
+        if kind == "info":
+            st.info(md(msg), icon=":material/info:")
+        else:
+            st.error(md(msg), icon=":material/link_off:")
     history.undo_button()
     share_section()

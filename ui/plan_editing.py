@@ -1,16 +1,18 @@
-"""The Plan designer's bindings and button callbacks: structure, weights, curves, thresholds, incentive.
+"""The Plan designer's bindings and button callbacks: structure, weights, targets, incentive, starting plan.
 
-Structural edits (add / remove a metric, component, gate or modifier; change a
-curve's kind; start from a sample plan) change the draft plan in a button
-callback and then call :func:`ui.state.commit_plan_change`, which keeps the
-assumptions in step with the metrics and resets the data editors.
+Everything of a plan is addressed by id: the plan id, a metric id, a component
+id (gates and modifiers have no id in the schema: they are addressed by their
+position inside their plan). Widget keys name them (:func:`ui.binding.plan_key`),
+and callbacks carry the plan id they were drawn for, so a click can never land
+on another plan than the one it was drawn for. Structural edits (add / remove a
+metric, component, gate or modifier; change a curve's kind; start from a sample
+plan) change the draft plan in a callback and call :func:`ui.state.commit_plan_change`.
 """
 
 from __future__ import annotations
 
 import copy
-import json
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
 import streamlit as st
@@ -24,49 +26,62 @@ from compcore.plan.units import format_value, from_typed, in_percent, to_typed
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.org_editing import replace_plan
 from compcore.simulation.scenario import dump_scenario
-from ui.session import K_CONFIRM, K_TI_KIND, K_TI_VALUE
-from ui.state import (
-    BLANK_PLAN,
-    bind,
-    bind_editor,
-    bump_editors,
-    commit_plan_change,
-    draft,
-    draft_plan,
-    pct_in,
-    pct_out,
-    plan_changed,
-    plan_id,
-    plan_path,
-    revalidate,
-    sample_plans,
-    set_scenario,
-    set_ui,
-    set_value_at,
-    ui,
-    value_at,
-)
+from ui.binding import bind, pct_in, pct_out, plan_key, value_at
+from ui.draft import draft, draft_plan, is_org, plan_id, plan_ids, plan_path, revalidate
+from ui.org import adopt_period
+from ui.samples import BLANK_PLAN, sample_plan, sample_plan_names
+from ui.session import K_CONFIRM
+from ui.state import commit_plan_change, plan_changed, set_notice, set_scenario
+from ui.ui_state import set_ui, ui
+
+__all__ = ["PlacedWarnings", "actual_binding", "actual_texts", "add_component", "add_gate", "add_metric",
+           "add_modifier", "applies_binding", "cancel_replace", "component_labels", "import_upload",
+           "incentive_bindings", "index_of", "metric_labels", "own_sample", "pending_replace", "rebalance",
+           "remove_component", "remove_item", "remove_metric", "set_curve_kind", "start_choice", "start_from",
+           "start_options", "target_binding", "weight_binding"]
+
+
+def _plan(pid: str) -> dict[str, Any] | None:
+    """The draft of plan ``pid`` (None when it no longer exists: a click drawn for a deleted plan does nothing)."""
+    if pid not in plan_ids():
+        return None
+    d = draft()
+    return d["plans"][pid] if is_org() else d["plan"]
+
+
+def index_of(items: list[Any], item_id: str) -> int | None:
+    """Position of the item whose ``id`` is ``item_id`` in a list of dicts, or None.
+
+    >>> index_of([{"id": "a"}, {"id": "b"}], "b"), index_of([{"id": "a"}], "z")
+    (1, None)
+    """
+    return next((i for i, x in enumerate(items) if isinstance(x, dict) and x.get("id") == item_id), None)
+
 
 # ---------------------------------------------------------------- weights
 
 
-def rebalance(changed: int | None = None) -> None:
+def rebalance(changed: int | None = None, pid: str | None = None) -> None:
     """Keep the weights in whole percents adding to exactly 100% (when the rebalance toggle is on).
 
     The rule is :func:`compcore.plan.editing.rebalance_weights`: the components
     to the right of the one moved share the difference.
     """
-    comps = draft_plan()["components"]
+    plan = _plan(pid) if pid is not None else draft_plan()
+    comps = (plan or {}).get("components") or []
     if not ui("rebalance") or not comps:
         return
     for c, w in zip(comps, curve_edit.rebalance_weights([c.get("weight") for c in comps], changed), strict=True):
         c["weight"] = w
 
 
-def weight_binding(i: int) -> dict[str, Any]:
-    """Kwargs for component ``i``'s weight widget (percent), rebalancing the others on change."""
-    return bind(f"weight_{i}", plan_path("components", i, "weight"), to_widget=pct_in, from_widget=pct_out,
-                after=lambda: rebalance(i))
+def weight_binding(cid: str) -> dict[str, Any]:
+    """Kwargs for component ``cid``'s weight slider (percent), rebalancing the others on change."""
+    pid = plan_id()
+    i = index_of(draft_plan()["components"], cid)
+    return bind(plan_key(pid, "component", cid, "weight"), plan_path("components", i, "weight"),
+                to_widget=lambda v: int(round(pct_in(v) or 0)), from_widget=pct_out,
+                after=lambda: rebalance(index_of(_plan(pid)["components"], cid), pid))
 
 
 # ---------------------------------------------------------------- metrics, components, gates, modifiers
@@ -107,19 +122,19 @@ class PlacedWarnings:
         return [g for i, g in enumerate(self.items) if i not in self.shown]
 
 
-def target_binding(i: int) -> tuple[str, dict[str, Any]]:
-    """(label, kwargs) of metric ``i``'s target input: in percent for a share or ratio unit, else as it is.
+def target_binding(mid: str) -> tuple[str, dict[str, Any]]:
+    """(label, kwargs) of metric ``mid``'s target input: in percent for a share or ratio unit, else as it is.
 
     The unit is read when the value is written, so a unit changed a moment ago
     decides how the next typed target is read (docs/plans.md, "Units").
     """
+    i = index_of(draft_plan()["metrics"], mid)
     unit_path = plan_path("metrics", i, "unit")
     unit = value_at(unit_path, "")
-    kwargs = bind(f"metric_{i}_target", plan_path("metrics", i, "target"),
+    kwargs = bind(plan_key(plan_id(), "metric", mid, "target"), plan_path("metrics", i, "target"),
                   to_widget=lambda v: to_typed(v, value_at(unit_path, "")),
                   from_widget=lambda v: from_typed(v, value_at(unit_path, "")))
     return ("Target %" if in_percent(unit) else "Target"), kwargs
-
 
 
 def metric_labels(plan_d: dict[str, Any], plan: Any) -> dict[str, str]:
@@ -143,8 +158,10 @@ def _unique(prefix: str, taken: list[str]) -> str:
     return f"{prefix}_{n}"
 
 
-def add_metric() -> None:
-    metrics = draft_plan()["metrics"]
+def add_metric(pid: str) -> None:
+    if (plan := _plan(pid)) is None:
+        return
+    metrics = plan["metrics"]
     mid = _unique("metric", [m["id"] for m in metrics])
     names = {str(m.get("name") or "").strip() for m in metrics}
     k = len(metrics) + 1  # "Metric 5" for a fifth metric, whatever the ids are
@@ -154,14 +171,20 @@ def add_metric() -> None:
     commit_plan_change()
 
 
-def remove_metric(i: int) -> None:
-    del draft_plan()["metrics"][i]
+def remove_metric(pid: str, mid: str) -> None:
+    plan = _plan(pid)
+    i = index_of((plan or {}).get("metrics") or [], mid)
+    used = any(c.get("metric") == mid for c in (plan or {}).get("components") or [])
+    if plan is None or i is None or used or len(plan["metrics"]) < 2:
+        return
+    del plan["metrics"][i]
     commit_plan_change()
 
 
-def add_component() -> None:
+def add_component(pid: str) -> None:
     """A new component on the first metric no component pays on yet (else the first), rebalanced in."""
-    plan = draft_plan()
+    if (plan := _plan(pid)) is None:
+        return
     comps = plan["components"]
     cid = _unique("component", [c["id"] for c in comps])
     n = len(comps)
@@ -170,49 +193,69 @@ def add_component() -> None:
     name = next((m.get("name") for m in plan["metrics"] if m["id"] == metric), None) or f"Component {n + 1}"
     comps.append({"id": cid, "name": name, "metric": metric,
                   "weight": round(1.0 / (n + 1), 2), "curve": {"kind": "linear", "points": [[0.0, 0.0], [1.0, 1.0]]}})
-    rebalance(n)
-    set_ui("component", n)
+    rebalance(n, pid)
+    set_ui("component", {**ui("component"), pid: cid})
     commit_plan_change()
 
 
-def remove_component(i: int) -> None:
-    plan = draft_plan()
-    cid = plan["components"][i]["id"]
+def remove_component(pid: str, cid: str) -> None:
+    plan = _plan(pid)
+    i = index_of((plan or {}).get("components") or [], cid)
+    if plan is None or i is None or len(plan["components"]) < 2:
+        return
     del plan["components"][i]
     for item in plan.get("gates", []) + plan.get("modifiers", []):
         if isinstance(item.get("applies_to"), list) and cid in item["applies_to"]:
             item["applies_to"].remove(cid)
             item["applies_to"] = item["applies_to"] or "all"
-    rebalance(None)
-    set_ui("component", 0)
+    rebalance(None, pid)
     commit_plan_change()
 
 
-def add_gate() -> None:
-    draft_plan().setdefault("gates", []).append({"metric": draft_plan()["metrics"][0]["id"], "below": 0.8, "cap": 1.0,
-                                            "applies_to": "all"})
+def add_gate(pid: str) -> None:
+    if (plan := _plan(pid)) is not None:
+        plan.setdefault("gates", []).append({"metric": plan["metrics"][0]["id"], "below": 0.8, "cap": 1.0,
+                                             "applies_to": "all"})
+        commit_plan_change()
+
+
+def add_modifier(pid: str) -> None:
+    if (plan := _plan(pid)) is not None:
+        plan.setdefault("modifiers", []).append({
+            "metric": plan["metrics"][0]["id"], "applies_to": "all",
+            "curve": {"kind": "steps", "steps": [[0.0, 0.9], [1.0, 1.0], [1.1, 1.1]]}})
+        commit_plan_change()
+
+
+def remove_item(pid: str, kind: str, i: int) -> None:
+    plan = _plan(pid)
+    if plan is not None and 0 <= i < len(plan.get(kind) or []):
+        del plan[kind][i]
+        commit_plan_change()
+
+
+def set_curve_kind(pid: str, key: str, where: str, ref: str | int) -> None:
+    """Convert the curve of component ``ref`` (an id) or modifier ``ref`` (a position) to the kind picked."""
+    plan = _plan(pid)
+    items = (plan or {}).get(where) or []
+    i = index_of(items, ref) if isinstance(ref, str) else ref
+    kind = st.session_state.get(key)
+    if plan is None or i is None or not 0 <= i < len(items) or kind not in ("linear", "tiers", "steps"):
+        return
+    items[i]["curve"] = curve_edit.convert_curve(items[i].get("curve") or {}, kind)
     commit_plan_change()
 
 
-def add_modifier() -> None:
-    draft_plan().setdefault("modifiers", []).append({
-        "metric": draft_plan()["metrics"][0]["id"], "applies_to": "all",
-        "curve": {"kind": "steps", "steps": [[0.0, 0.9], [1.0, 1.0], [1.1, 1.1]]}})
-    commit_plan_change()
+# ---------------------------------------------------------------- starting plan, JSON import
 
 
-def remove_item(kind: str, i: int) -> None:
-    del draft_plan()[kind][i]
-    commit_plan_change()
-
-
-# ---------------------------------------------------------------- curve kind, starting plan
-
-
-def set_curve_kind(i: int, key: str, where: str = "components") -> None:
-    curve = draft_plan()[where][i]["curve"]
-    draft_plan()[where][i]["curve"] = curve_edit.convert_curve(curve, st.session_state[key])
-    commit_plan_change()
+def _fit_period(plan: dict[str, Any]) -> None:
+    """In an org of several plans, a plan brought in is paid per the org's period (said in a notice)."""
+    if is_org() and len(plan_ids()) > 1:
+        others = [p for p in plan_ids() if p != plan_id()]
+        period = (draft()["plans"][others[0]] or {}).get("period")
+        if (notice := adopt_period(plan, period)) is not None:
+            set_notice(notice, kind="info")
 
 
 def import_upload(key: str) -> None:
@@ -231,28 +274,55 @@ def import_upload(key: str) -> None:
     if got.scenario is not None:
         set_scenario(dump_scenario(got.scenario))
     else:  # a plan replaces the plan being edited (one plan of an org)
-        set_scenario(reconcile_scenario(replace_plan(draft(), plan_id(), dump_plan(got.plan))))
+        plan = dump_plan(got.plan)
+        _fit_period(plan)
+        set_scenario(reconcile_scenario(replace_plan(draft(), plan_id(), plan)))
     set_ui("import_result", (True, f"Imported the {got.kind} “{got.plan.name}” from {upload.name}."))
 
 
-def start_from(choice: str, confirmed: bool = False) -> None:
-    """Replace the plan with a sample plan (by name) or the blank plan, keeping roster and budget.
+def start_options() -> list[str]:
+    """What "Replace this plan with" offers: the sample plans' ids, then ``blank``."""
+    return [*sample_plan_names(), "blank"]
 
-    When the plan has changes of the person's own (it differs from what was
-    last loaded), nothing is replaced until they confirm (:func:`pending_replace`).
+
+def own_sample() -> str | None:
+    """The sample the plan being edited came from (same name), or None: nothing is chosen for the person."""
+    name = draft_plan().get("name")
+    return next((sid for sid, n in sample_plan_names().items() if n == name), None)
+
+
+def start_choice(pid: str) -> str | None:
+    """What "Replace this plan with" holds for plan ``pid``: the person's pick, else the plan's own sample."""
+    got = ui("start_from").get(pid)
+    return got if got in start_options() else own_sample()
+
+
+def start_from(pid: str, confirmed: bool = False) -> None:
+    """Replace plan ``pid`` (the one being edited) with the sample (by id) or blank plan picked for it.
+
+    Roster and budget stay. When the plan has changes of the person's own (it
+    differs from what was last loaded), nothing is replaced until they confirm
+    (:func:`pending_replace`).
     """
+    choice = st.session_state.get(K_CONFIRM) if confirmed else start_choice(pid)
+    if choice not in start_options() or pid != plan_id():
+        st.session_state[K_CONFIRM] = None
+        return
     if not confirmed and plan_changed():
         st.session_state[K_CONFIRM] = choice
         return
     st.session_state[K_CONFIRM] = None
-    plans = sample_plans()
-    plan = json.loads(plans[choice].read_text()) if choice in plans else copy.deepcopy(BLANK_PLAN)
+    plan = sample_plan(choice) if choice != "blank" else copy.deepcopy(BLANK_PLAN)
+    if plan is None:
+        return
+    _fit_period(plan)
     set_scenario(reconcile_scenario(replace_plan(draft(), plan_id(), plan)))
 
 
 def pending_replace() -> str | None:
-    """The sample (or "Blank plan") waiting for the person to confirm replacing their changed plan."""
-    return st.session_state.get(K_CONFIRM)
+    """The sample id (or ``blank``) waiting for the person to confirm replacing their changed plan."""
+    got = st.session_state.get(K_CONFIRM)
+    return got if got in start_options() else None
 
 
 def cancel_replace() -> None:
@@ -261,102 +331,51 @@ def cancel_replace() -> None:
 
 # ---------------------------------------------------------------- target incentive and applies-to
 
+_PCT, _AMOUNT = "% of base salary", "Fixed amount a year"
 
-def _on_incentive(key_kind: str, key_value: str) -> None:
-    kind, value = st.session_state[key_kind], st.session_state[key_value]
-    plan = draft_plan()
-    if kind == "% of base salary":
+
+def _on_incentive(pid: str, key_kind: str, key_value: str) -> None:
+    kind, value = st.session_state.get(key_kind), st.session_state.get(key_value)
+    plan = _plan(pid)
+    if plan is None or kind not in (_PCT, _AMOUNT):
+        return
+    value = value if isinstance(value, (int, float)) else None
+    if kind == _PCT:
         plan["target_incentive"] = {"percent_of_base": pct_out(value if value is not None and value <= 100 else 10)}
     else:
         plan["target_incentive"] = {"amount": float(value if value is not None and value > 100 else 10_000)}
     revalidate()
 
 
-def _on_incentive_value(key_kind: str, key_value: str) -> None:
-    value = st.session_state[key_value]
-    if st.session_state[key_kind] == "% of base salary":
-        draft_plan()["target_incentive"] = {"percent_of_base": pct_out(value)}
+def _on_incentive_value(pid: str, key_kind: str, key_value: str) -> None:
+    value, plan = st.session_state.get(key_value), _plan(pid)
+    if plan is None or not isinstance(value, (int, float, type(None))):
+        return
+    if "amount" not in (plan.get("target_incentive") or {}):
+        plan["target_incentive"] = {"percent_of_base": pct_out(value)}
     else:
-        draft_plan()["target_incentive"] = {"amount": value}
+        plan["target_incentive"] = {"amount": value}
     revalidate()
 
 
 def incentive_bindings() -> tuple[dict[str, Any], dict[str, Any], bool]:
     """Kwargs for the target-incentive kind radio and value input; True when it is a % of base."""
+    pid = plan_id()
     ti = draft_plan().get("target_incentive") or {}
     is_pct = "amount" not in ti
-    st.session_state[K_TI_KIND] = "% of base salary" if is_pct else "Fixed amount a year"
-    st.session_state[K_TI_VALUE] = pct_in(ti.get("percent_of_base")) if is_pct else ti.get("amount")
-    args = (K_TI_KIND, K_TI_VALUE)
-    return ({"key": K_TI_KIND, "on_change": _on_incentive, "args": args},
-            {"key": K_TI_VALUE, "on_change": _on_incentive_value, "args": args}, is_pct)
+    key_kind, key_value = plan_key(pid, "incentive", "kind"), plan_key(pid, "incentive", "value")
+    for key, seeded in ((key_kind, _PCT if is_pct else _AMOUNT),
+                        (key_value, pct_in(ti.get("percent_of_base")) if is_pct else ti.get("amount"))):
+        if st.session_state.get(key) != seeded:
+            st.session_state[key] = seeded
+    args = (pid, key_kind, key_value)
+    return ({"key": key_kind, "on_change": _on_incentive, "args": args},
+            {"key": key_value, "on_change": _on_incentive_value, "args": args}, is_pct)
 
 
-def applies_binding(key: str, path: tuple[Hashable, ...]) -> dict[str, Any]:
+def applies_binding(key: str, path: tuple[Hashable, ...], options: list[str]) -> dict[str, Any]:
     """Kwargs for an 'applies to' multiselect of component ids: empty means the plan total ("all")."""
-    return bind(key, path, default="all", to_widget=lambda v: [] if v in (None, "all") else list(v),
+    return bind(key, path, default=[], options=options,
+                to_widget=lambda v: [] if v in (None, "all") or not isinstance(v, list) else list(v),
                 from_widget=lambda v: list(v) if v else "all")
-
-
-# ---------------------------------------------------------------- curve tables and thresholds
-
-
-_TABLES: dict[str, tuple[str, ...]] = {
-    "linear": ("points", "Attainment %", "Payout %"),
-    "steps": ("steps", "From attainment %", "Payout %"),
-}
-
-
-def _num_or_none(v: Any, scale: float = 100.0) -> Any:
-    try:
-        return None if v is None or v == "" else float(v) / scale
-    except (TypeError, ValueError):
-        return None
-
-
-def curve_table(kind: str) -> tuple[str, Callable[[Any], list[dict[str, Any]]], Callable[[list[dict[str, Any]]], Any]]:
-    """(field, to_rows, from_rows) turning a curve's points / steps / bands into editor rows in % and back.
-
-    Blank cells (a row just added) are prefilled with a sensible value
-    (:func:`compcore.plan.editing.prefill_points`), so a new row is never a red
-    error; rows are sorted by attainment when written back, so a point typed at
-    the bottom lands in its place.
-    """
-    if kind == "tiers":
-        def to_rows(bands: Any) -> list[dict[str, Any]]:
-            return [{"From attainment %": pct_in(b.get("from")), "Rate (x)": b.get("rate")} for b in bands or []]
-
-        def from_rows(rows: list[dict[str, Any]]) -> Any:
-            typed = [{"from": _num_or_none(r.get("From attainment %")), "rate": _num_or_none(r.get("Rate (x)"), 1.0)}
-                     for r in rows]
-            return sorted(curve_edit.prefill_bands(typed), key=lambda b: b["from"])
-        return "bands", to_rows, from_rows
-    field, xcol, ycol = _TABLES[kind]
-
-    def to_rows_xy(points: Any) -> list[dict[str, Any]]:
-        return [{xcol: pct_in(p[0]), ycol: pct_in(p[1])} for p in points or []]
-
-    def from_rows_xy(rows: list[dict[str, Any]]) -> Any:
-        typed = [[_num_or_none(r.get(xcol)), _num_or_none(r.get(ycol))] for r in rows]
-        return sorted(curve_edit.prefill_points(typed, kind), key=lambda p: p[0])
-    return field, to_rows_xy, from_rows_xy
-
-
-def bind_curve_editor(name: str, path: tuple[Hashable, ...], kind: str) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows and kwargs for the data editor of the curve at ``path`` (a component's or modifier's)."""
-    field, to_rows, from_rows = curve_table(kind)
-    return bind_editor(f"{name}_{kind}", (*path, field), to_rows, from_rows)
-
-
-def threshold_binding(key: str, path: tuple[Hashable, ...]) -> dict[str, Any]:
-    """Kwargs for a threshold input (%) of the curve at ``path``."""
-    curve = value_at(path, {}) or {}
-    st.session_state[key] = pct_in(curve_edit.threshold_of(curve))
-    return {"key": key, "on_change": _on_threshold, "args": (key, path)}
-
-
-def _on_threshold(key: str, path: tuple[Hashable, ...]) -> None:
-    set_value_at(path, curve_edit.with_threshold(value_at(path, {}), pct_out(st.session_state[key] or 0.0)))
-    bump_editors()
-    revalidate()
 

@@ -23,7 +23,7 @@ from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStor
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.simulate import simulate
 from ui import session, state
-from ui.session import K_DUP_NAME, K_FLASH, K_SAVE_AUTHOR, K_SAVE_NAME, K_SAVE_NAME_FOR
+from ui.session import K_FLASH, K_SAVE_AUTHOR, K_SAVE_NAME, K_SAVE_NAME_FOR
 from ui.settings import setting
 
 #: query parameter of a link to a saved scenario (its id; an editor link, behind the sign-in)
@@ -179,9 +179,10 @@ def on_load(id_or_name: str, version: int | None) -> None:
                                            "every page now shows it.")
 
 
-def on_duplicate(id_: str) -> None:
+def on_duplicate(id_: str, name: str) -> None:
+    """Duplicate saved scenario ``id_`` as ``name`` (the result is flashed on the page)."""
     try:
-        rec = store().duplicate(id_, st.session_state.get(K_DUP_NAME) or "")
+        rec = store().duplicate(id_, name)
     except PlanError as e:
         st.session_state[K_FLASH] = ("error", str(e))
         return

@@ -12,7 +12,7 @@ K_SCENARIO = "scenario"  # dict: the scenario as typed (may be invalid)
 K_VALID = "scenario_valid"  # Scenario: the last valid one, used by every chart
 K_PROBLEMS = "problems"  # list[(path, message)] of the draft, paths relative to the scenario
 K_UI = "ui"  # dict: view settings that are not part of the scenario (trials, seed, held values...)
-K_NOTICE = "notice"  # str | None: a message to show once (e.g. a bad share link)
+K_NOTICE = "notice"  # (kind, message) | None: a message to show once (e.g. a bad share link)
 K_LINK = "link_token"  # str | None: the share token already applied or created in this session
 K_VERSIONS = "editor_versions"  # {editor name: int}: bumps reset a data editor after an edit
 K_SHOWN = "problems_shown"  # set of problem paths shown next to a field in this run
@@ -23,7 +23,6 @@ K_SAVED_LINK = "saved_link"  # str | None: the ?scenario=<id> already applied in
 K_SAVE_NAME = "save_name"  # str: the name a scenario is saved under
 K_SAVE_NAME_FOR = "save_name_for"  # str: the scenario name K_SAVE_NAME was proposed for
 K_SAVE_AUTHOR = "save_author"  # str: who saves (optional)
-K_DUP_NAME = "dup_name"  # str: the name of a duplicate
 K_FLASH = "scenarios_flash"  # (kind, message) | None: result of the last store action, shown once
 # the designer's target-incentive widgets (ui/plan_editing.py)
 K_TI_KIND = "ti_kind"  # "% of base salary" | "Fixed amount a year"

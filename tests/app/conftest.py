@@ -46,3 +46,23 @@ def open_page(name: str, timeout: float = 60) -> AppTest:
 def at(request: pytest.FixtureRequest) -> AppTest:
     """The page named by the test module's ``PAGE``, opened fresh and run once with no exception."""
     return open_page(request.module.PAGE, getattr(request.module, "TIMEOUT", 60))
+
+
+def browser_sends(at: AppTest, widget: object, label: str) -> None:
+    """Make the next run send ``label`` for a select box / radio, as a browser does and AppTest does not.
+
+    A browser sends every widget's last state on every rerun, and a select box or radio sends the *label*
+    it shows; when its options changed meanwhile (another plan, another saved scenario), Streamlit hands
+    that label to the app as a plain string. AppTest only sends values among the current options.
+    """
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    class Stale(type(widget)):  # type: ignore[misc]
+        @property
+        def _widget_state(self) -> WidgetState:
+            ws = WidgetState()
+            ws.id = self.id
+            ws.string_value = label
+            return ws
+
+    widget.__class__ = Stale

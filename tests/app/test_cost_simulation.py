@@ -81,7 +81,8 @@ def test_weight_edit_reprices_without_redrawing(monkeypatch):
     real = compcore.simulation.draws.draw_metrics
     monkeypatch.setattr(compcore.simulation.draws, "draw_metrics", lambda *a, **k: calls.append(1) or real(*a, **k))
     at.switch_page("pages/plan_designer.py").run()
-    at.slider(key="weight_3").set_value(40.0).run()  # EBRs (uncapped accelerator up to 150%) weigh more
+    # EBRs (uncapped accelerator up to 150%) weigh more
+    at.slider(key="plan.plan.component.ebr.weight").set_value(40).run()
     at.switch_page("pages/cost_simulation.py").run()
     assert not at.exception
     assert _figures(at)["Expected cost"] != before

@@ -20,13 +20,13 @@ def _slider_labels(at: AppTest) -> list[str]:
 
 def test_a_blank_plan_name_is_a_problem_and_the_last_valid_plan_stays(at):
     before = at.session_state["scenario_valid"].plan.name
-    at.text_input(key="plan_name").set_value("   ")
+    at.text_input(key="plan.plan.name").set_value("   ")
     run_ok(at)
     assert ("plan.name", NO_NAME) in at.session_state["problems"]
     assert any(NO_NAME in e for e in _errors(at))
     assert at.session_state["scenario_valid"].plan.name == before
     assert at.session_state["scenario"]["plan"]["name"] == "   "  # what was typed is kept
-    at.text_input(key="plan_name").set_value("Q3 bonus")
+    at.text_input(key="plan.plan.name").set_value("Q3 bonus")
     run_ok(at)
     assert at.session_state["problems"] == []
     assert at.session_state["scenario_valid"].plan.name == "Q3 bonus"
@@ -34,7 +34,7 @@ def test_a_blank_plan_name_is_a_problem_and_the_last_valid_plan_stays(at):
 
 def test_a_blank_metric_name_is_a_problem_and_labels_keep_a_readable_name(at):
     plan = at.session_state["scenario_valid"].plan
-    at.text_input(key="metric_0_name").set_value("")
+    at.text_input(key="plan.plan.metric.go_live_on_time.name").set_value("")
     run_ok(at)
     assert ("plan.metrics[0].name", NO_NAME) in at.session_state["problems"]
     assert at.session_state["scenario_valid"].plan.metrics[0].name == plan.metrics[0].name
@@ -44,7 +44,7 @@ def test_a_blank_metric_name_is_a_problem_and_labels_keep_a_readable_name(at):
 
 def test_an_erased_component_name_is_a_problem_and_the_slider_keeps_its_label(at):
     plan = at.session_state["scenario_valid"].plan
-    at.text_input(key="comp_0_name").set_value(" ")
+    at.text_input(key="plan.plan.component.golive.name").set_value(" ")
     run_ok(at)
     assert ("plan.components[0].name", NO_NAME) in at.session_state["problems"]
     assert any(NO_NAME in e for e in _errors(at))

@@ -40,8 +40,7 @@ def test_each_row_box_holds_its_own_remove_button():
     run_ok(at)
     at.button(key="add_modifier").click()
     run_ok(at)
-    n = len(at.session_state["scenario_valid"].plan.metrics)
-    for i in range(n):
-        assert _button_keys(_box_of(at, f"metric_row_{i}")) == {f"remove_metric_{i}"}
-    assert "remove_gate_0" in _button_keys(_box_of(at, "gate_row_0"))
-    assert "remove_mod_0" in _button_keys(_box_of(at, "mod_row_0"))
+    for m in at.session_state["scenario_valid"].plan.metrics:
+        assert _button_keys(_box_of(at, f"plan.plan.metric.{m.id}.row")) == {f"plan.plan.metric.{m.id}.remove"}
+    assert "plan.plan.gate.0.remove" in _button_keys(_box_of(at, "plan.plan.gate.0.row"))
+    assert "plan.plan.modifier.0.remove" in _button_keys(_box_of(at, "plan.plan.modifier.0.row"))

@@ -21,12 +21,12 @@ def _plan(at: AppTest) -> dict:
 
 def test_undo_brings_back_the_last_edits_one_by_one(at):
     assert at.button(key="undo").disabled
-    at.slider(key="weight_0").set_value(40.0).run()
-    at.text_input(key="plan_name").set_value("My plan").run()
+    at.slider(key="plan.plan.component.golive.weight").set_value(40.0).run()
+    at.text_input(key="plan.plan.name").set_value("My plan").run()
     assert not at.exception and not at.button(key="undo").disabled
     at.button(key="undo").click().run()
     assert _plan(at)["name"] == "CS org quarterly bonus" and _plan(at)["components"][0]["weight"] == 0.4
-    assert at.text_input(key="plan_name").value == "CS org quarterly bonus"  # the widget follows
+    assert at.text_input(key="plan.plan.name").value == "CS org quarterly bonus"  # the widget follows
     at.button(key="undo").click().run()
     assert not at.exception
     assert _plan(at)["components"][0]["weight"] == 0.3
@@ -34,8 +34,8 @@ def test_undo_brings_back_the_last_edits_one_by_one(at):
 
 
 def test_loading_a_sample_over_a_changed_plan_asks_first(at):
-    at.text_input(key="plan_name").set_value("My plan").run()
-    at.selectbox(key="start_from").set_value("Blank plan").run()
+    at.text_input(key="plan.plan.name").set_value("My plan").run()
+    at.selectbox(key="plan.plan.start_from").set_value("blank").run()
     at.button(key="load_plan").click().run()
     assert not at.exception
     assert _plan(at)["name"] == "My plan"  # nothing replaced yet
@@ -50,17 +50,17 @@ def test_loading_a_sample_over_a_changed_plan_asks_first(at):
 
 
 def test_an_unchanged_plan_is_replaced_without_a_question(at):
-    at.selectbox(key="start_from").set_value("Blank plan").run()
+    at.selectbox(key="plan.plan.start_from").set_value("blank").run()
     at.button(key="load_plan").click().run()
     assert not at.exception and _plan(at)["name"] == "New plan"
 
 
 def test_the_address_follows_every_edit_so_a_refresh_keeps_the_work(at):
-    at.slider(key="weight_0").set_value(40.0).run()
+    at.slider(key="plan.plan.component.golive.weight").set_value(40.0).run()
     token = _param(at, "s")
     assert token and decode_scenario(token)["plan"]["components"][0]["weight"] == 0.4
     assert any(token in c.value for c in at.code)  # the sidebar offers the same, current link
-    at.text_input(key="plan_name").set_value("My plan").run()
+    at.text_input(key="plan.plan.name").set_value("My plan").run()
     newer = _param(at, "s")
     assert newer != token and decode_scenario(newer)["plan"]["name"] == "My plan"
 

@@ -38,11 +38,11 @@ def test_the_app_opens_on_the_org_and_the_designer_names_the_plan_being_edited()
     assert list(scn.plans) == ["pmo", "implementation", "customer_success", "change_enablement"]
     assert at.selectbox(key="plan_pick").value == "pmo"
     assert "Editing plan: PMO quarterly bonus" in [t.value for t in at.sidebar.text]
-    assert at.text_input(key="plan_name").value == "PMO quarterly bonus"
+    assert at.text_input(key="plan.pmo.name").value == "PMO quarterly bonus"
     _pick(at, "plan_pick", "customer_success")
-    assert at.text_input(key="plan_name").value == "Customer Success quarterly bonus"
+    assert at.text_input(key="plan.customer_success.name").value == "Customer Success quarterly bonus"
     assert "Editing plan: Customer Success quarterly bonus" in [t.value for t in at.sidebar.text]
-    at.text_input(key="plan_name").set_value("CS bonus")
+    at.text_input(key="plan.customer_success.name").set_value("CS bonus")
     run_ok(at)
     assert at.session_state["scenario"]["plans"]["customer_success"]["name"] == "CS bonus"
     assert at.session_state["scenario_valid"].plans["customer_success"].name == "CS bonus"
@@ -51,7 +51,7 @@ def test_the_app_opens_on_the_org_and_the_designer_names_the_plan_being_edited()
 
 def test_add_a_plan_then_delete_it_after_confirming():
     at = _open("plan_designer")
-    at.selectbox(key="new_plan_from").set_value("Copy of PMO quarterly bonus")
+    at.selectbox(key="new_plan_from").set_value("copy:pmo")
     run_ok(at)
     at.button(key="add_plan").click()
     run_ok(at)
@@ -83,7 +83,7 @@ def test_a_blank_plan_gets_its_own_metric_and_the_orgs_period():
 def test_a_plan_error_shows_next_to_the_field_of_that_plan_and_the_last_valid_org_stays():
     at = _open("plan_designer")
     _pick(at, "plan_pick", "implementation")
-    at.selectbox(key="plan_period").set_value("month")
+    at.selectbox(key="plan.implementation.period").set_value("month")
     run_ok(at)
     assert at.session_state["scenario"]["plans"]["implementation"]["period"] == "month"  # kept as typed
     assert at.session_state["scenario_valid"].plans["implementation"].period == "quarter"

@@ -57,7 +57,7 @@ def test_plan_edit_reaches_this_page():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
     assert not at.exception
-    at.slider(key="weight_0").set_value(50.0).run()
+    at.slider(key="plan.plan.component.golive.weight").set_value(50.0).run()
     at.switch_page("pages/payout_curves.py").run()
     assert not at.exception
     assert _figures(at)["Of target incentive"] == "100.0%"

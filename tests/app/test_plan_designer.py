@@ -15,14 +15,14 @@ def _plan(at: AppTest) -> dict:
 def test_opens_on_the_sample_plan(at):
     assert _plan(at)["name"] == "CS org quarterly bonus"
     assert at.session_state["scenario_valid"].plan.name == "CS org quarterly bonus"
-    assert [s.value for s in at.slider if s.key.startswith("weight_")] == [30.0, 30.0, 20.0, 20.0]
+    assert [s.value for s in at.slider if s.key.endswith(".weight")] == [30.0, 30.0, 20.0, 20.0]
     text = " ".join(m.value for m in at.markdown)
     assert "30% on Go-lives due this quarter" in text
     assert any("4 metrics" in w.value for w in at.warning)  # guardrail: keep the equation simple
 
 
 def test_weight_change_rebalances_and_updates_description(at):
-    at.slider(key="weight_0").set_value(50.0).run()
+    at.slider(key="plan.plan.component.golive.weight").set_value(50.0).run()
     assert not at.exception
     weights = [c["weight"] for c in _plan(at)["components"]]
     assert weights[0] == 0.5 and sum(weights) == pytest.approx(1.0, abs=1e-12)
@@ -33,34 +33,34 @@ def test_weight_change_rebalances_and_updates_description(at):
 
 def test_weights_off_100_warn_and_keep_last_valid_plan(at):
     at.toggle(key="rebalance").set_value(False).run()
-    at.slider(key="weight_0").set_value(50.0).run()
+    at.slider(key="plan.plan.component.golive.weight").set_value(50.0).run()
     assert not at.exception
     assert _plan(at)["components"][0]["weight"] == 0.5  # what the user typed is kept
     assert at.session_state["scenario_valid"].plan.components[0].weight == 0.3  # last valid plan in use
     errors = " ".join(e.value for e in at.error)
     assert "weights must sum to 1" in errors
     assert any("weights sum to 120%" in w.value for w in at.warning)
-    assert at.slider(key="weight_0").value == 50.0  # no snap back
+    assert at.slider(key="plan.plan.component.golive.weight").value == 50.0  # no snap back
 
 
 def test_metric_target_edit_is_validated_inline(at):
-    at.number_input(key="metric_1_target").set_value(0.0).run()
+    at.number_input(key="plan.plan.metric.adoption_90d.target").set_value(0.0).run()
     assert not at.exception
     assert any("greater than 0" in e.value for e in at.error)
-    at.number_input(key="metric_1_target").set_value(95.0).run()  # a share: typed in percent
+    at.number_input(key="plan.plan.metric.adoption_90d.target").set_value(95.0).run()  # a share: typed in percent
     assert not at.error
     assert at.session_state["scenario_valid"].plan.metrics[1].target == 0.95
 
 
 def test_curve_kind_threshold_and_cap(at):
-    at.radio(key="component_pick").set_value(1).run()
-    at.selectbox(key="comp_1_kind").set_value("tiers").run()
+    at.radio(key="plan.plan.component_pick").set_value("adoption").run()
+    at.selectbox(key="plan.plan.component.adoption.kind").set_value("tiers").run()
     assert not at.exception
     curve = at.session_state["scenario_valid"].plan.components[1].curve
     assert curve.kind == "tiers" and curve.threshold == 0.8
-    at.number_input(key="comp_1_threshold").set_value(110.0).run()
+    at.number_input(key="plan.plan.component.adoption.threshold").set_value(110.0).run()
     assert any("threshold (110%) is above target" in w.value for w in at.warning)
-    at.number_input(key="comp_1_cap").set_value(90.0).run()
+    at.number_input(key="plan.plan.component.adoption.cap").set_value(90.0).run()
     assert not at.exception
     assert at.session_state["scenario_valid"].plan.components[1].curve.cap == 0.9
     assert any("cap (90%) is below 100%" in w.value for w in at.warning)
@@ -78,26 +78,26 @@ def test_add_and_remove_component_gate_modifier(at):
     assert not at.exception
     plan = at.session_state["scenario_valid"].plan
     assert len(plan.gates) == 2 and len(plan.modifiers) == 1
-    at.button(key="remove_mod_0").click().run()
+    at.button(key="plan.plan.modifier.0.remove").click().run()
     assert not at.exception and not _plan(at)["modifiers"]
 
 
 def test_load_blank_then_sample(at):
-    at.selectbox(key="start_from").set_value("Blank plan").run()
+    at.selectbox(key="plan.plan.start_from").set_value("blank").run()
     at.button(key="load_plan").click().run()
     assert not at.exception
     scn = at.session_state["scenario_valid"]
     assert scn.plan.name == "New plan" and list(scn.assumptions) == ["metric_1"]
-    at.selectbox(key="start_from").set_value("CS Ops & Enablement FY27").run()
+    at.selectbox(key="plan.plan.start_from").set_value("cs_ops_enablement").run()
     at.button(key="load_plan").click().run()
     assert not at.exception
     assert at.session_state["scenario_valid"].plan.gates[0].metric == "team_okr"
 
 
 def test_curve_table_codec_sorts_and_keeps_bad_cells():
-    from ui import plan_editing, state
+    from ui import curve_tables, state
 
-    field, to_rows, from_rows = plan_editing.curve_table("steps")
+    field, to_rows, from_rows = curve_tables.curve_table("steps")
     steps = [[0.8, 0.5], [0.9, 0.75], [1.0, 1.0]]
     rows = to_rows(steps)
     assert field == "steps" and rows[0] == {"From attainment %": 80.0, "Payout %": 50.0}
@@ -105,7 +105,7 @@ def test_curve_table_codec_sorts_and_keeps_bad_cells():
              "added_rows": [{"From attainment %": 85.0, "Payout %": 60.0}, {"Payout %": 5.0}]}
     # the row typed with a payout only gets an attainment 10 points above the highest (100% -> 110%)
     assert from_rows(state.apply_delta(rows, delta)) == [[0.8, 0.5], [0.85, 0.6], [1.0, 1.1], [1.1, 0.05]]
-    field, to_rows, from_rows = plan_editing.curve_table("tiers")
+    field, to_rows, from_rows = curve_tables.curve_table("tiers")
     bands = [{"from": 0.0, "rate": 1.0}, {"from": 1.0, "rate": 1.4}]
     assert field == "bands" and from_rows(to_rows(bands)) == bands
 
@@ -114,7 +114,7 @@ def test_bad_curve_point_is_shown_inline_and_chart_keeps_last_valid(at):
     at.session_state["scenario"]["plan"]["components"][0]["curve"]["steps"].append([None, 0.05])
     from ui import state  # noqa: F401  (the page re-validates on the next callback; force one)
 
-    at.text_input(key="comp_0_name").set_value("Go-lives").run()
+    at.text_input(key="plan.plan.component.golive.name").set_value("Go-lives").run()
     assert not at.exception
     assert any("steps" in e.value for e in at.error)
     assert any("last valid curve" in c.value for c in at.caption)

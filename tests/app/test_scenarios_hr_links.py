@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from compcore.io.store import ScenarioNotFoundError, ScenarioStore
-from tests.app.conftest import page, run_ok
+from tests.app.conftest import browser_sends, page, run_ok
 from tests.compcore.scenario_data import sample_scenario
 
 
@@ -24,7 +24,7 @@ def test_make_list_and_revoke_a_read_only_link(db: str) -> None:
     rec = store.save("FY27 base", sample_scenario())
     store.save("FY27 base", dict(sample_scenario(), budget=1))  # version 2
     at = run_ok(AppTest.from_file(page("scenarios"), default_timeout=120), 120)
-    at.selectbox(key="hr_version").select(1)
+    at.selectbox(key=f"saved.{rec.id}.hr_version").set_value(1)
     at.number_input(key="hr_days").set_value(7)
     at.button(key="hr_make").click()
     run_ok(at, 120)
@@ -79,3 +79,27 @@ def test_a_link_carries_the_trials_and_seed_of_the_session_that_made_it(db: str)
     token = next(c.value for c in at.code if "?hr=" in c.value).split("?hr=", 1)[1]
     opened = store.open_token(token)
     assert (opened.id, opened.trials, opened.seed) == (rec.id, 50_000, 5)
+
+
+def test_a_stale_version_label_from_the_browser_still_makes_the_link_on_the_first_click(db: str) -> None:
+    """Issue 19: a browser sends the *label* a select box showed before its options changed (another scenario
+    picked); it was parsed as a version number ("No link was made: invalid literal for int()")."""
+    store = ScenarioStore(db)
+    a = store.save("A - adoption 90% + accelerator", sample_scenario())
+    b = store.save("B", sample_scenario())
+    store.save("B", dict(sample_scenario(), budget=1))  # B version 2
+    at = run_ok(AppTest.from_file(page("scenarios"), default_timeout=120), 120)
+    at.selectbox(key="pick_saved").set_value(b.id)
+    run_ok(at, 120)
+    next(s for s in at.selectbox if s.label == "Version to share").set_value(1)
+    run_ok(at, 120)
+    # what a browser sends on the next click: every widget's last state, one of them a label of scenario A
+    version_box = next(s for s in at.selectbox if s.label == "Version to share")
+    browser_sends(at, version_box, store.history(a.id)[0].label)
+    browser_sends(at, at.selectbox(key="pick_saved"), "A - adoption 90% + accelerator")
+    at.button(key="hr_make").click()
+    run_ok(at, 120)
+    assert not [e.value for e in at.error if "No link was made" in e.value]
+    link = next(c.value for c in at.code if "?hr=" in c.value)
+    opened = store.open_token(link.split("?hr=", 1)[1])
+    assert (opened.id, opened.version) == (b.id, 1)  # the version picked before, not a label, not the latest

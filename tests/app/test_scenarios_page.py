@@ -62,11 +62,11 @@ def test_load_duplicate_delete(db):
     first = store.save("Ops plan", data)
     at = _start()
     assert at.session_state["scenario"]["name"] != "Ops plan"
-    at.selectbox(key="pick_saved").set_value(first.id)
+    _ok(at.selectbox(key="pick_saved").set_value(first.id).run())
     _ok(at.button(key="load_saved").click().run())
     assert at.session_state["scenario"]["name"] == "Ops plan"
     assert at.session_state["scenario"]["plan"] == data["plan"]
-    at.text_input(key="dup_name").set_value("Ops plan stretch")
+    at.text_input(key=f"saved.{first.id}.dup_name").set_value("Ops plan stretch")
     _ok(at.button(key="dup_saved").click().run())
     assert sorted(r.name for r in store.list()) == ["Ops plan", "Ops plan stretch"]
     at.selectbox(key="pick_saved").set_value(first.id)
@@ -81,8 +81,8 @@ def test_duplicate_to_a_taken_name_is_an_inline_error(db):
     a = store.save("A", data)
     store.save("B", data)
     at = _start()
-    at.selectbox(key="pick_saved").set_value(a.id)
-    at.text_input(key="dup_name").set_value("B")
+    _ok(at.selectbox(key="pick_saved").set_value(a.id).run())  # the box of the scenario picked names it
+    at.text_input(key=f"saved.{a.id}.dup_name").set_value("B")
     _ok(at.button(key="dup_saved").click().run())
     assert any("already exists" in e.value for e in at.error)
 
@@ -96,7 +96,8 @@ def test_compare_two_saved_scenarios(db):
     store.save("Base", data)
     store.save("Stretch", stretch)
     at = _start()
-    _ok(at.multiselect(key="compare_pick").set_value(["Base", "Stretch"]).run())
+    ids = {r.name: r.id for r in store.list()}
+    _ok(at.multiselect(key="compare_pick").set_value([ids["Base"], ids["Stretch"]]).run())
     figures = next(d.value for d in at.dataframe if "Figure" in d.value.columns).set_index("Figure")
     for name, scn in (("Base", load_scenario(data)), ("Stretch", load_scenario(stretch))):
         sim = simulate(scn, trials=10_000, seed=0)
@@ -115,7 +116,8 @@ def test_compare_two_saved_scenarios(db):
 def test_compare_current_with_saved(db):
     at = _start()
     _save(at, "Saved copy")
-    _ok(at.multiselect(key="compare_pick").set_value(["Current scenario (this session)", "Saved copy"]).run())
+    saved_id = ScenarioStore(db).get("Saved copy").id
+    _ok(at.multiselect(key="compare_pick").set_value(["(current)", saved_id]).run())
     assert any("identical" in c.value for c in at.caption)
 
 
@@ -125,3 +127,19 @@ def test_saved_scenario_link_loads_it_on_any_page(db):
     assert at.session_state["scenario"]["name"] == "Linked"
     bad = _start({"scenario": "unknown123456"})
     assert any("No saved scenario has the id" in e.value for e in bad.error)
+
+
+def test_duplicate_as_proposes_the_picked_scenarios_name_with_copy(db):
+    """Issue 19: "Duplicate as" kept the name proposed for the first scenario after another was picked."""
+    store = ScenarioStore(db)
+    data = dump_scenario(load_scenario(SAMPLE))
+    a, b = store.save("Alpha", data), store.save("Beta", data)
+    at = _start()
+    at.selectbox(key="pick_saved").set_value(a.id)
+    _ok(at.run())
+    assert at.text_input(key=f"saved.{a.id}.dup_name").value == "Alpha (copy)"
+    at.selectbox(key="pick_saved").set_value(b.id)
+    _ok(at.run())
+    assert at.text_input(key=f"saved.{b.id}.dup_name").value == "Beta (copy)"
+    _ok(at.button(key="dup_saved").click().run())
+    assert sorted(r.name for r in store.list()) == ["Alpha", "Beta", "Beta (copy)"]

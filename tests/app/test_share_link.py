@@ -12,8 +12,8 @@ from tests.app.conftest import ROOT, page
 def test_the_address_holds_the_link_and_it_restores_elsewhere():
     at = AppTest.from_file(page("plan_designer"), default_timeout=60)
     at.run()
-    at.slider(key="weight_0").set_value(50.0).run()
-    at.number_input(key="metric_1_target").set_value(80.0).run()
+    at.slider(key="plan.plan.component.golive.weight").set_value(50.0).run()
+    at.number_input(key="plan.plan.metric.adoption_90d.target").set_value(80.0).run()
     assert not at.exception
     token = at.query_params["s"][0] if isinstance(at.query_params["s"], list) else at.query_params["s"]
     assert token.startswith("v1.")

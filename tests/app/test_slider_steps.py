@@ -12,10 +12,13 @@ from tests.app.conftest import run_ok
 PAGE = "plan_designer"
 
 
+MOVED, REBALANCED = "plan.plan.component.golive.weight", "plan.plan.component.adoption.weight"
+
+
 def test_the_moved_weight_slider_is_not_pushed_back_but_the_rebalanced_ones_are(at):
-    first = at.slider(key="weight_0").value
-    at.slider(key="weight_0").set_value(first + 5)
+    first = at.slider(key=MOVED).value
+    at.slider(key=MOVED).set_value(first + 5)
     run_ok(at)
-    assert at.slider(key="weight_0").value == first + 5
-    assert not at.slider(key="weight_0").proto.set_value  # the browser keeps its own (maybe newer) position
-    assert at.slider(key="weight_1").proto.set_value  # the slider the rebalance moved is told its new value
+    assert at.slider(key=MOVED).value == first + 5
+    assert not at.slider(key=MOVED).proto.set_value  # the browser keeps its own (maybe newer) position
+    assert at.slider(key=REBALANCED).proto.set_value  # the slider the rebalance moved is told its new value

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -137,8 +138,12 @@ def settle(page: Any, timeout: float = 60_000) -> None:
 
 
 def key(name: str) -> str:
-    """CSS selector of the element Streamlit created for widget key ``name``."""
-    return f".st-key-{name}"
+    """CSS selector of the element Streamlit created for widget key ``name``.
+
+    Streamlit's class replaces every character outside ``[a-zA-Z0-9_-]`` by ``-``
+    (``plan.pmo.metric.x.target`` -> ``st-key-plan-pmo-metric-x-target``).
+    """
+    return ".st-key-" + re.sub(r"[^a-zA-Z0-9_-]", "-", name.strip())
 
 
 def metric_value(page: Any, label: str) -> str:

@@ -55,18 +55,18 @@ def test_first_fifteen_minutes(browser, app_server):
     _see(page, "30% on Go-lives due this quarter")
 
     # 2. change a target in percent: 85 means 85%, and the description says so
-    _type(page, "metric_1_target", "85")
+    _type(page, "plan.plan.metric.adoption_90d.target", "85")
     _see(page, "target 85% share of new clients")
     assert "8500%" not in _body(page)
 
     # 3. an accelerator tier: "Adopted within 90 days" as rate tiers, then one row more, prefilled
-    page.locator(key("component_pick")).get_by_text("Adopted within 90 days").click()
+    page.locator(key("plan.plan.component_pick")).get_by_text("Adopted within 90 days").click()
     settle(page)
-    page.locator(key("comp_1_kind")).click()
+    page.locator(key("plan.plan.component.adoption.kind")).click()
     page.get_by_role("option", name="Rate tiers").click()
     _see(page, "paid in tiers")
     before = page.locator(key("designer_curve")).locator("xpath=..").inner_text()
-    editor = page.locator("[class*='st-key-comp_1_table_tiers']")
+    editor = page.locator("[class*='st-key-plan-plan-component-adoption-curve-tiers']")
     editor.wait_for(timeout=60_000)
     page.wait_for_timeout(1000)  # let the grid finish mounting before its toolbar is used
     editor.hover()
@@ -101,7 +101,7 @@ def test_first_fifteen_minutes(browser, app_server):
     save_scenario(page, "First draft")
     page.get_by_role("link", name="Plan designer").click()
     settle(page)
-    _type(page, "plan_cap", "200")
+    _type(page, "plan.plan.cap", "200")
     _see(page, "never exceeds 200%")
     page.get_by_role("link", name="Scenarios").click()
     page.get_by_role("heading", name="Scenarios").first.wait_for(timeout=60_000)
