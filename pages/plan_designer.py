@@ -121,7 +121,7 @@ with st.container(border=True):
     for i, mid in enumerate(metric_ids):
         with st.container(border=True, key=key("metric", mid, "row")):
             cols = st.columns([3, 1.2, 2, 1.2, 1.3, 0.7], vertical_alignment="bottom")
-            p = state.plan_path("metrics", i)
+            p = state.plan_path("metrics", state.ById(mid))
             cols[0].text_input("Metric", **state.bind(key("metric", mid, "name"), (*p, "name")))
             target_label, target_kw = plan_editing.target_binding(mid)
             cols[1].number_input(md(target_label), min_value=0.0, format="%.4g", **target_kw,
@@ -163,7 +163,7 @@ with st.container(border=True):
              **state.bind(key("component_pick"), ("ui", "component", pid), default=cid, options=comp_ids))
     sel = comp_ids.index(cid)
     comp = plan_d["components"][sel]
-    cp = state.plan_path("components", sel)
+    cp = state.plan_path("components", state.ById(cid))
     ck = ("component", cid)
     form, chart_col = st.columns([1.1, 1])
     with form:

@@ -15,6 +15,7 @@ plan being edited never hands one plan's widget state to another.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -23,8 +24,31 @@ from ui.draft import revalidate
 from ui.session import K_SCENARIO, K_UI
 from ui.ui_state import bump_editor, editor_key, ui
 
-__all__ = ["apply_delta", "bind", "bind_editor", "in_options", "pct_in", "pct_out", "plan_key", "set_value_at",
-           "value_at"]
+__all__ = ["ById", "apply_delta", "bind", "bind_editor", "in_options", "pct_in", "pct_out", "plan_key",
+           "set_value_at", "value_at", "writable"]
+
+
+@dataclass(frozen=True)
+class ById:
+    """A path part naming an item of a list of dicts by its ``id`` (a metric, a component), not its position.
+
+    A callback registered in an earlier run then writes to that metric wherever it is now, or nowhere when
+    it is gone (a position would hit whichever metric moved into its place).
+    """
+
+    id: str
+
+
+def _step(node: Any, part: Hashable) -> Any:
+    """``node[part]``, resolving :class:`ById`; raises KeyError / IndexError / TypeError when absent."""
+    if isinstance(part, ById):
+        if not isinstance(node, list):
+            raise TypeError(part)
+        found = next((x for x in node if isinstance(x, dict) and x.get("id") == part.id), None)
+        if found is None:
+            raise KeyError(part)
+        return found
+    return node[part]
 
 
 def plan_key(plan_id: str, *parts: Hashable) -> str:
@@ -48,23 +72,59 @@ def value_at(path: tuple[Hashable, ...], default: Any = None) -> Any:
         node, rest = st.session_state, path
     for part in rest:
         try:
-            node = node[part]
+            node = _step(node, part)
         except (KeyError, IndexError, TypeError):
             return default
     return default if node is None else node
 
 
-def set_value_at(path: tuple[Hashable, ...], value: Any) -> None:
-    """Write ``value`` at ``path``, creating missing dicts / lists; None removes a dict entry."""
-    node: Any = st.session_state[path[0]]
-    for i, part in enumerate(path[1:-1], start=1):
-        if isinstance(node, dict) and (part not in node or not isinstance(node[part], (dict, list))):
-            node[part] = {} if not isinstance(path[i + 1], int) else []
+def writable(path: tuple[Hashable, ...]) -> bool:
+    """False when ``path`` points into something that is gone: a plan, a metric or component (by id), a list
+    position out of range. A callback registered in an earlier run (a browser re-sends old widget states) may
+    carry such a path; its write is dropped.
+
+    Missing dict keys elsewhere are fine (they are created), except a plan id under ``plans``.
+    """
+    node: Any = st.session_state.get(path[0])
+    for i, part in enumerate(path[1:], start=1):
+        last = i == len(path) - 1
+        if isinstance(node, list):
+            if isinstance(part, ById):
+                node = next((x for x in node if isinstance(x, dict) and x.get("id") == part.id), None)
+                if node is None:
+                    return False
+                continue
+            if not isinstance(part, int) or not 0 <= part < len(node):
+                return False
+        elif isinstance(node, dict):
+            if part not in node:
+                return path[i - 1] != "plans" and not isinstance(part, ById) and (
+                    last or not isinstance(path[i + 1], (int, ById)))
+        else:
+            return False
+        if last:
+            return True
         node = node[part]
+    return True
+
+
+def set_value_at(path: tuple[Hashable, ...], value: Any) -> None:
+    """Write ``value`` at ``path``, creating missing dicts; None removes a dict entry. Nothing when the path
+    points into something that is gone (:func:`writable`)."""
+    if not writable(path):
+        return
+    node: Any = st.session_state[path[0]]
+    for part in path[1:-1]:
+        if isinstance(node, dict) and (part not in node or not isinstance(node[part], (dict, list))):
+            node[part] = {}
+        node = _step(node, part)
+    last = path[-1]
+    if isinstance(last, ById):
+        return  # a whole item is never replaced through a binding
     if value is None and isinstance(node, dict):
-        node.pop(path[-1], None)
+        node.pop(last, None)
     else:
-        node[path[-1]] = value
+        node[last] = value
 
 
 def pct_in(v: Any) -> Any:
@@ -94,8 +154,8 @@ def in_options(value: Any, options: Sequence[Any] | None) -> bool:
 
 def _on_change(key: str, path: tuple[Hashable, ...], out: Callable[[Any], Any],
                after: Callable[[], None] | None, options: Sequence[Any] | None = None) -> None:
-    got = st.session_state[key]
-    if not in_options(got, options):  # a stale label the browser sent back: keep what is stored
+    got = st.session_state.get(key)
+    if not in_options(got, options) or not writable(path):  # a stale label, or a thing that is gone: nothing
         return
     set_value_at(path, out(got))
     if after is not None:
@@ -144,9 +204,13 @@ def apply_delta(rows: list[dict[str, Any]], delta: dict[str, Any]) -> list[dict[
     return [r for i, r in enumerate(out) if i not in deleted] + [dict(r) for r in delta.get("added_rows") or []]
 
 
-def _on_editor(name: str, path: tuple[Hashable, ...], to_rows: Callable[[Any], list[dict[str, Any]]],
+def _on_editor(name: str, key: str, path: tuple[Hashable, ...], to_rows: Callable[[Any], list[dict[str, Any]]],
                from_rows: Callable[[list[dict[str, Any]]], Any]) -> None:
-    set_value_at(path, from_rows(apply_delta(to_rows(value_at(path)), st.session_state[editor_key(name)])))
+    delta = st.session_state.get(key)
+    # an edit of an older version of the editor (another callback of the same run reset it) is dropped
+    if key != editor_key(name) or not isinstance(delta, dict) or not writable(path):
+        return
+    set_value_at(path, from_rows(apply_delta(to_rows(value_at(path)), delta)))
     bump_editor(name)
     if path[0] == K_SCENARIO:
         revalidate()
@@ -155,5 +219,5 @@ def _on_editor(name: str, path: tuple[Hashable, ...], to_rows: Callable[[Any], l
 def bind_editor(name: str, path: tuple[Hashable, ...], to_rows: Callable[[Any], list[dict[str, Any]]],
                 from_rows: Callable[[list[dict[str, Any]]], Any]) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Rows for ``st.data_editor`` and its kwargs; edits are written to ``path`` by a callback."""
-    return to_rows(value_at(path)), {"key": editor_key(name), "on_change": _on_editor,
-                                     "args": (name, path, to_rows, from_rows)}
+    key = editor_key(name)
+    return to_rows(value_at(path)), {"key": key, "on_change": _on_editor, "args": (name, key, path, to_rows, from_rows)}

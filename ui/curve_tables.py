@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 
 from compcore.plan import editing as curve_edit
-from ui.binding import bind_editor, pct_in, pct_out, set_value_at, value_at
+from ui.binding import bind_editor, pct_in, pct_out, set_value_at, value_at, writable
 from ui.draft import revalidate
 from ui.ui_state import bump_editors
 
@@ -92,6 +92,8 @@ def threshold_binding(key: str, path: tuple[Hashable, ...]) -> dict[str, Any]:
 
 def _on_threshold(key: str, path: tuple[Hashable, ...]) -> None:
     got = st.session_state.get(key)
+    if not writable(path):  # a curve that is gone (a callback of an earlier run)
+        return
     if not isinstance(got, (int, float)):
         got = 0.0
     set_value_at(path, curve_edit.with_threshold(value_at(path, {}), pct_out(got)))

@@ -26,7 +26,7 @@ from compcore.plan.units import format_value, from_typed, in_percent, to_typed
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.org_editing import replace_plan
 from compcore.simulation.scenario import dump_scenario
-from ui.binding import bind, pct_in, pct_out, plan_key, value_at
+from ui.binding import ById, bind, pct_in, pct_out, plan_key, value_at
 from ui.draft import draft, draft_plan, is_org, plan_id, plan_ids, plan_path, revalidate
 from ui.org import adopt_period
 from ui.samples import BLANK_PLAN, sample_plan, sample_plan_names
@@ -78,10 +78,16 @@ def rebalance(changed: int | None = None, pid: str | None = None) -> None:
 def weight_binding(cid: str) -> dict[str, Any]:
     """Kwargs for component ``cid``'s weight slider (percent), rebalancing the others on change."""
     pid = plan_id()
-    i = index_of(draft_plan()["components"], cid)
-    return bind(plan_key(pid, "component", cid, "weight"), plan_path("components", i, "weight"),
+    return bind(plan_key(pid, "component", cid, "weight"), plan_path("components", ById(cid), "weight"),
                 to_widget=lambda v: int(round(pct_in(v) or 0)), from_widget=pct_out,
-                after=lambda: rebalance(index_of(_plan(pid)["components"], cid), pid))
+                after=lambda: _rebalance_after(pid, cid))
+
+
+def _rebalance_after(pid: str, cid: str) -> None:
+    plan = _plan(pid)
+    i = index_of((plan or {}).get("components") or [], cid)
+    if i is not None:
+        rebalance(i, pid)
 
 
 # ---------------------------------------------------------------- metrics, components, gates, modifiers
@@ -128,10 +134,9 @@ def target_binding(mid: str) -> tuple[str, dict[str, Any]]:
     The unit is read when the value is written, so a unit changed a moment ago
     decides how the next typed target is read (docs/plans.md, "Units").
     """
-    i = index_of(draft_plan()["metrics"], mid)
-    unit_path = plan_path("metrics", i, "unit")
+    unit_path = plan_path("metrics", ById(mid), "unit")
     unit = value_at(unit_path, "")
-    kwargs = bind(plan_key(plan_id(), "metric", mid, "target"), plan_path("metrics", i, "target"),
+    kwargs = bind(plan_key(plan_id(), "metric", mid, "target"), plan_path("metrics", ById(mid), "target"),
                   to_widget=lambda v: to_typed(v, value_at(unit_path, "")),
                   from_widget=lambda v: from_typed(v, value_at(unit_path, "")))
     return ("Target %" if in_percent(unit) else "Target"), kwargs

@@ -22,7 +22,19 @@ import streamlit as st
 
 from compcore.simulation.assumptions import reconcile_scenario
 from compcore.simulation.scenario import load_scenario
-from ui.binding import apply_delta, bind, bind_editor, in_options, pct_in, pct_out, plan_key, set_value_at, value_at
+from ui.binding import (
+    ById,
+    apply_delta,
+    bind,
+    bind_editor,
+    in_options,
+    pct_in,
+    pct_out,
+    plan_key,
+    set_value_at,
+    value_at,
+    writable,
+)
 from ui.draft import (
     component_id,
     draft,
@@ -54,13 +66,13 @@ from ui.session import K_BASELINE, K_LINK, K_NOTICE, K_PROBLEMS, K_SAVED, K_SAVE
 from ui.ui_state import TRIAL_CHOICES, UI_DEFAULTS, bump_editor, bump_editors, editor_key, set_ui, ui
 
 __all__ = [
-    "BLANK_PLAN", "DEFAULT_ROSTER", "DEFAULT_SCENARIO", "ROOT", "SAMPLE_PLANS", "SAMPLE_SCENARIOS", "TRIAL_CHOICES",
-    "UI_DEFAULTS", "apply_delta", "bind", "bind_editor", "bump_editor", "bump_editors", "commit_plan_change",
-    "component_id", "default_scenario", "default_scenario_name", "draft", "draft_plan", "editor_key", "in_options",
-    "init_state", "is_org", "link_token", "pct_in", "pct_out", "plan_changed", "plan_id", "plan_ids", "plan_key",
-    "plan_path", "plan_prefix", "problems", "revalidate", "sample_plan", "sample_plan_names", "set_link_token",
-    "set_notice", "set_scenario", "set_ui", "set_value_at", "show_problems", "take_notice", "ui", "unshown_problems",
-    "valid", "valid_plan", "value_at",
+    "BLANK_PLAN", "ById", "DEFAULT_ROSTER", "DEFAULT_SCENARIO", "ROOT", "SAMPLE_PLANS", "SAMPLE_SCENARIOS",
+    "TRIAL_CHOICES", "UI_DEFAULTS", "apply_delta", "bind", "bind_editor", "bump_editor", "bump_editors",
+    "commit_plan_change", "component_id", "default_scenario", "default_scenario_name", "draft", "draft_plan",
+    "editor_key", "in_options", "init_state", "is_org", "link_token", "pct_in", "pct_out", "plan_changed", "plan_id",
+    "plan_ids", "plan_key", "plan_path", "plan_prefix", "problems", "revalidate", "sample_plan", "sample_plan_names",
+    "set_link_token", "set_notice", "set_scenario", "set_ui", "set_value_at", "show_problems", "take_notice", "ui",
+    "unshown_problems", "valid", "valid_plan", "value_at", "writable",
 ]
 
 
