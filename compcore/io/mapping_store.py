@@ -16,8 +16,7 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from sqlalchemy import DateTime, String, Text, delete, select
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from compcore.data.mapping import DataMapping, dump_mapping, load_mapping
 from compcore.errors import PlanError
@@ -82,18 +81,13 @@ class MappingStore:
     """
 
     def __init__(self, store: ScenarioStore) -> None:
-        self._session = sessionmaker(store.engine, expire_on_commit=False)
-        try:
-            _Base.metadata.create_all(store.engine)
-        except SQLAlchemyError as e:
-            raise StoreError(f"cannot open the mapping table: {getattr(e, 'orig', e)}") from None
+        # every transaction goes through the scenario store's: its timeouts, its answer deadline, its messages
+        self._store = store
+        store.transaction(lambda s: _Base.metadata.create_all(s.connection()), "opened")
 
     def _run(self, work: Callable[[Session], T], what: str) -> T:
-        try:
-            with self._session.begin() as s:
-                return work(s)
-        except (IntegrityError, OperationalError) as e:
-            raise StoreError(f"cannot {what} the mapping: {e.orig}") from None
+        doing = {"save": "saved", "read": "read", "delete": "deleted"}.get(what, what)
+        return self._store.transaction(work, f"{doing} (saved mappings)", read_only=what == "read")
 
     def save(self, name: str, mapping: DataMapping, author: str | None = None) -> SavedMapping:
         """Save ``mapping`` under ``name`` (replacing one of that name)."""

@@ -137,6 +137,25 @@ class ScenarioStore(HrLinks):
             raise StoreError(f"the scenario database gave an answer that cannot be read, so nothing could be "
                              f"{doing} ({plain(e)}); restore it from a backup if this keeps happening") from None
 
+    def transaction(self, work: Callable[[Session], T], doing: str = "saved", *, read_only: bool = False) -> T:
+        """Run ``work(session)`` in one transaction of this store's database, under the store's bounds.
+
+        For tables other modules keep in the same database (saved column
+        mappings): the answer deadline, the lock and statement timeouts, and
+        every failure a StoreError in words (``doing`` completes "nothing could
+        be ..."). Not retried.
+        """
+        maker = self._reader if read_only else self._session
+
+        def run() -> T:
+            with maker.begin() as s:
+                return work(s)
+
+        try:
+            return self._guarded(run, doing)
+        except IntegrityError as e:
+            raise StoreError(f"nothing could be {doing}: {plain(e)}") from None
+
     def _write(self, work: Callable[[Session], T], doing: str = "saved") -> T:
         """Run ``work`` in one transaction; retry only a lost race for a version number (unique violation).
 

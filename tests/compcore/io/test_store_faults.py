@@ -19,6 +19,8 @@ import pytest
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
+from compcore.data.mapping import load_mapping
+from compcore.io.mapping_store import MappingStore
 from compcore.io.store import (
     ANSWER_TIMEOUT,
     LOCK_TIMEOUT,
@@ -290,5 +292,20 @@ def test_a_frozen_backend_is_a_store_error_within_the_answer_deadline(pg_store: 
         again, took_again = _timed(lambda: pg_store.get(rec.id))  # a fresh connection: the store works on
         print(f"next call on a new connection answered in {took_again:.1f} s: {getattr(again, 'label', again)}")
         assert not isinstance(again, Exception) and again.version == 1
+    finally:
+        os.kill(pid, signal.SIGCONT)
+
+
+def test_saved_mappings_answer_a_frozen_backend_the_same_way(pg_store: ScenarioStore) -> None:
+    maps = MappingStore(pg_store)  # its table lives in the store's database and goes through its transactions
+    maps.save("CRM", load_mapping({"tables": {"clients": {"columns": {"client_id": "Account ID"}}}}))
+    with pg_store.engine.connect() as conn:
+        pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        result, took = _timed(maps.list)
+        print(f"frozen backend: saved mappings answered in {took:.1f} s: {result}")
+        assert isinstance(result, StoreError) and f"did not answer within {ANSWER_TIMEOUT} s" in str(result)
+        assert [m.name for m in maps.list()] == ["CRM"]
     finally:
         os.kill(pid, signal.SIGCONT)
