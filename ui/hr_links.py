@@ -27,6 +27,7 @@ from compcore.simulation.scenario import dump_scenario, load_scenario
 from ui import saved, state
 from ui.session import K_HR_DAYS, K_HR_FLASH, K_HR_OPENED, K_HR_VERSION, K_SAVE_AUTHOR
 from ui.tables import hide_table_downloads
+from ui.text import md
 
 __all__ = ["DOC_PARAM", "HR_PARAM", "K_HR_DAYS", "ORG_DOC", "K_HR_VERSION", "document_link", "hr_document", "hr_url",
            "is_hr_view", "make_link", "open_hr_link", "revoke", "stamp", "take_flash", "tokens"]
@@ -63,7 +64,7 @@ def open_hr_link() -> SavedScenario | None:
         rec = saved.store().open_token(token)
     except PlanError as e:  # unknown, revoked, expired, or the database cannot be reached
         st.session_state[K_HR_OPENED] = None
-        st.error(str(e), icon=":material/link_off:")
+        st.error(md(str(e)), icon=":material/link_off:")  # a database message may quote anything
         return None
     opened = st.session_state.get(K_HR_OPENED)
     if not opened or opened.get("token") != token:
