@@ -110,6 +110,36 @@ def check_plain(data: object, what: str = "input") -> None:
     ...
     compcore.errors.PlanError: metrics[0].id: not valid Unicode text (a lone surrogate '\\ud800'); retype it
     """
+    if _has_problem(data):  # the fast walk finds one; the slow one names where
+        _raise_first(data, what)
+
+
+def _has_problem(data: object) -> bool:
+    """True when some text is not valid Unicode or some nesting is too deep (no paths kept: fast)."""
+    stack: list[tuple[object, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _bad_text(value):
+                return True
+        elif isinstance(value, dict):
+            if depth >= MAX_NESTING:
+                return True
+            for key, item in value.items():
+                if isinstance(key, str) and not key.isascii() and _bad_text(key):
+                    return True
+                if isinstance(item, dict | list | tuple) or (isinstance(item, str) and not item.isascii()):
+                    stack.append((item, depth + 1))
+        elif isinstance(value, list | tuple):
+            if depth >= MAX_NESTING:
+                return True
+            stack.extend((item, depth + 1) for item in value
+                         if isinstance(item, dict | list | tuple) or (isinstance(item, str) and not item.isascii()))
+    return False
+
+
+def _raise_first(data: object, what: str) -> None:
+    """Raise the PlanError of the first problem, naming its field path."""
     stack: list[tuple[object, list[str | int]]] = [(data, [])]
     while stack:
         value, path = stack.pop()
