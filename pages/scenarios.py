@@ -186,7 +186,7 @@ def compare_section(scn: Scenario, records: list[Any]) -> None:
                 width="stretch", key=f"cmp_by_{by}")
 
     st.markdown("**What changed**")
-    diff = changes.readable_diff(scenarios)
+    diff = changes.readable_diff(scenarios, charts.CURRENCY)
     if diff.empty:
         st.caption("These scenarios are identical apart from their names.")
     else:

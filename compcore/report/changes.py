@@ -113,7 +113,14 @@ def change_label(path: str, names: Mapping[str, str], period: str = "period",
     return path.replace("_", " ").capitalize()
 
 
-def _value_text(path: str, value: Any, units: Mapping[str, str], plans: Mapping[str, str] | None = None) -> str:
+def _in_unit(value: float, unit: str) -> str:
+    """A metric's value for a table cell, in its unit without the definition in brackets: "90% share of new
+    clients", not "... (adopted = 40% of licensed seats active in a week)" (the cell stays narrow)."""
+    return format_value(value, re.sub(r"\s*\([^)]*\)", "", unit or "").strip())
+
+
+def _value_text(path: str, value: Any, units: Mapping[str, str], plans: Mapping[str, str] | None = None,
+                currency: str = "") -> str:
     if value is None:
         return "—"
     if re.match(r"^roster\[[^\]]+\]\.plan$", path) and isinstance(value, str):
@@ -126,7 +133,7 @@ def _value_text(path: str, value: Any, units: Mapping[str, str], plans: Mapping[
         if param == "p" and isinstance(value, int | float):
             return pct(float(value))
         if param in _METRIC_VALUES and isinstance(value, int | float):
-            return format_value(float(value), units.get(mid, ""))
+            return _in_unit(float(value), units.get(mid, ""))
     field = path.rsplit("].", 1)[-1] if "]." in path else path.removeprefix("plan.")
     last = path.rsplit(".", 1)[-1]
     if isinstance(value, bool):
@@ -134,11 +141,11 @@ def _value_text(path: str, value: Any, units: Mapping[str, str], plans: Mapping[
     if isinstance(value, int | float):
         if field == "target":
             mid = re.search(r"metrics\[([^\]]+)\]", path)
-            return format_value(float(value), units.get(mid.group(1), "") if mid else "")
+            return _in_unit(float(value), units.get(mid.group(1), "") if mid else "")
         if field in _PCT_FIELDS or last in ("percent_of_base",):
             return pct(float(value))
         if field in _MONEY_FIELDS or last in _MONEY_FIELDS:
-            return money(float(value))
+            return money(float(value), currency)
         return f"{value:,.4g}"
     if isinstance(value, str):
         return _WORDS.get(value, value)
@@ -155,13 +162,14 @@ def _as_dict(s: Scenario | Mapping[str, Any]) -> dict[str, Any]:
     return dump_scenario(s) if isinstance(s, Scenario) else dict(s)
 
 
-def readable_diff(scenarios: Mapping[str, Scenario | Mapping[str, Any]]) -> pd.DataFrame:
+def readable_diff(scenarios: Mapping[str, Scenario | Mapping[str, Any]], currency: str = "") -> pd.DataFrame:
     """:func:`~compcore.report.compare.diff_scenarios` in words: ``What changed`` then one column per scenario.
 
     The rows and their order are those of ``diff_scenarios`` (a ``field`` column keeps the path), except
     that a plan of an org present in some scenarios only is one row ("Plan X": "in this scenario" / "—")
     ahead of the others instead of a row per field, plans are matched by id (a renamed plan is one plan whose
-    name changed) and named by their names, and a roster row's plan reads as the plan's name.
+    name changed) and named by their names, and a roster row's plan reads as the plan's name. Money has
+    ``currency`` in front; a metric's value has its unit without the definition in brackets.
 
     Examples
     --------
@@ -200,7 +208,8 @@ def readable_diff(scenarios: Mapping[str, Scenario | Mapping[str, Any]]) -> pd.D
         if m and m.group(1) in partial:
             continue
         rows.append({"What changed": change_label(path, names, period, label_names),
-                     **{label: _value_text(path, flats[label].get(path), units, own[label]) for label in data},
+                     **{label: _value_text(path, flats[label].get(path), units, own[label], currency)
+                        for label in data},
                      "field": path})
     return pd.DataFrame(rows, columns=["What changed", *data, "field"])
 
