@@ -98,10 +98,9 @@ def _who_frame(imp: Impact) -> pd.DataFrame:
                                                                            strict=True)]
     return pd.DataFrame({
         "Team": t["team"], "Role": t["role"], "People": t["people"],
-        "Before (% of target)": _pct(t["expected_before"]), "After (% of target)": _pct(t["expected_after"]),
+        "Before": _pct(t["expected_before"]), "After": _pct(t["expected_after"]),
         "Change (points)": _points(t["change_points"]),
-        "Chance at target before": _pct(t["p_at_target_before"]),
-        "Chance at target after": _pct(t["p_at_target_after"]),
+        "At target before": _pct(t["p_at_target_before"]), "At target after": _pct(t["p_at_target_after"]),
         # the plan last: a long name never pushes the numbers off the screen
         "Cost change": _money(t["cost_change"], signed=True), "Plan": plan,
     })
@@ -143,7 +142,8 @@ def _draw_who(view: _View, period: str) -> None:
     frame = view.table
     st.container(key="impact_who").dataframe(frame, hide_index=True, width="stretch",
                                              height=35 * (len(frame) + 1) + 3)
-    st.caption(f"Expected payout as % of target incentive over the simulated {period}s, per person; the cost "
+    st.caption(f"Before / After: expected payout as % of target incentive over the simulated {period}s, per "
+               f"person; At target: the chance of being paid at least 100% of target in a {period}; the cost "
                f"change is the expected change per {period}. Biggest losers first.")
     st.markdown(f"**Cost per {period} by plan**")
     st.container(key="impact_plans").dataframe(view.plans, hide_index=True, width="stretch")
