@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import charts, curve_tables, org, page, plan_editing, simulation_state, state, year_designer
+from ui import charts, cohorts, curve_tables, org, page, plan_editing, simulation_state, state, year_designer
 from ui.charts import cache as chart_cache
 from ui.core import curve_edit, describe, describe_curve, explore, guardrails
 from ui.text import md, md_lines
@@ -140,6 +140,7 @@ with st.container(border=True):
                            args=(pid, mid), disabled=bool(used) or len(metric_ids) == 1,
                            help=f"Used by {md(', '.join(used))}" if used else "Remove this metric")
             state.show_problems(f"{pp}.metrics[{i}]")
+            cohorts.show_target_notes(mid)  # a team whose cohort makes this share target all or nothing
             for g in warnings.at(f"metrics[{i}]"):
                 st.warning(md(g.message), icon=":material/lightbulb:")
     st.button("Add metric", key="add_metric", on_click=plan_editing.add_metric, args=(pid,))
