@@ -76,6 +76,10 @@ def editor_list() -> list[str]:
 _ADDRESS = re.compile(r"[^@\s]+@[^@\s]+")
 
 
+_UNVERIFIED = ("the sign-in provider does not say this account's e-mail address is verified; sign in with an "
+               "account whose address it has verified")
+
+
 def _is_verified(flag: Any) -> bool:
     """The provider's ``email_verified`` claim: JSON true (some providers send the text "true")."""
     return flag is True or (isinstance(flag, str) and flag.strip().lower() == "true")
@@ -92,19 +96,19 @@ def editor_refusal(email: str | None, editors: list[str], verified: Any = False)
 
     >>> editor_refusal("ana@acme.com", ["@acme.com"], verified=True) is None
     True
-    >>> editor_refusal("ana@acme.com", ["@acme.com"], verified=False)
-    "the sign-in provider does not say this account's e-mail address is verified"
+    >>> editor_refusal("ana@acme.com", ["@acme.com"], verified=False) == _UNVERIFIED
+    True
     """
     if not editors:
         return None
     if not _is_verified(verified):
-        return "the sign-in provider does not say this account's e-mail address is verified"
+        return _UNVERIFIED
     address = (email or "").strip().lower()
     if not _ADDRESS.fullmatch(address):
-        return "this account has no plain e-mail address (exactly one @)"
+        return "this account has no plain e-mail address (exactly one @); sign in with another account"
     if address in editors or "@" + address.split("@")[1] in editors:
         return None
-    return "this account is not on the app's list of editors"
+    return "this account is not on the app's list of editors; ask the app's owner to add you"
 
 
 def allowed(email: str | None, editors: list[str], verified: Any = False) -> bool:
@@ -143,7 +147,7 @@ def _sign_in_screen() -> None:
 def _not_an_editor(email: str | None, reason: str) -> None:
     st.title("compcore")
     st.text(f"Signed in as {email or 'an account without an e-mail address'}.")
-    st.error(f"This account may not use the editor: {reason}. Ask the app's owner to add you to its editors.")
+    st.error(f"This account may not use the editor: {reason}.")
     st.button("Sign out", key="gate_logout", on_click=st.logout)
     st.stop()
 
