@@ -274,3 +274,15 @@ def test_every_example_value_of_a_share_lies_between_0_and_100_percent(target: f
     m = Metric(id="s", name="Share", unit="share of clients", target=target, direction=direction)
     for level in example_levels(m, levels):
         assert -1e-9 <= value_of(m, level) <= 1 + 1e-9
+
+
+@given(n=st.integers(1, 500), p=st.floats(0.0, 1.0), period=st.sampled_from(["month", "quarter", "year"]))
+def test_a_binomial_cohort_always_reads_as_clients_of_n_and_a_range_that_holds(n: int, p: float,
+                                                                             period: str) -> None:
+    from compcore.report.words import assumption_words
+
+    words = assumption_words({"dist": "binomial", "n": n, "p": p}, "share of new clients", period)
+    assert f" of {n:,} new clients (" in words and words.startswith(("about ", "on average "))
+    assert f"8 {period}s in 10 between " in words and "{" not in words and "dist" not in words
+    lo, hi = (float(x.rstrip("%")) for x in words.rsplit("between ", 1)[1].split(" and "))
+    assert 0 <= lo <= hi <= 100
