@@ -59,9 +59,10 @@ SCHEDULES = {"pmo": {"measure": "period", "holdback": 0.25, "period_cap": 1.0, "
              "implementation": YEAR_TO_DATE, "customer_success": YEAR_TO_DATE, "change_enablement": YEAR_TO_DATE}
 #: persistence of each metric: the lag-1 correlation of the quarterly values' normal scores, per team (per
 #: person for the individual metrics) pooled, from the sample history (compcore.data.persistence's fit_persistence
-#: on metric_history(..., period="quarter"), rounded to 2 decimals; a negative estimate is 0, none)
+#: on metric_history(..., period="quarter"), rounded to 2 decimals). A negative estimate is 0 (company GRR -0.27,
+#: go-lives -0.28), and so is one below 0.1, where the history says next to nothing (EBRs 0.08)
 PERSISTENCE = {"company_grr": 0.0, "go_live_on_time": 0.0, "adoption_90d": 0.1, "continued_usage": 0.33,
-               "ebrs": 0.08, "touchpoints": 0.36}
+               "ebrs": 0.0, "touchpoints": 0.36}
 #: two hires during the year: a consultant in April (Q2) and a CSM in July (Q3)
 HIRES = [
     {"team": "Implementation", "role": "Implementation Consultant", "headcount": 1, "base_salary": 92000,

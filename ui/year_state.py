@@ -22,7 +22,7 @@ from compcore.simulation.calendar import proration_table
 from compcore.simulation.limits import draw_bytes, trials_within
 from compcore.simulation.scenario import Scenario, dump_scenario
 from compcore.simulation.year import PlanYear, YearResult, price_plan_year, year_of_plans
-from compcore.simulation.year_draws import YearDraws, draw_year
+from compcore.simulation.year_draws import YearDraws, draw_year, year_spec
 from ui.lru import shared_caches
 from ui.session import K_SCENARIO, K_UI
 from ui.state import bind, draft, set_ui, ui, valid
@@ -88,9 +88,10 @@ def proration() -> pd.DataFrame:
 def draws_inputs(scn: Scenario) -> dict[str, Any]:
     """What a year's draws depend on besides trials and seed (never the plans)."""
     data = dump_scenario(scn)
+    reads = {mid: cols.tolist() for mid, cols in year_spec(scn).cols.items()}  # persistent draws only where read
     return {"assumptions": data["assumptions"], "correlations": data.get("correlations", []),
             "roster": data["roster"], "scopes": {mid: m.scope for mid, m in scn.metrics.items()},
-            "period": scn.period, "year_start": data.get("year_start")}
+            "period": scn.period, "year_start": data.get("year_start"), "reads": reads}
 
 
 def plan_key(scn: Scenario, pid: str) -> str:

@@ -37,7 +37,7 @@ from compcore.simulation.draws import (
 )
 from compcore.simulation.results import FAIRNESS_VALUES, PlanTally, fairness_table
 from compcore.simulation.scenario import Scenario, load_scenario
-from compcore.simulation.year_draws import ChunkYear, YearDraws, persistences, year_chunk_trials
+from compcore.simulation.year_draws import ChunkYear, YearDraws, YearSpec, year_chunk_trials, year_spec
 from compcore.simulation.year_pricing import YearChunk, YearGroup, fold_year, price_year_chunk, year_groups
 
 __all__ = ["YEAR_END", "PlanYear", "YearResult", "price_plan_year", "price_year", "simulate_year", "year_of_plans"]
@@ -181,10 +181,10 @@ def _keep_rows(groups: list[YearGroup], n_chunks: int) -> list[int]:
     return rows_per_chunk(FAIRNESS_VALUES, sum(len(g.ctx.unit_target) for g in groups), n_chunks)
 
 
-def _simulate_year_group(spec: DrawSpec, groups: list[YearGroup], rho: dict[str, float], n_periods: int,
+def _simulate_year_group(spec: DrawSpec, groups: list[YearGroup], year: YearSpec, n_periods: int,
                          jobs: list[tuple[int, np.random.SeedSequence, int]]) -> YearChunk:
     """Draw and price consecutive chunks of years ``(size, seed, kept rows)``: one task."""
-    return fold_year([price_year_chunk(groups, ChunkYear(spec, n, seed, rho).period, n, n_periods, keep)
+    return fold_year([price_year_chunk(groups, ChunkYear(spec, n, seed, year).period, n, n_periods, keep)
                       for n, seed, keep in jobs])
 
 
@@ -225,9 +225,9 @@ def simulate_year(scn: Scenario | dict[str, Any] | str, trials: int = 10_000, se
     teams, team_index, _ = roster_arrays(list(scn.roster))
     groups = year_groups(scn, team_index, len(teams))
     keep = _keep_rows(groups, len(chunks))
-    rho = persistences(scn)
+    ys = year_spec(scn)
     n_periods = scn.periods_per_year
-    jobs = [(spec, groups, rho, n_periods, [(*chunks[i], keep[i]) for i in grp])
+    jobs = [(spec, groups, ys, n_periods, [(*chunks[i], keep[i]) for i in grp])
             for grp in chunk_groups(len(chunks), size)]
     parts = run_chunks(_simulate_year_group, jobs, executor, progress)
     return _result(scn, groups, parts, int(trials), seed, teams)  # type: ignore[arg-type]

@@ -36,7 +36,7 @@ from compcore.simulation.draws import (
 from compcore.simulation.scenario import Scenario, load_scenario
 from compcore.simulation.streams import stream_rng
 
-__all__ = ["YEAR_CHUNK_VALUES", "ChunkYear", "YearDraws", "draw_year", "year_chunk_trials"]
+__all__ = ["YEAR_CHUNK_VALUES", "ChunkYear", "YearDraws", "YearSpec", "draw_year", "year_chunk_trials", "year_spec"]
 
 #: drawn values of one period of one chunk of years (64 MiB of float64): a year holds a few such arrays at
 #: once (the period's draws, year-to-date sums, the persistent innovations), so 1,000,000 years stay bounded
@@ -55,22 +55,52 @@ def persistences(scn: Scenario) -> dict[str, float]:
     return {mid: float(d.persistence) for mid, d in scn.assumptions.items() if d.persistence > 0}
 
 
+@dataclass(frozen=True)
+class YearSpec:
+    """What a chunk of years needs beyond the period's :class:`DrawSpec` (picklable): each persistent metric's
+    rho, and for an individual metric the employee columns a plan reads (its people on plans that have it)."""
+
+    rho: dict[str, float]
+    cols: dict[str, np.ndarray]  # individual metric id -> columns read (a metric every column reads: absent)
+
+
+def year_spec(scn: Scenario) -> YearSpec:
+    """The scenario's :class:`YearSpec`."""
+    _, _, row_index = roster_arrays(list(scn.roster))
+    cols: dict[str, np.ndarray] = {}
+    for mid, m in scn.metrics.items():
+        if m.scope != "individual":
+            continue
+        rows = [i for i, r in enumerate(scn.roster) if any(x.id == mid for x in scn.plan_of(r).metrics)]
+        read = np.flatnonzero(np.isin(row_index, rows))
+        if len(read) < len(row_index):
+            cols[mid] = read
+    return YearSpec(persistences(scn), cols)
+
+
 def _persistent_group(spec: DrawSpec, rho: dict[str, float]) -> list[int]:
     """Positions (in ``spec.order``) of the persistent metrics and of every metric correlated with one."""
     live = {i for i, mid in enumerate(spec.order) if rho.get(mid, 0.0) > 0}
     return sorted({i for i, group in enumerate(spec.groups) for j in live if spec.order[j] in group})
 
 
-def _innovation(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, period: int) -> np.ndarray:
+def _innovation(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, period: int,
+                read: np.ndarray | None = None) -> np.ndarray:
     """Metric ``m``'s independent standard normals of ``period`` (the ``W`` the period's copula mixes),
-    each unit (the company, a team, a (team, role)) from its own keyed stream."""
+    each unit (the company, a team, a (team, role)) from its own keyed stream; with ``read`` (employee
+    columns), only the units holding one of them are drawn (the others stay 0: no plan reads them)."""
     scope = spec.scopes[m]
     units = spec.units(scope)
     if scope == "company":
         return stream_rng(seed, stream_key(spec, m, units[0], period)).standard_normal(n)
     width = spec.n_teams if scope == "team" else len(spec.team_index)
-    out = np.empty((n, width))
+    out = np.zeros((n, width)) if read is not None else np.empty((n, width))
+    wanted = None if read is None else np.zeros(width, dtype=bool)
+    if wanted is not None:
+        wanted[read] = True
     for u in units:  # (people, trials), as the period draws them
+        if wanted is not None and not wanted[u.cols].any():
+            continue
         out[:, u.cols] = stream_rng(seed, stream_key(spec, m, u, period)).standard_normal((u.size, n)).T
     return out
 
@@ -79,6 +109,26 @@ def _widen(w: np.ndarray, src: str, dst: str, spec: DrawSpec) -> np.ndarray:
     if src == dst:
         return w
     return w[:, None] if src == "company" else w[:, spec.team_index]
+
+
+def _marginal_of(spec: DrawSpec, m: int, z: np.ndarray, read: np.ndarray) -> np.ndarray:
+    """``values_from_normals`` of metric ``m`` at the employee columns ``read`` only (by_team marginals kept)."""
+    zr = z[:, read]
+    own = spec.team_dists[m]
+    if own is None:
+        return spec.dists[m].from_normal(zr)  # type: ignore[attr-defined]
+    out = np.empty(zr.shape)
+    mine = np.zeros(len(read), dtype=bool)
+    pos = {int(c): i for i, c in enumerate(read)}
+    for cols, d in own:
+        at = np.array([pos[int(c)] for c in cols if int(c) in pos], dtype=np.intp)
+        if len(at):
+            out[:, at] = d.from_normal(zr[:, at])  # type: ignore[attr-defined]
+            mine[at] = True
+    rest = np.flatnonzero(~mine)
+    if len(rest):
+        out[:, rest] = spec.dists[m].from_normal(zr[:, rest])  # type: ignore[attr-defined]
+    return out
 
 
 class ChunkYear:
@@ -91,9 +141,9 @@ class ChunkYear:
     Periods must be asked for in order (the innovations carry from one to the next).
     """
 
-    def __init__(self, spec: DrawSpec, n: int, seed: np.random.SeedSequence, rho: dict[str, float]) -> None:
-        self.spec, self.n, self.seed, self.rho = spec, n, seed, rho
-        self.group = _persistent_group(spec, rho) if rho else []
+    def __init__(self, spec: DrawSpec, n: int, seed: np.random.SeedSequence, year: YearSpec) -> None:
+        self.spec, self.n, self.seed, self.rho, self.cols = spec, n, seed, year.rho, year.cols
+        self.group = _persistent_group(spec, self.rho) if self.rho else []
         self.w: dict[int, np.ndarray] = {}
         self._next = 0
 
@@ -104,7 +154,7 @@ class ChunkYear:
         spec = self.spec
         out = draw_chunk(spec, self.n, self.seed, period=p)
         for m in self.group:
-            e = _innovation(spec, m, self.n, self.seed, p)
+            e = _innovation(spec, m, self.n, self.seed, p, self.cols.get(spec.order[m]))
             r = self.rho.get(spec.order[m], 0.0)
             if p == 0 or r == 0.0:
                 self.w[m] = e
@@ -118,7 +168,12 @@ class ChunkYear:
             for j in self.group:
                 if j < m and spec.chol[m, j] != 0:
                     z += spec.chol[m, j] * _widen(self.w[j], spec.scopes[j], spec.scopes[m], spec)
-            out[spec.order[m]] = values_from_normals(spec, spec.order[m], z)
+            mid = spec.order[m]
+            read = self.cols.get(mid)
+            if read is None:
+                out[mid] = values_from_normals(spec, mid, z)
+            else:  # only the columns a plan reads (the inverse CDF is the costly step); the rest keep the period's
+                out[mid][:, read] = _marginal_of(spec, m, z, read)
         return out
 
 
@@ -156,9 +211,9 @@ class YearDraws:
             yield start, [{k: v[start:start + step] for k, v in d.values.items()} for d in self.periods]
 
 
-def _draw_year_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence, rho: dict[str, float],
+def _draw_year_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence, year_: YearSpec,
                      periods: int) -> list[dict[str, np.ndarray]]:
-    year = ChunkYear(spec, n, seed, rho)
+    year = ChunkYear(spec, n, seed, year_)
     return [year.period(p) for p in range(periods)]
 
 
@@ -174,8 +229,8 @@ def draw_year(scn: Scenario | dict | str, trials: int = 10_000, seed: int | None
     size = year_chunk_trials(spec)
     chunks = chunk_plan(trials, seed, size)
     n_periods = scn.periods_per_year
-    rho = persistences(scn)
-    parts = run_chunks(_draw_year_chunk, [(spec, n, s, rho, n_periods) for n, s in chunks], executor, progress)
+    ys = year_spec(scn)
+    parts = run_chunks(_draw_year_chunk, [(spec, n, s, ys, n_periods) for n, s in chunks], executor, progress)
     teams, team_index, _ = roster_arrays(list(scn.roster))
     scopes = dict(zip(spec.order, spec.scopes, strict=True))
     out = []

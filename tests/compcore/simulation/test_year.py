@@ -288,3 +288,21 @@ def test_an_org_year_priced_plan_by_plan_is_simulate_year_and_one_edited_plan_re
     again = year_of_plans(edited, draws, parts)
     assert np.array_equal(again.paid, simulate_year(edited, trials=3_000, seed=2).paid)
     assert again.fairness.equals(price_year(edited, draws).fairness)
+
+
+def test_a_persistent_individual_metric_is_carried_only_where_a_plan_reads_it_and_the_same_there() -> None:
+    from compcore.simulation.draws import chunk_plan, draw_spec
+    from compcore.simulation.year_draws import ChunkYear, YearSpec, year_spec
+
+    scn = load_scenario("sample_data/scenarios/cs_org_teams.json")
+    ys = year_spec(scn)
+    assert ys.rho["touchpoints"] == 0.36
+    read = ys.cols["touchpoints"]  # the Change & Enablement people (the only plan with touchpoints)
+    assert len(read) == 8
+    spec = draw_spec(scn)
+    n, seed = chunk_plan(500, 3)[0]
+    some, every = ChunkYear(spec, n, seed, ys), ChunkYear(spec, n, seed, YearSpec(ys.rho, {}))
+    for p in range(4):
+        a, b = some.period(p), every.period(p)
+        assert np.array_equal(a["touchpoints"][:, read], b["touchpoints"][:, read])
+        assert np.array_equal(a["continued_usage"], b["continued_usage"])
