@@ -163,9 +163,7 @@ def compare_section(scn: Scenario, records: list[Any]) -> None:
         st.markdown(f"**Cost per {next(iter(scenarios.values())).period}**")
         st.caption(f"Monte Carlo, {int(state.ui('trials')):,} trials each, seed {int(state.ui('seed'))}; "
                    "dashed lines are budgets.")
-        st.altair_chart(charts.costs_overlay(compare.cost_histograms(sims), labels,
-                                                     {k: s.budget for k, s in scenarios.items()}),
-                        width="stretch", key="cmp_costs")
+        compare_view.costs(scenarios, sims, int(state.ui("trials")), int(state.ui("seed")))
 
     st.markdown("**Key figures**")
     kf = changes.figure_differences(compare.key_figures(scenarios, sims))

@@ -1,4 +1,4 @@
-"""The Scenarios page's comparison charts that need a choice: payout curves plan by plan.
+"""The Scenarios page's comparison charts: payout curves plan by plan, and the costs; their specs cached.
 
 Two orgs compared in one chart drew every plan of every scenario (eight lines, eight legend entries that
 Streamlit's theme cut to the same words). Plans are matched by id across the scenarios (a renamed plan is
@@ -12,12 +12,15 @@ from typing import Any
 
 import streamlit as st
 
-from compcore.report.compare import combined_curves, plan_names, plans_by_id
+from compcore.plan.schema import dump_plan
+from compcore.report.compare import combined_curves, cost_histograms, plan_names, plans_by_id
+from compcore.simulation.scenario import dump_scenario
 from ui import charts
+from ui.charts.cache import lazy_chart
 from ui.state import bind
 from ui.text import md
 
-__all__ = ["curves"]
+__all__ = ["costs", "curves"]
 
 
 def curves(scenarios: dict[str, Any]) -> None:
@@ -35,4 +38,15 @@ def curves(scenarios: dict[str, Any]) -> None:
     missing = [label for label in scenarios if label not in plans]
     if missing:
         st.caption(md("Not in " + ", ".join(missing) + "."))  # scenario names are data: never markdown
-    st.altair_chart(charts.curves_overlay(combined_curves(plans), list(plans)), width="stretch", key="cmp_curves")
+    # the spec is cached under the plans as JSON: a rerun neither computes the curves nor rebuilds the chart
+    ck = ["cmp_curves", [(label, dump_plan(p)) for label, p in plans.items()]]
+    lazy_chart(charts.curves_overlay, lambda: (combined_curves(plans), list(plans)), key="cmp_curves", cache_key=ck)
+
+
+def costs(scenarios: dict[str, Any], sims: dict[str, Any], trials: int, seed: int) -> None:
+    """The compared scenarios' cost distributions on common bins, with their budgets; the spec cached under the
+    scenarios (as JSON), trials and seed, so a rerun rebuilds nothing."""
+    ck = ["cmp_costs", [(label, dump_scenario(s)) for label, s in scenarios.items()], trials, seed]
+    lazy_chart(charts.costs_overlay, lambda: (cost_histograms(sims), list(scenarios),
+                                              {k: s.budget for k, s in scenarios.items()}),
+               key="cmp_costs", cache_key=ck)

@@ -65,3 +65,17 @@ def test_the_curves_show_one_plan_with_one_line_per_scenario(compared):
     pick.set_value("extra")
     run_ok(compared, 180)
     assert any("Not in" in c.value for c in compared.caption)  # the current scenario has no such plan
+
+
+def test_a_rerun_rebuilds_neither_comparison_chart(compared, monkeypatch):
+    # the two overlays were rebuilt and validated on every rerun (~0.5 s of a 1 s rerun); their specs are
+    # cached under the plans / scenarios as JSON, trials and seed
+    import ui.compare_view
+
+    calls = []
+    for name in ("cost_histograms", "combined_curves"):
+        real = getattr(ui.compare_view, name)
+        monkeypatch.setattr(ui.compare_view, name, lambda *a, _r=real, _n=name, **k: calls.append(_n) or _r(*a, **k))
+    run_ok(compared, 180)
+    assert calls == []
+    assert len(compared.get("vega_lite_chart")) >= 2

@@ -70,6 +70,21 @@ def chart(builder: Callable[..., Any], *args: Any, key: str, cache_key: Any = No
         st.vega_lite_chart(spec, width="stretch")
 
 
+def lazy_chart(builder: Callable[..., Any], make_args: Callable[[], tuple[Any, ...]], *, key: str,
+               cache_key: Any) -> None:
+    """Like :func:`chart`, but ``make_args()`` (the builder's arguments, e.g. histograms of two simulations)
+    is computed only when the spec is not cached yet: a rerun that draws the same chart computes nothing."""
+    store = shared_caches()["specs"]
+    name = f"{builder.__module__}:{builder.__name__}"
+    ck = json.dumps([name, cache_key], default=str)
+    spec = store.get(ck)
+    if spec is None:
+        spec = _build_spec(name, tuple(make_args()), {})
+        store.put(ck, spec)
+    with st.container(key=key):
+        st.vega_lite_chart(spec, width="stretch")
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _hashed_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     return _build_spec(builder, args, kwargs)

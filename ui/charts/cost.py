@@ -170,6 +170,6 @@ def fairness_chart(n_teams: int) -> alt.Chart:
             alt.Tooltip("expected_payout:Q", title="Expected payout", format=".0%")]
     return alt.Chart(alt.NamedData(name="fairness")).mark_bar(color=PALETTE[1]).encode(
         y=alt.Y("team_label:N", title=None, sort=None, axis=category_axis()),
-        x=alt.X("p_at_or_above_target:Q", title="Share of periods paid at least 100% of target",
+        x=alt.X("p_at_or_above_target:Q", title=["Share of periods paid", "at least 100% of target"],
                 axis=alt.Axis(format=PCT), scale=alt.Scale(domain=[0, 1])),
         tooltip=tips).properties(height=bar_height(n_teams), padding=PADDING)
