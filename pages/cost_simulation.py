@@ -213,13 +213,9 @@ with tab_a:
 
 with tab_c:
     st.caption("Correlation (rho, -1 to 1) between metrics that move together, e.g. adoption and usage.")
-    ids = list(scn.metrics)
     rows, kw = simulation_state.bind_correlations()
-    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch", column_config={
-        "metric_a": st.column_config.SelectboxColumn("Metric", options=ids, required=True),
-        "metric_b": st.column_config.SelectboxColumn("with metric", options=ids, required=True),
-        "rho": st.column_config.NumberColumn("rho", min_value=-1.0, max_value=1.0, step=0.05, required=True),
-    }, **kw)
+    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
+                   column_config=simulation_state.correlation_columns(), **kw)
     state.show_problems("correlations")
 
 with tab_r:

@@ -303,19 +303,46 @@ def roster_columns() -> dict[str, Any]:
     return config
 
 
-def _corr_rows(corrs: Any) -> list[dict[str, Any]]:
-    return [{"metric_a": (c.get("between") or [None, None])[0], "metric_b": (c.get("between") or [None, None])[1],
-             "rho": c.get("rho")} for c in corrs or []]
+def metric_labels() -> dict[str, str]:
+    """Each metric id of the valid scenario -> the name the correlations editor shows (unique; ids stored)."""
+    return plan_labels({mid: {"name": m.name} for mid, m in valid().metrics.items()})
 
 
-def _corr_from_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"between": [r.get("metric_a"), r.get("metric_b")], "rho": r.get("rho")} for r in rows]
+def correlation_rows(corrs: Any, labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The correlations as the editor's rows, each metric by its name."""
+    rows = []
+    for c in corrs or []:
+        pair = c.get("between") if isinstance(c, dict) else None
+        a, b = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, None)
+        rows.append({"metric_a": labels.get(a, a), "metric_b": labels.get(b, b),
+                     "rho": c.get("rho") if isinstance(c, dict) else None})
+    return rows
+
+
+def correlations_from_rows(rows: list[dict[str, Any]], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The editor's rows back as correlations of metric ids (a name no metric has is kept for validation)."""
+    ids = {label: mid for mid, label in labels.items()}
+    return [{"between": [ids.get(r.get("metric_a"), r.get("metric_a")), ids.get(r.get("metric_b"), r.get("metric_b"))],
+             "rho": r.get("rho")} for r in rows]
 
 
 def bind_correlations() -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """Rows and kwargs for the correlations data editor."""
-    rows, kw = bind_editor("correlations", (K_SCENARIO, "correlations"), _corr_rows, _corr_from_rows)
+    """Rows and kwargs for the correlations data editor (metrics shown by name, stored by id)."""
+    rows, kw = bind_editor("correlations", (K_SCENARIO, "correlations"),
+                           lambda v: correlation_rows(v, metric_labels()),
+                           lambda r: correlations_from_rows(r, metric_labels()))
     return rows, {**kw, "placeholder": ""}
+
+
+def correlation_columns() -> dict[str, Any]:
+    """Column settings of the correlations editor: metrics picked by name."""
+    names = list(metric_labels().values())
+    return {
+        "metric_a": st.column_config.SelectboxColumn("Metric", options=names, required=True),
+        "metric_b": st.column_config.SelectboxColumn("with metric", options=names, required=True),
+        "rho": st.column_config.NumberColumn("Correlation (rho)", min_value=-1.0, max_value=1.0, step=0.05,
+                                             required=True),
+    }
 
 
 def _on_roster_upload(key: str) -> None:

@@ -49,3 +49,14 @@ def test_the_plan_column_is_third_and_empty_numbers_are_empty_not_none() -> None
     assert "plan" not in ss.roster_frame(ss.roster_rows(ORG["roster"]), org=False).columns
     empty = ss.roster_frame([], org=True)
     assert list(empty.columns) == ss.ROSTER_COLUMNS and isinstance(empty, pd.DataFrame)
+
+
+def test_the_correlations_editor_shows_metric_names_and_stores_ids() -> None:
+    labels = {"adoption_90d": "Clients adopted within 90 days", "continued_usage": "Existing clients still adopted"}
+    corrs = [{"between": ["adoption_90d", "continued_usage"], "rho": 0.4}]
+    rows = ss.correlation_rows(corrs, labels)
+    assert rows == [{"metric_a": "Clients adopted within 90 days", "metric_b": "Existing clients still adopted",
+                     "rho": 0.4}]
+    assert ss.correlations_from_rows(rows, labels) == corrs
+    assert ss.correlations_from_rows([{"metric_a": "Nope", "metric_b": None, "rho": 0.1}], labels) == [
+        {"between": ["Nope", None], "rho": 0.1}]  # kept as typed: validation names it
