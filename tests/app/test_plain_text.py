@@ -222,3 +222,22 @@ def test_every_hr_form_of_a_hostile_org_renders_as_text(doc: str | None, db: str
     org_summary = doc in (None, "org", IMAGE)  # no doc, or one that names nothing: the org summary
     assert at.title[0].value.endswith(": org summary") is org_summary
     assert_plain(at)
+
+
+def test_what_changes_and_the_worked_year_of_a_hostile_org_render_as_text(db: str) -> None:
+    store = ScenarioStore(db)
+    before = hostile_org()
+    after = copy.deepcopy(before)
+    after["plans"]["pmo"]["target_incentive"] = {"percent_of_base": 0.2}
+    store.save(LINK, before)
+    token = store.share_token(store.save(LINK, after).id)
+    for doc in (None, "pmo"):
+        at = AppTest.from_file(page("plan_document"), default_timeout=120)
+        at.query_params["hr"] = token
+        if doc:
+            at.query_params["doc"] = doc
+        run_ok(at, 120)
+        subheaders = [s.value for s in at.subheader]
+        assert "What changes for you" in subheaders
+        assert doc is None or "How you are paid over the year" in subheaders
+        assert_plain(at)
