@@ -78,11 +78,11 @@ def show_definition(spec: dict[str, Any]) -> None:
 
 
 def set_assumption(metric_id: str, assumption: dict[str, Any], spec: dict[str, Any]) -> None:
-    """Write a metric's assumption fitted on ``spec``'s history (kept: its by_team and persistence)."""
+    """Write a metric's assumption fitted on ``spec``'s history (kept: its by_team and persistence, set apart)."""
     if not _same(metric_id, spec):
         return
     assumptions = draft().setdefault("assumptions", {})
-    keep = {k: v for k, v in (assumptions.get(metric_id) or {}).items() if k == "persistence"}
+    keep = {k: v for k, v in (assumptions.get(metric_id) or {}).items() if k in ("persistence", "by_team")}
     assumptions[metric_id] = {**copy.deepcopy(assumption), **keep}
     revalidate()
 

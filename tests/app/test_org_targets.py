@@ -147,3 +147,26 @@ def test_the_plan_metric_picked_is_kept_per_plan_under_a_key_naming_the_plan():
     at.session_state["ui"] = ui
     run_ok(at)
     assert at.selectbox(key="tfd_plan_metric_implementation").value == "adoption_90d"
+
+
+def test_persistence_on_the_org_that_has_it_and_a_new_fit_keeps_it_and_the_per_team_fits():
+    from compcore.data.persistence import fit_persistence
+    from compcore.data.targets import metric_history
+
+    at = _on_adoption()
+    assert at.session_state["scenario_valid"].assumptions["adoption_90d"].persistence == 0.1  # the sample's
+    fit = fit_persistence(metric_history(DATA, SPEC, period="quarter", by="team"))
+    scn = copy.deepcopy(at.session_state["scenario"])
+    scn["assumptions"]["adoption_90d"]["persistence"] = 0.5  # set by hand elsewhere
+    at.session_state["scenario"] = scn
+    run_ok(at)
+    at.button(key="tfd_persist_adoption_90d").click()
+    run_ok(at)
+    assert at.session_state["scenario"]["assumptions"]["adoption_90d"]["persistence"] == fit.value == 0.1
+    at.radio(key="tfd_fit_kind").set_value("normal")
+    run_ok(at)
+    by_team = copy.deepcopy(at.session_state["scenario"]["assumptions"]["adoption_90d"]["by_team"])
+    at.button(key="tfd_set_fit_adoption_90d").click()  # a new default fit keeps what was set apart
+    run_ok(at)
+    now = at.session_state["scenario"]["assumptions"]["adoption_90d"]
+    assert now["dist"] == "normal" and now["persistence"] == 0.1 and now["by_team"] == by_team

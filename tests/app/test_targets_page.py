@@ -257,3 +257,19 @@ def test_a_metric_not_measured_from_records_is_never_set_from_them(monkeypatch):
     assert [b for b in at.button if b.key == "tfd_set_target_team_okr"]
     _ok(at.button(key="undo").click().run())
     assert _plan_metric(at, "team_okr")["name"] == "Team OKR score" and "definition" not in _plan_metric(at, "team_okr")
+
+
+def test_persistence_from_history_in_words_and_written_to_the_assumption_on_request(at):
+    from compcore.data.persistence import fit_persistence, persistence_words
+
+    hist = targets.metric_history(DATA, {"metric": "adoption_within", "days": 90, "min_seat_share": 0.4})
+    fit = fit_persistence(hist)  # quarterly, by team: the plan's period and the metric's scope
+    assert fit.value == 0.1  # the sample history: adoption barely persists
+    box = at.get("markdown")
+    assert any(m.value == persistence_words(fit.rho, "quarter") for m in box)
+    assert "persistence" not in at.session_state["scenario"]["assumptions"]["adoption_90d"]
+    _ok(at.button(key="tfd_persist_adoption_90d").click().run())
+    assert at.session_state["scenario"]["assumptions"]["adoption_90d"]["persistence"] == 0.1
+    assert at.session_state["scenario_valid"].assumptions["adoption_90d"].persistence == 0.1
+    _ok(at.button(key="undo").click().run())
+    assert "persistence" not in at.session_state["scenario"]["assumptions"]["adoption_90d"]
