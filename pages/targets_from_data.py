@@ -59,6 +59,7 @@ view.history_section(history, spec, period, by, share,
 # ---------------------------------------------------------------- 3. use it in the plan
 with st.container(border=True, key="tfd_use"):
     st.subheader("3. Use it in the plan")
+    view.plan_picker()
     st.selectbox("Plan metric", ids, format_func=names.get,
                  **ts.bind(f"tfd_plan_metric_{pid}", ts.plan_metric_path(), default=mid))
     own = metric_definition(m)

@@ -109,6 +109,8 @@ def use_history(scn: Scenario, plan: Plan, m: Any, spec: dict[str, Any], share: 
             except PlanError as e:
                 st.caption(f"Persistence: {md(e)}")
             else:
+                now_rho = now.persistence if now is not None else 0.0
+                st.caption(f"From one {plan.period} to the next (persistence in the scenario now: {now_rho:.2f}):")
                 st.markdown(md(persistence_words(persist.rho, plan.period)))
                 ready = ts.persistence_supported() and now is not None
                 st.button(f"Use persistence {persist.value:.2f} for the plan year", key=f"tfd_persist_{mid}",

@@ -18,10 +18,11 @@ from compcore.data.metrics import ACTIVITY_KINDS
 from compcore.data.targets import LABELS, describe_spec
 from compcore.errors import PlanError
 from compcore.plan.schema import Plan
-from ui import charts, data_import, state
+from ui import charts, data_import, org, state
 from ui import targets_actions as act
 from ui import targets_state as ts
 from ui.charts import cache as chart_cache
+from ui.session import K_UI
 from ui.text import md
 
 t = ts.tfd_path
@@ -60,6 +61,17 @@ def records() -> Any:
         ("usage weeks", data.usage), ("activities", data.activities), ("people", data.people)) if f is not None]
     st.caption(", ".join(counts) + f"; records run to {ts.as_of():%Y-%m-%d}.")
     return data
+
+
+def plan_picker() -> None:
+    """An org: which plan the targets are for (the plan being edited, as on the designer)."""
+    if not state.is_org():
+        return
+    ids = state.plan_ids()
+    labels = {pid: org.plan_label(pid) for pid in ids}
+    st.selectbox("Plan", ids, format_func=labels.__getitem__,
+                 **ts.bind("tfd_plan_pick", (K_UI, "plan_id"), to_widget=lambda v: v if v in ids else state.plan_id(),
+                           after=org.select_plan))
 
 
 def definition() -> tuple[dict[str, Any], str, str]:
@@ -136,15 +148,15 @@ def mismatch(m: Any, spec: dict[str, Any], why: str) -> None:
     own = metric_definition(m)
     with st.container(key="tfd_mismatch"):
         st.warning(md(why), icon=":material/block:")
-        c = st.columns(2)
         if own:
-            c[0].button(f"Show the history of {md(short_name(own))}", key=f"tfd_show_{m.id}",
-                        on_click=act.show_definition, args=(own,))
+            st.button(f"Show the history of {md(short_name(own))}", key=f"tfd_show_{m.id}",
+                      on_click=act.show_definition, args=(own,))
         new = renamed_for(m.name, spec)
-        c[1].button(f"Measure it as {md(short_name(spec))}" + (f", renamed “{md(new)}”" if new != m.name else ""),
-                    key=f"tfd_measure_{m.id}", on_click=act.measure_as, args=(m.id, spec),
-                    help="Stores the definition with the metric in every plan that has it; its target is then set "
-                         "from this history as a separate step.")
+        st.button(f"Measure it as {md(short_name(spec))}", key=f"tfd_measure_{m.id}", on_click=act.measure_as,
+                  args=(m.id, spec), help="Stores the definition with the metric in every plan that has it.")
+        st.caption((f"Measuring it this way renames it “{md(new)}”, so the plan says what it measures; "
+                    if new != m.name else "Its name already says so; ")
+                   + "its target stays until you set it from this history.")
 
 
 def _history_table(history: pd.DataFrame, by: str, share: bool) -> tuple[pd.DataFrame, list[str]]:
