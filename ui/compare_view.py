@@ -47,6 +47,7 @@ def costs(scenarios: dict[str, Any], sims: dict[str, Any], trials: int, seed: in
     """The compared scenarios' cost distributions on common bins, with their budgets; the spec cached under the
     scenarios (as JSON), trials and seed, so a rerun rebuilds nothing."""
     ck = ["cmp_costs", [(label, dump_scenario(s)) for label, s in scenarios.items()], trials, seed]
+    period = next(iter(scenarios.values())).period
     lazy_chart(charts.costs_overlay, lambda: (cost_histograms(sims), list(scenarios),
-                                              {k: s.budget for k, s in scenarios.items()}),
+                                              {k: s.budget for k, s in scenarios.items()}, f"Cost per {period}"),
                key="cmp_costs", cache_key=ck)

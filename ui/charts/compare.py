@@ -31,13 +31,14 @@ def curves_overlay(df: pd.DataFrame, labels: Sequence[str], legend: str = "Scena
     return (line + rule).properties(height=legend_height(HEIGHT, labels), padding=PADDING)
 
 
-def costs_overlay(df: pd.DataFrame, labels: Sequence[str], budgets: dict[str, float | None]) -> alt.LayerChart:
+def costs_overlay(df: pd.DataFrame, labels: Sequence[str], budgets: dict[str, float | None],
+                  x_title: str = "Cost per period") -> alt.LayerChart:
     """Cost distributions on common bins (``scenario``, ``cost_from``, ``cost_to``, ``share``) with budget lines."""
     names = legend_labels(labels)
     scale = color_scale(list(names.values()))
     mid = df.assign(cost=(df["cost_from"] + df["cost_to"]) / 2, legend=df["scenario"].map(names))
     area = alt.Chart(mid).mark_area(opacity=0.35, interpolate="step").encode(
-        x=alt.X("cost:Q", title="Cost per period", axis=money_axis()),
+        x=alt.X("cost:Q", title=x_title, axis=money_axis()),
         y=alt.Y("share:Q", title="Share of trials", axis=alt.Axis(format=PCT), stack=None),
         color=alt.Color("legend:N", title="Scenario", scale=scale, legend=LEGEND),
         tooltip=[alt.Tooltip("scenario:N", title="Scenario"),
