@@ -29,9 +29,11 @@ from tests.compcore.simulation.single_plan_cases import (
 
 STORED = json.loads(EXPECTED.read_text())
 PINNED = json.loads(KEYED.read_text())
+#: the samples stored then (a sample added later has no stored expectation and is not one of these cases)
+OLD, NEW = sorted(STORED), sorted(PINNED)
 
 
-@pytest.mark.parametrize("name", sorted(cases()))
+@pytest.mark.parametrize("name", NEW)
 def test_costs_are_bit_identical_to_the_keyed_draws_expectation(name: str) -> None:
     src, trials, seed = cases()[name]
     sim = compcore.simulate(src, trials=trials, seed=seed)
@@ -47,7 +49,7 @@ def test_costs_are_bit_identical_to_the_keyed_draws_expectation(name: str) -> No
     assert hashlib.sha256(sim.plan_costs["plan"].tobytes()).hexdigest() == want["sha256"]
 
 
-@pytest.mark.parametrize("name", sorted(cases()))
+@pytest.mark.parametrize("name", OLD)
 def test_costs_keep_the_laws_of_the_results_stored_before_keyed_draws(name: str) -> None:
     src, trials, seed = cases()[name]
     sim = compcore.simulate(src, trials=trials, seed=seed)
@@ -62,7 +64,7 @@ def test_costs_keep_the_laws_of_the_results_stored_before_keyed_draws(name: str)
     assert [r[0] for r in sensitivity_fingerprint(sim)] == [r[0] for r in old["sensitivity"]]
 
 
-@pytest.mark.parametrize("name", sorted(cases()))
+@pytest.mark.parametrize("name", OLD)
 def test_a_single_plan_scenario_dumps_exactly_as_before(name: str) -> None:
     src, _, _ = cases()[name]
     dumped = json.dumps(compcore.dump_scenario(compcore.load_scenario(src)), sort_keys=True)
