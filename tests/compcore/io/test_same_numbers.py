@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 import compcore
 from compcore.io.share import decode_scenario, encode_scenario
 from compcore.io.store import ScenarioStore
+from tests.compcore.io.test_store import PG_URL, _reset_pg
 
 ROOT = Path(__file__).resolve().parents[3]
 ORG = ROOT / "sample_data/scenarios/cs_org_teams.json"
@@ -41,13 +43,24 @@ def test_a_share_link_keeps_the_plans_order_and_the_numbers() -> None:
     assert_same_numbers(back, compcore.simulate(data, trials=TRIALS, seed=SEED))
 
 
-def test_a_sorted_key_file_a_link_of_it_and_a_saved_version_give_the_same_numbers(tmp_path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'scenarios.db'}"
+    if not PG_URL:
+        pytest.skip("COMPCORE_TEST_PG_URL not set (bash .ci/start_postgres.sh starts one)")
+    _reset_pg(PG_URL)
+    return PG_URL
+
+
+def test_a_sorted_key_file_a_link_of_it_and_a_saved_version_give_the_same_numbers(tmp_path: Path,
+                                                                                  store_url: str) -> None:
     original = compcore.simulate(org(), trials=TRIALS, seed=SEED)
     sorted_text = json.dumps(org(), sort_keys=True, indent=1)
     (tmp_path / "sorted.json").write_text(sorted_text)
     assert_same_numbers(compcore.load_scenario(str(tmp_path / "sorted.json")), original)  # type: ignore[arg-type]
     assert_same_numbers(decode_scenario(encode_scenario(json.loads(sorted_text))), original)
-    store = ScenarioStore(f"sqlite:///{tmp_path / 'scenarios.db'}")
+    store = ScenarioStore(store_url)
     try:
         saved = store.save("Q3 base", org())
         assert list(store.get(saved.id, by_name=False).data["plans"]) == list(org()["plans"])
