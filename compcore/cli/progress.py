@@ -34,11 +34,12 @@ def timing_trials(scn: Scenario) -> int:
     return max(1, min(2_000, _CALIBRATION_DRAWS // max(1, scn.headcount)))
 
 
-def seconds_per_trial(scn: Scenario, seed: int | None = 0) -> float:
-    """Seconds one trial of this scenario takes here, timed on a small run of it."""
+def seconds_per_trial(scn: Scenario, seed: int | None = 0, run: Callable[..., object] = simulate) -> float:
+    """Seconds one trial of this scenario takes here, timed on a small run of it (``run``: ``simulate`` or
+    ``simulate_year``, whose trials are years)."""
     trials = timing_trials(scn)
     started = time.perf_counter()
-    simulate(scn, trials=trials, seed=seed)
+    run(scn, trials=trials, seed=seed)
     return (time.perf_counter() - started) / trials
 
 

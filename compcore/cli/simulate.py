@@ -24,6 +24,7 @@ from compcore.errors import PlanError
 from compcore.report.format import money
 from compcore.simulation.scenario import Scenario, load_scenario
 from compcore.simulation.simulate import SimulationResult, simulate
+from compcore.simulation.year import simulate_year
 
 __all__ = ["DEFAULT_CURRENCY", "register", "report", "run"]
 
@@ -121,7 +122,7 @@ def _long_run(scn: Scenario, args: argparse.Namespace) -> tuple[bool, Progress |
     seconds shows its progress on standard error."""
     if args.trials <= 2 * timing_trials(scn):  # short by construction: no timing run
         return True, None
-    per_trial = seconds_per_trial(scn, args.seed)
+    per_trial = seconds_per_trial(scn, args.seed, simulate_year if args.year else simulate)
     message = long_run_message(args.trials, per_trial, scn.headcount)
     if message is not None and not args.yes:
         print(message, file=sys.stderr)
@@ -135,12 +136,12 @@ def run(args: argparse.Namespace) -> int:
         scn = load_scenario(args.scenario)
         if args.trials < 1:
             raise PlanError(f"--trials must be at least 1, got {args.trials}")
-        if args.year:
-            run_year(args, scn)
-            return 0
         go, progress = _long_run(scn, args)
         if not go:
             return 2
+        if args.year:
+            run_year(args, scn, progress)
+            return 0
         sim = simulate(scn, trials=args.trials, seed=args.seed, progress=progress)
         if args.json:
             print(json.dumps(report(sim, scn.name), indent=2))

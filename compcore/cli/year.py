@@ -15,6 +15,7 @@ from typing import Any
 from compcore.io.spreadsheet import safe_rows_csv
 from compcore.plan.schedule import schedule_sentences
 from compcore.report.format import money
+from compcore.simulation.draws import Progress
 from compcore.simulation.scenario import Scenario
 from compcore.simulation.year import YearResult, simulate_year
 
@@ -85,9 +86,10 @@ def _write_csv(yr: YearResult, path: str) -> None:
         f.write(safe_rows_csv(rows))
 
 
-def run_year(args: argparse.Namespace, scn: Scenario) -> None:
-    """``simulate --year``: simulate and print (or ``--json``), and write ``--csv`` when asked."""
-    yr = simulate_year(scn, trials=args.trials, seed=args.seed)
+def run_year(args: argparse.Namespace, scn: Scenario, progress: Progress | None = None) -> None:
+    """``simulate --year``: simulate and print (or ``--json``), and write ``--csv`` when asked (``progress``: a
+    callback with the share done, for a long run)."""
+    yr = simulate_year(scn, trials=args.trials, seed=args.seed, progress=progress)
     if args.json:
         print(json.dumps(year_report(yr, scn), indent=2))
     else:

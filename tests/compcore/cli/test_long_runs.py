@@ -17,7 +17,7 @@ from tests.compcore.cli.test_simulate import SCENARIO, run_cli
 
 @pytest.fixture
 def one_ms_per_trial(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(simulate_cli, "seconds_per_trial", lambda scn, seed=0: 0.001)
+    monkeypatch.setattr(simulate_cli, "seconds_per_trial", lambda scn, seed=0, run=None: 0.001)
 
 
 def test_a_run_over_a_minute_says_how_long_and_asks_for_yes(one_ms_per_trial: None,
@@ -70,3 +70,9 @@ def test_no_message_for_a_run_within_a_minute() -> None:
     assert long_run_message(122, 0.5, 50) == ("simulate: 122 trials of this scenario (50 people) would take about "
                                               "1 min 1 s here; run again with --yes to go ahead, or use --trials "
                                               "120 (about a minute)")
+
+
+def test_a_long_year_run_asks_for_yes_too(one_ms_per_trial: None, capsys: pytest.CaptureFixture[str]) -> None:
+    # --year is timed on a small year run (here replaced by 0.001 s a year): 100,000 years = 1 min 40 s
+    assert run_cli("simulate", SCENARIO, "--year", "--trials", "100000") == 2
+    assert "would take about 1 min 40 s here; run again with --yes" in capsys.readouterr().err
