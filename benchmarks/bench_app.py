@@ -1,14 +1,16 @@
 """Page rerun time after a widget change, with a 10,000-trial simulation cached (DESIGN.md: <= 150 ms).
 
-Runs each page with Streamlit's AppTest, changes one widget at a time and
-reports the *server* time of the rerun (the script run itself, measured inside
-Streamlit's script runner) and the AppTest wall time around it. Prints one
-line per case and the ratio to the 150 ms budget.
+Runs every page with Streamlit's AppTest on the app's own default (the seed-001 org, what a person
+opens) and on the single-plan samples, changes widgets one at a time and reports the *server* time of
+each rerun (the script run, measured inside Streamlit's script runner) and its thread's CPU time.
+The widgets are found on the page, not listed by hand: on every page the first number inputs,
+sliders and select boxes are changed (a benchmark that only measures a favourable widget is
+wrong), plus the cost page after a plan edit (re-price + sensitivity) and its Year view. Each case
+is interleaved with a plain ``st.write`` page's rerun, so the ratio to it cancels the machine's noise.
 
-    python benchmarks/bench_app.py [--repeat 7] [--scenario cs_org_quarterly]
+    python benchmarks/bench_app.py [--repeat 5] [--scenario cs_org_teams] [--per-kind 2]
 
-``--scenario`` opens that sample (``sample_data/scenarios/<name>.json``) instead of the app's
-default, the seed-001 org; widgets are found by key prefix, so both kinds of scenario run.
+Prints one line per case, the worst case of every page and scenario, and the worst overall.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -28,10 +32,12 @@ from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 BUDGET_MS = 150.0
-# the cases below use the single-plan sample's widget keys (the app's own default is the org sample)
-os.environ.setdefault("COMPCORE_DEFAULT_SCENARIO", "cs_org_quarterly")
-# AppTest recompiles the page on every run; a server caches the bytecode. Without "magic" that compile is cheap
-# and closer to what a server does (the pages use no magic).
+# widgets that ask for another simulation (more trials, another seed): a new draw, not a rerun with one cached
+NEW_SIMULATION = {"trials", "seed"}
+SCENARIOS = ("cs_org_teams", "cs_org_quarterly", "cs_ops_enablement")  # the app's default first
+PAGES = ("plan_designer", "payout_curves", "cost_simulation", "scenarios", "plan_document", "targets_from_data")
+# AppTest recompiles the page on every run; a server caches the bytecode. Without "magic" that compile is
+# cheap and closer to what a server does (the pages use no magic).
 config.set_option("runner.magicEnabled", False)
 _last: list[float] = []
 _cpu: list[float] = []
@@ -49,78 +55,162 @@ def _timed(self, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 script_runner.ScriptRunner._run_script = _timed
 
+Change = Callable[[AppTest, int], Any]
 
-def _measure(at: AppTest, change, repeat: int) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
-    server, cpu, wall = [], [], []
+
+def _run(at: AppTest, change: Change, i: int) -> tuple[float, float]:
+    _last.clear()
+    _cpu.clear()
+    change(at, i)
+    if at.exception:
+        raise RuntimeError(at.exception[0].message)
+    return sum(_last), sum(_cpu)
+
+
+def _plain() -> AppTest:
+    at = AppTest.from_string("import streamlit as st\nst.write('a plain page')\nst.number_input('x', key='x')")
+    at.run()
+    return at
+
+
+def _number_case(key: str) -> Change:
+    def change(a: AppTest, i: int) -> None:
+        w = a.number_input(key=key)
+        lo = w.min if w.min is not None else float("-inf")
+        hi = w.max if w.max is not None else float("inf")
+        base = w.value if w.value is not None else (lo if lo > float("-inf") else 1)
+        step = w.step or 1
+        new = base + step if base + step <= hi else base - step
+        w.set_value(max(lo, min(hi, new))).run()
+    return change
+
+
+def _slider_case(key: str) -> Change:
+    def change(a: AppTest, i: int) -> None:
+        w = a.slider(key=key)
+        if isinstance(w.value, tuple | list):
+            return a.run()
+        step = w.step or 1
+        new = w.value + step if w.value + step <= w.max else w.value - step
+        w.set_value(new).run()
+    return change
+
+
+def _choice_case(key: str) -> Change:
+    def change(a: AppTest, i: int) -> None:
+        w = a.selectbox(key=key)
+        if len(w.options) < 2 or w.index is None:
+            return a.run()
+        w.select_index((w.index + 1) % len(w.options)).run()
+    return change
+
+
+def _cases(at: AppTest, per_kind: int) -> list[tuple[str, Change]]:
+    """The first ``per_kind`` widgets of each kind on the page just run (keyed ones; buttons excluded)."""
+    found: list[tuple[str, Change]] = [("plain rerun, nothing changed", lambda a, i: a.run())]
+    for kind, make in (("number_input", _number_case), ("slider", _slider_case)):
+        keys = [w.key for w in getattr(at, kind) if w.key and not w.disabled and w.key not in NEW_SIMULATION]
+        keys = keys[:per_kind]
+        found += [(f"{kind} {k}", make(k)) for k in keys]
+    keys = [w.key for w in at.selectbox if w.key and not w.disabled and len(w.options) > 1 and w.value is not None
+            and w.key not in NEW_SIMULATION]
+    found += [(f"selectbox {k}", _choice_case(k)) for k in keys[:per_kind]]
+    return found
+
+
+def _measure(at: AppTest, plain: AppTest, page: str, change: Change, repeat: int) -> tuple[float, float, float]:
+    """Medians of server ms, CPU ms and the ratio to the plain page's rerun, interleaved."""
+    server, cpu, ratio = [], [], []
     for i in range(repeat):
-        _last.clear()
-        _cpu.clear()
-        t = time.perf_counter()
-        change(at, i)
-        wall.append((time.perf_counter() - t) * 1000)
-        server.append(sum(_last))
-        cpu.append(sum(_cpu))
-        if at.exception:
-            raise RuntimeError(at.exception[0].message)
-    return statistics.median(server), statistics.median(cpu), statistics.median(wall)
+        at.switch_page(page)  # a case may have switched page (the cost page after a plan edit)
+        s, c = _run(at, change, i)
+        p, _ = _run(plain, lambda a, j: a.number_input(key="x").set_value(float(j)).run(), i)
+        server.append(s)
+        cpu.append(c)
+        ratio.append(s / max(p, 1e-3))
+    return statistics.median(server), statistics.median(cpu), statistics.median(ratio)
+
+
+def _extra_cases() -> list[tuple[str, str, Change]]:
+    """A plan edit seen on the cost page (re-price + sensitivity), and the same on its Year view."""
+    def reprice(horizon: str) -> Change:
+        def change(a: AppTest, i: int) -> None:
+            a.switch_page("pages/plan_designer.py").run()
+            sliders = [w.key for w in a.slider if (w.key or "").endswith(".weight")]
+            if sliders:
+                w = a.slider(key=sliders[-1])
+                w.set_value(w.value - 1 if w.value > w.min + 1 else w.value + 1).run()
+            a.switch_page("pages/cost_simulation.py").run()
+            if horizon == "year" and a.session_state["ui"].get("horizon") != "year":
+                a.radio(key="cost_horizon").set_value("year").run()
+            _last.clear()
+            _cpu.clear()
+            a.run()  # the timed rerun: the first run after the edit above re-prices
+        return change
+
+    def year_budget(a: AppTest, i: int) -> None:
+        if a.session_state["ui"].get("horizon") != "year":
+            a.radio(key="cost_horizon").set_value("year").run()
+        a.run()
+    cost = "pages/cost_simulation.py"
+    return [(cost, "after a weight edit (re-price + sensitivity)", reprice("period")),
+            (cost, "Year view after a weight edit", reprice("year")),
+            (cost, "Year view, plain rerun", year_budget)]
+
+
+def _open(page: str) -> AppTest:
+    """A new session on ``page`` (the draws stay cached in the process, as on a server)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page("pages/cost_simulation.py").run()
+    at.switch_page(page).run()
+    if at.exception:
+        raise RuntimeError(f"{page}: {at.exception[0].message}")
+    return at
+
+
+def bench(scenario: str, repeat: int, per_kind: int) -> list[tuple[str, str, float, float, float]]:
+    os.environ["COMPCORE_DEFAULT_SCENARIO"] = scenario
+    plain = _plain()
+    t = time.perf_counter()
+    _open("pages/cost_simulation.py")
+    print(f"\n== {scenario}: first load incl. the simulation {(time.perf_counter() - t) * 1000:,.0f} ms "
+          "(not budgeted)")
+    rows = []
+    cases = [(f"pages/{p}.py", label, change) for p in PAGES for label, change in _cases(_open(f"pages/{p}.py"),
+                                                                                         per_kind)]
+    for path, label, change in cases + _extra_cases():
+        try:  # every case on a session of its own: one case's widgets never leave another's page stale
+            at = _open(path)
+            change(at, 99)  # warm this case's caches
+            rows.append((Path(path).stem, label, *_measure(at, plain, path, change, repeat)))
+        except Exception as exc:  # a widget this scenario does not have: say so, go on
+            print(f"   skipped {Path(path).stem} / {label}: {type(exc).__name__}: {exc}")
+    return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--scenario", default=None, help="sample scenario to open (default: the app's own)")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--per-kind", type=int, default=2, help="widgets of each kind changed on every page")
+    parser.add_argument("--scenario", action="append", help="sample scenario(s) to open (default: all three)")
     args = parser.parse_args()
-    if args.scenario:
-        os.environ["COMPCORE_DEFAULT_SCENARIO"] = args.scenario
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    t = time.perf_counter()
-    at.run()
-    at.switch_page("pages/cost_simulation.py").run()
-    first = (time.perf_counter() - t) * 1000
-    trials = at.session_state["ui"]["trials"]
-    print(f"first load incl. {trials:,}-trial simulation: {first:,.0f} ms (not budgeted)")
-
-    def first(elements, prefix: str, last: bool = False):  # the first (or last) widget whose key starts so
-        keys = [e.key for e in elements if (e.key or "").startswith(prefix)]
-        return keys[-1] if last else keys[0]
-
-    cases = [
-        ("cost page: budget (cached draws and pricing)", "pages/cost_simulation.py",
-         lambda a, i: a.number_input(key="budget").set_value(100_000.0 + 1_000 * i).run()),
-        ("cost page: plain rerun, nothing changed", "pages/cost_simulation.py",
-         lambda a, i: a.run()),
-        ("curves page: hold a metric at another value", "pages/payout_curves.py",
-         lambda a, i: a.slider(key=first(a.slider, "held_")).set_value(80.0 + i).run()),
-        ("curves page: calculator actual", "pages/payout_curves.py",
-         lambda a, i: a.number_input(key=first(a.number_input, "actual_")).set_value(0.5 + 0.01 * i).run()),
-        ("designer: weight slider (plan edit)", "pages/plan_designer.py",
-         lambda a, i: a.slider(key="plan.plan.component.golive.weight").set_value(30 + i).run()),
-    ]
-    rows = []
-    for label, page_path, change in cases:
-        at.switch_page(page_path).run()
-        change(at, 99)  # warm the chart caches for this page
-        rows.append((label, *_measure(at, change, args.repeat)))
-
-    # a plan edit seen on the cost page: re-price the cached draws (no new draws)
-    def reprice(a: AppTest, i: int) -> None:
-        a.switch_page("pages/plan_designer.py").run()
-        a.slider(key=first(a.slider, "plan.", last=True)).set_value(20 + i).run()
-        _last.clear()
-        _cpu.clear()
-        a.switch_page("pages/cost_simulation.py").run()
-
-    rows.append(("cost page after a weight edit (re-price + sensitivity)", *_measure(at, reprice, args.repeat)))
-
-    print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs "
-          "(server ms is wall time of the script run; cpu ms is its thread's CPU time, robust to a busy machine)")
-    print(f"{'case':<58}{'server ms':>10}{'cpu ms':>8}{'wall ms':>9}{'cpu/150':>8}")
-    for label, server, cpu, wall in rows:
-        print(f"{label:<58}{server:>10.1f}{cpu:>8.1f}{wall:>9.1f}{cpu / BUDGET_MS:>8.2f}")
-    worst = max(rows, key=lambda r: r[2])  # every case, the cost page after a plan edit included
-    print(f"worst page rerun with the simulation cached: {worst[2]:.1f} ms CPU, {worst[1]:.1f} ms server time "
-          f"({'within' if worst[2] <= BUDGET_MS else 'OVER'} the {BUDGET_MS:.0f} ms budget): {worst[0]}")
+    worst_all = []
+    for scenario in args.scenario or SCENARIOS:
+        rows = bench(scenario, args.repeat, args.per_kind)
+        print(f"{'page':<18}{'case':<58}{'server ms':>10}{'cpu ms':>8}{'x plain':>9}")
+        for page, label, server, cpu, ratio in rows:
+            print(f"{page:<18}{label[:57]:<58}{server:>10.1f}{cpu:>8.1f}{ratio:>9.1f}")
+        for page in dict.fromkeys(r[0] for r in rows):
+            w = max((r for r in rows if r[0] == page), key=lambda r: r[2])
+            print(f"   worst on {page:<18} {w[2]:6.1f} ms server, {w[3]:6.1f} ms cpu: {w[1]}")
+        worst = max(rows, key=lambda r: r[2])
+        worst_all.append((scenario, *worst))
+    print(f"\nload average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    for scenario, page, label, server, cpu, ratio in worst_all:
+        verdict = "within" if server <= BUDGET_MS else "OVER"
+        print(f"worst rerun on {scenario}: {server:.1f} ms server, {cpu:.1f} ms cpu, {ratio:.1f}x a plain page "
+              f"({verdict} {BUDGET_MS:.0f} ms): {page} / {label}")
     return 0
 
 
