@@ -166,7 +166,6 @@ def test_each_plan_switch_edit_a_target_and_a_curve_point(journey) -> None:
         assert name in j.editing()
 
 
-@pytest.mark.xfail(strict=False, reason="BUGS.md J1 (document): the HR link opens one plan, not the org")
 def test_hr_link_on_the_first_click_opens_the_org_with_the_editors_numbers(journey, browser) -> None:
     j, page = journey, journey.page
     scn = j.scenario()
@@ -202,13 +201,14 @@ def test_hr_link_on_the_first_click_opens_the_org_with_the_editors_numbers(journ
         hr.close()
 
 
-@pytest.mark.xfail(strict=False, reason="BUGS.md J2 (targets): the upload changes the definition and period")
 def test_vendor_workbook_keeps_the_choices_and_sets_targets_of_that_definition_only(journey) -> None:
     j, page = journey, journey.page
+    implementation = next(p["name"] for p in j.scenario()["plans"].values() if "Implementation" in p["name"])
+    j.choose("Plan being edited", implementation)  # its plan pays on clients adopted within 90 days
     j.go("Targets from data")
     j.choose("Metric", "Adopted within")
     j.choose("Period", "quarter")
-    slider = page.locator(key("tfd_pct")).get_by_role("slider")
+    slider = page.locator("[class*='st-key-tfd_pct'] input[type='range']")
     slider.focus()
     for _ in range(5):  # 50 -> 75 in steps of 5
         slider.press("ArrowRight")
@@ -222,11 +222,12 @@ def test_vendor_workbook_keeps_the_choices_and_sets_targets_of_that_definition_o
     j.ok("upload crm_export.xlsx")
     page.wait_for_selector(f"{key('tfd_headline')} [data-testid='stMetric']", timeout=120_000)
     assert (j.shown("Metric"), j.shown("Period")) == choices
-    assert page.locator(key("tfd_pct")).get_by_role("slider").get_attribute("aria-valuenow") == "75"
+    assert page.locator("[class*='st-key-tfd_pct'] input[type='range']").input_value() == "75"
     assert "Adopted within" in page.locator(key("tfd_headline")).inner_text()
     before = j.scenario()
-    button = page.locator(key("tfd_set_target")).get_by_role("button")
-    assert button.count() == 1, "no way to set a target from the adoption history"
+    buttons = page.locator("[class*='st-key-tfd_set_target'] button")
+    assert buttons.count() >= 1, "no way to set a target from the adoption history"
+    button = buttons.first
     if button.is_enabled():
         button.click()
         after = j.after_edit(before, "set the target from history")

@@ -54,7 +54,7 @@ CONTROLS = [
     ("check", "[data-testid='stCheckbox'] label"),
     ("number", "[data-testid='stNumberInput'] input"),
     ("text", "[data-testid='stTextInput'] input:not([type='password'])"),
-    ("slider", "[data-testid='stSlider'] [role='slider']"),
+    ("slider", "[data-testid='stSlider'] input[type='range']"),
     ("button", "[data-testid='stMain'] [data-testid='stButton'] button, "
                "[data-testid='stSidebar'] [data-testid='stButton'] button, [data-testid='stPopover'] button, "
                "[data-testid='stPopoverBody'] [data-testid='stButton'] button"),
