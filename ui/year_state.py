@@ -123,7 +123,10 @@ def horizon_binding() -> dict[str, Any]:
 
 
 def horizon_label(h: str, period: str) -> str:
-    return "Year" if h == "year" else period.capitalize()
+    """"Quarter" / "Year" (an annual plan: "Year" / "Year, with its year end", never two alike)."""
+    if h == "year":
+        return "Year, with its year end" if period == "year" else "Year"
+    return period.capitalize()
 
 
 def annual_budget_binding() -> dict[str, Any]:
