@@ -306,3 +306,18 @@ def test_a_persistent_individual_metric_is_carried_only_where_a_plan_reads_it_an
         a, b = some.period(p), every.period(p)
         assert np.array_equal(a["touchpoints"][:, read], b["touchpoints"][:, read])
         assert np.array_equal(a["continued_usage"], b["continued_usage"])
+
+
+def test_a_wide_roster_gets_short_chunks_of_years_so_memory_stays_bounded() -> None:
+    from compcore.simulation.draws import draw_spec
+    from compcore.simulation.year_draws import YEAR_CHUNK_VALUES, year_chunk_trials
+
+    data = quarterly(sample_scenario())
+    data["plan"]["metrics"][0]["scope"] = "individual"
+    data["roster"] = [{"team": f"T{i}", "role": "CSM", "headcount": 1000, "base_salary": 90_000} for i in range(5)]
+    spec = draw_spec(load_scenario(data))
+    size = year_chunk_trials(spec)
+    assert size * (5000 + 1) <= YEAR_CHUNK_VALUES  # one individual metric (5,000 people) and one company metric
+    assert size >= 1
+    yr = simulate_year(data, trials=3 * size + 7, seed=0)  # several chunks, the last one short
+    assert yr.cost.shape == (3 * size + 7,) and np.all(np.isfinite(yr.cost))
