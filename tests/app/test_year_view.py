@@ -65,3 +65,18 @@ def test_a_stale_horizon_falls_back_to_the_period_view() -> None:
     at.session_state["ui"]["horizon"] = "decade"
     run_ok(at, 180)
     assert any(m.label.startswith("Expected cost") and "year" not in m.label for m in at.metric)
+
+
+def test_a_year_too_large_for_the_session_says_so_and_offers_fewer_trials() -> None:
+    from ui import year_state
+
+    at = _year()
+    scn = at.session_state["scenario_valid"]
+    at.session_state["ui"]["trials"] = 100_000  # 4 quarters of the org's draws: more than 256 MiB
+    at.number_input(key="annual_budget").set_value(401_000.0)
+    run_ok(at, 180)
+    assert any("this app keeps at most 256 MiB per session" in w.value for w in at.warning)
+    fewer = year_state.fewer_year_trials(scn)
+    assert 0 < fewer < 100_000
+    assert any(b.key == "fewer_year_trials" and f"{fewer:,}" in b.label for b in at.button)
+    assert not [m for m in at.metric if m.label == "P90 of the year"]  # nothing drawn
