@@ -169,7 +169,8 @@ def _open(page: str) -> AppTest:
     return at
 
 
-def bench(scenario: str, repeat: int, per_kind: int) -> list[tuple[str, str, float, float, float]]:
+def bench(scenario: str, repeat: int, per_kind: int, pages: tuple[str, ...] = PAGES) -> list[tuple[str, str, float,
+                                                                                                 float, float]]:
     os.environ["COMPCORE_DEFAULT_SCENARIO"] = scenario
     plain = _plain()
     t = time.perf_counter()
@@ -177,9 +178,10 @@ def bench(scenario: str, repeat: int, per_kind: int) -> list[tuple[str, str, flo
     print(f"\n== {scenario}: first load incl. the simulation {(time.perf_counter() - t) * 1000:,.0f} ms "
           "(not budgeted)")
     rows = []
-    cases = [(f"pages/{p}.py", label, change) for p in PAGES for label, change in _cases(_open(f"pages/{p}.py"),
+    cases = [(f"pages/{p}.py", label, change) for p in pages for label, change in _cases(_open(f"pages/{p}.py"),
                                                                                          per_kind)]
-    for path, label, change in cases + _extra_cases():
+    extra = _extra_cases() if "cost_simulation" in pages else []
+    for path, label, change in cases + extra:
         try:  # every case on a session of its own: one case's widgets never leave another's page stale
             at = _open(path)
             change(at, 99)  # warm this case's caches
@@ -194,10 +196,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--per-kind", type=int, default=2, help="widgets of each kind changed on every page")
     parser.add_argument("--scenario", action="append", help="sample scenario(s) to open (default: all three)")
+    parser.add_argument("--page", action="append", choices=PAGES, help="page(s) to measure (default: every page)")
     args = parser.parse_args()
     worst_all = []
     for scenario in args.scenario or SCENARIOS:
-        rows = bench(scenario, args.repeat, args.per_kind)
+        rows = bench(scenario, args.repeat, args.per_kind, tuple(args.page or PAGES))
         print(f"{'page':<18}{'case':<58}{'server ms':>10}{'cpu ms':>8}{'x plain':>9}")
         for page, label, server, cpu, ratio in rows:
             print(f"{page:<18}{label[:57]:<58}{server:>10.1f}{cpu:>8.1f}{ratio:>9.1f}")

@@ -110,10 +110,22 @@ def is_drawn(scn: Scenario, trials: int, seed: int) -> bool:
     return shared_caches()["draws"].get(draws_key(scn, trials, seed)) is not None
 
 
+_KEYS: dict[tuple[int, int, int], tuple[Scenario, str]] = {}  # (id(scenario), trials, seed) -> (scenario, key)
+
+
 def _priced_key(scn: Scenario, trials: int, seed: int) -> str:
-    # the budget only changes P(over budget), computed from the cost array without re-pricing
+    # the budget only changes P(over budget), computed from the cost array without re-pricing. A rerun asks
+    # for this key many times (simulation, sensitivity, chart keys): it is worked out once per valid scenario
+    # object (scenarios are replaced, never changed in place; the object kept beside its key pins its id)
+    memo = _KEYS.get((id(scn), trials, seed))
+    if memo is not None and memo[0] is scn:
+        return memo[1]
     plans = {pid: dump_plan(p) for pid, p in scn.plans.items()}
-    return draws_key(scn, trials, seed) + json.dumps(plans, sort_keys=True)
+    key = draws_key(scn, trials, seed) + json.dumps(plans, sort_keys=True)
+    if len(_KEYS) >= 64:
+        _KEYS.clear()
+    _KEYS[(id(scn), trials, seed)] = (scn, key)
+    return key
 
 
 def simulation(progress: Callable[[float], None] | None = None) -> Any:
@@ -146,14 +158,26 @@ def sensitivity() -> Any:
     return hit
 
 
+def _of_simulation(name: str, compute: Callable[[Any], Any]) -> Any:
+    """``compute(simulation())`` cached with the priced simulation (a rerun that did not re-price, e.g. a
+    budget typed, reads it instead of regrouping the fairness table: tens of ms on the org)."""
+    key = name + sim_key()
+    hit = shared_caches()["priced"].get(key)
+    if hit is None:
+        hit = compute(simulation())
+        shared_caches()["priced"].put(key, hit)
+    return hit
+
+
 def fairness_flags() -> list[str]:
     """Plain sentences for teams whose chance of reaching target is far from the others' (compcore)."""
-    return flags_of(simulation().fairness, valid().period)
+    period = valid().period
+    return _of_simulation("flags" + period, lambda sim: flags_of(sim.fairness, period))
 
 
 def team_chances() -> Any:
     """Per team: people, chance of reaching target, of earning nothing, expected payout."""
-    return chances_of(simulation().fairness)
+    return _of_simulation("chances", lambda sim: chances_of(sim.fairness))
 
 
 def team_breakdown(team: str) -> Any:
