@@ -45,11 +45,10 @@ def at(tmp_path, monkeypatch) -> AppTest:
     url = f"sqlite:///{tmp_path / 'store.db'}"
     monkeypatch.setenv("COMPCORE_DB_URL", url)
     store = ScenarioStore(url)
-    store.save("Base", base())
-    store.save("Stretch", stretch())
+    ids = [store.save("Base", base()).id, store.save("Stretch", stretch()).id]
     store.close()
     at = run_ok(AppTest.from_file(page("scenarios"), default_timeout=120), 120)
-    at.multiselect(key="compare_pick").set_value(["Base", "Stretch"])
+    at.multiselect(key="compare_pick").set_value(ids)  # picked by id
     return run_ok(at, 120)
 
 
