@@ -61,7 +61,7 @@ with st.container(border=True, key="tfd_use"):
     st.subheader("3. Use it in the plan")
     view.plan_picker()
     st.selectbox("Plan metric", ids, format_func=names.get,
-                 **ts.bind(f"tfd_plan_metric_{pid}", ts.plan_metric_path(), default=mid))
+                 **ts.bind(f"tfd_plan_metric_{pid}", ts.plan_metric_path(), default=mid, options=ids))
     own = metric_definition(m)
     st.caption(f"{md(m.name)} is a **{m.scope}** metric paid every **{plan.period}**, measured as: "
                + (md(short_name(own)) if own else "not from CS records") + ". Its targets and fits use "

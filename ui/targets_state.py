@@ -26,7 +26,7 @@ import streamlit as st
 from compcore.data import targets
 from compcore.data.backtest import backtest
 from compcore.data.definitions import canonical, metric_definition, same_definition
-from compcore.data.fit import fit_assumption
+from compcore.data.fit import FIT_KINDS, fit_assumption
 from compcore.data.metrics import load_cs_data
 from compcore.data.persistence import Persistence, fit_persistence
 from compcore.data.plan_targets import plan_targets_from_history
@@ -56,8 +56,38 @@ def tfd(name: str, default: Any = None) -> Any:
 # ---------------------------------------------------------------- widgets that come back
 
 
+#: each setting's valid values (a stale or impossible value falls back to the default: None)
+_CHOICES: dict[str, tuple[Any, ...]] = {
+    "source": ("sample", "upload", "export"), "period": ("month", "quarter", "half", "year"),
+    "by": ("team", "owner", "company"), "rule": ("seats", "users", "both"), "fit_kind": tuple(FIT_KINDS),
+    "percentile": tuple(range(0, 101, 5)), "fill_missing": (True, False),
+}
+
+
+def _valid_settings() -> None:
+    """Settings read valid: a value no widget offers (an old session, a hand edit) falls back to the default."""
+    for name, choices in _CHOICES.items():
+        if tfd(name) is not None and tfd(name) not in choices:
+            set_value_at(tfd_path(name), None)
+    spec = tfd("spec")
+    if spec is not None:
+        try:
+            canonical(spec)
+        except (PlanError, TypeError, ValueError, KeyError, AttributeError):
+            set_value_at(tfd_path("spec"), None)  # ensure_spec then explores the plan's own definition
+    held, picks = tfd("held"), tfd("plan_metric")
+    if held is not None and not (isinstance(held, list) and all(isinstance(h, str) for h in held)):
+        set_value_at(tfd_path("held"), None)
+    if picks is not None and not isinstance(picks, dict):
+        set_value_at(tfd_path("plan_metric"), None)
+
+
 def begin_run() -> None:
-    """Call once at the top of the page: the widgets drawn in the last run become "drawn before"."""
+    """Call once at the top of the page: settings read valid; the widgets drawn in the last run become
+    "drawn before"."""
+    if not isinstance(value_at((K_UI, "tfd")), dict):
+        set_value_at((K_UI, "tfd"), {})
+    _valid_settings()
     set_value_at(tfd_path("drawn_before"), list(tfd("drawn_now") or []))
     set_value_at(tfd_path("drawn_now"), [])
 

@@ -73,7 +73,7 @@ def use_history(scn: Scenario, plan: Plan, m: Any, spec: dict[str, Any], share: 
                           disabled=target <= 0, help="Writes the plan's target and stores its definition with it.")
     with right, st.container(key="tfd_fit"):
         kind = st.radio("Fit an assumption", FIT_KINDS, horizontal=True,
-                        **ts.bind("tfd_fit_kind", ts.tfd_path("fit_kind"), default="auto"))
+                        **ts.bind("tfd_fit_kind", ts.tfd_path("fit_kind"), default="auto", options=FIT_KINDS))
         now = scn.assumptions.get(mid)
         now_dict = now.model_dump(exclude_none=True) if now else {}
         now_by_team = now_dict.pop("by_team", None) or {}

@@ -26,6 +26,9 @@ from ui.session import K_UI
 from ui.text import md
 
 t = ts.tfd_path
+SOURCES = ["sample", "upload", "export"]
+PERIODS = ["month", "quarter", "half", "year"]
+BYS = ["team", "owner", "company"]
 
 
 def fmt(v: Any, share: bool) -> str:
@@ -37,10 +40,10 @@ def fmt(v: Any, share: bool) -> str:
 
 def records() -> Any:
     """Section 1: where the records come from; the CSData in use (stops the page until it can be used)."""
-    source = st.radio("Use", ["sample", "upload", "export"], horizontal=True, label_visibility="collapsed",
+    source = st.radio("Use", SOURCES, horizontal=True, label_visibility="collapsed",
                       format_func={"sample": "Sample data (a fictional CS org)", "upload": "Upload CSV files",
                                    "export": "Your own export (CSV or Excel, any column names)"}.get,
-                      **ts.bind("tfd_source", t("source"), default="sample"))
+                      **ts.bind("tfd_source", t("source"), default="sample", options=SOURCES))
     if source == "export":
         data_import.export_section()  # upload and column mapping; stops here until the records can be used
     if source == "upload":
@@ -71,17 +74,17 @@ def plan_picker() -> None:
     labels = {pid: org.plan_label(pid) for pid in ids}
     st.selectbox("Plan", ids, format_func=labels.__getitem__,
                  **ts.bind("tfd_plan_pick", (K_UI, "plan_id"), to_widget=lambda v: v if v in ids else state.plan_id(),
-                           after=org.select_plan))
+                           after=org.select_plan, options=ids))
 
 
 def definition() -> tuple[dict[str, Any], str, str]:
     """Section 2: the definition explored, its period and breakdown; (spec, period, by)."""
     c = st.columns(3)
-    metric = c[0].selectbox("Metric", list(LABELS), format_func=LABELS.get,
-                            **ts.bind("tfd_metric", t("spec", "metric"), default="adoption_within"))
-    period = c[1].selectbox("Period", ["month", "quarter", "half", "year"],
-                            **ts.bind("tfd_period", t("period"), default="quarter"))
-    by = c[2].selectbox("Broken down by", ["team", "owner", "company"], **ts.bind("tfd_by", t("by"), default="team"))
+    kinds = list(LABELS)
+    metric = c[0].selectbox("Metric", kinds, format_func=LABELS.get,
+                            **ts.bind("tfd_metric", t("spec", "metric"), default="adoption_within", options=kinds))
+    period = c[1].selectbox("Period", PERIODS, **ts.bind("tfd_period", t("period"), default="quarter", options=PERIODS))
+    by = c[2].selectbox("Broken down by", BYS, **ts.bind("tfd_by", t("by"), default="team", options=BYS))
     spec: dict[str, Any] = {"metric": metric}
     o = st.columns(4)
     if metric == "adoption_within":
@@ -90,7 +93,8 @@ def definition() -> tuple[dict[str, Any], str, str]:
     if metric in ("adoption_within", "continued_adoption"):
         rule = o[1].selectbox("Adopted when a week has", ["seats", "users", "both"],
                               format_func={"seats": "a share of licensed seats active", "users": "K active users",
-                                           "both": "both"}.get, **ts.bind("tfd_rule", t("rule"), default="seats"))
+                                           "both": "both"}.get,
+                              **ts.bind("tfd_rule", t("rule"), default="seats", options=["seats", "users", "both"]))
         if rule in ("seats", "both"):
             spec["min_seat_share"] = state.pct_out(o[2].number_input(
                 "Min % of seats active", 1.0, 100.0, step=5.0, format="%.0f",
@@ -107,7 +111,7 @@ def definition() -> tuple[dict[str, Any], str, str]:
                                                **ts.bind("tfd_grace", t("spec", "grace_days"), default=0))
     if metric == "activities":
         spec["kind"] = o[0].selectbox("Kind", ACTIVITY_KINDS, format_func=lambda k: k.replace("_", " "),
-                                      **ts.bind("tfd_kind", t("spec", "kind"), default="ebr"))
+                                      **ts.bind("tfd_kind", t("spec", "kind"), default="ebr", options=ACTIVITY_KINDS))
     st.caption(f"**Definition:** {md(describe_spec(spec))}.")
     return spec, period, by
 

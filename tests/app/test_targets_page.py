@@ -275,3 +275,13 @@ def test_persistence_from_history_in_words_and_written_to_the_assumption_on_requ
     assert at.session_state["scenario_valid"].assumptions["adoption_90d"].persistence == 0.1
     _ok(at.button(key="undo").click().run())
     assert "persistence" not in at.session_state["scenario"]["assumptions"]["adoption_90d"]
+
+
+def test_stale_or_impossible_settings_fall_back_to_valid_ones(at):
+    # an old session or a hand edit: values no widget offers, and a definition that is not one
+    at = _set_ui(at, period="fortnight", by=3, percentile=42, fit_kind="gamma", source="ftp", held="x",
+                 plan_metric=["go_live_on_time"], spec={"metric": "nonsense"}, rule=None)
+    assert at.selectbox(key="tfd_period").value == "quarter" and at.selectbox(key="tfd_by").value == "team"
+    assert at.slider(key="tfd_pct").value == 50 and at.radio(key="tfd_fit_kind").value == "auto"
+    assert at.selectbox(key="tfd_metric").value == "on_time_go_live"  # the plan's own definition again
+    assert at.selectbox(key="tfd_plan_metric_plan").value == "go_live_on_time"
