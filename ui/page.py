@@ -26,6 +26,7 @@ def init() -> None:
     require_editor()  # again here: a page file run without app.py must not open links signed out
     apply_share_link()
     apply_saved_link()
+    history.restore()  # after the links: the history taken over belongs to the scenario they opened
 
 
 def setup() -> None:

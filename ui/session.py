@@ -31,6 +31,7 @@ K_TI_VALUE = "ti_value"  # float: percent of base or amount
 # lost work (issue 14): undo, the plan as loaded, the address kept in step (ui/history.py, ui/share_link.py)
 K_HISTORY = "undo_stack"  # list[dict]: earlier drafts of the scenario, newest last
 K_HISTORY_SEEN = "undo_seen"  # dict | None: the draft as it was at the end of the last run
+K_HISTORY_ID = "undo_id"  # str: this session's undo history id on the server (the address's &u=)
 K_BASELINE = "plan_baseline"  # dict | None: the plan as last loaded (sample, link, file): "changed" means != this
 K_LINK_FOR = "link_for"  # (Scenario, str) | None: the last valid scenario and its ?s= token (encode once)
 K_CONFIRM = "confirm_replace"  # str | None: the sample / "Blank plan" waiting for "replace my changed plan?"

@@ -17,13 +17,18 @@ import streamlit as st
 
 from compcore.errors import PlanError
 from compcore.io.share import decode_scenario, encode_scenario, link_number
+from compcore.simulation.org_editing import reorder_plans
 from compcore.simulation.scenario import dump_scenario, load_scenario
+from ui.history import HISTORY_PARAM, history_id
 from ui.session import K_LINK_FOR
 from ui.state import (
     TRIAL_CHOICES,
     UI_DEFAULTS,
     default_scenario,
+    draft,
     link_token,
+    plan_id,
+    plan_ids,
     problems,
     set_link_token,
     set_notice,
@@ -32,6 +37,10 @@ from ui.state import (
     ui,
     valid,
 )
+
+#: the plan being edited (an org; absent: the first plan) and the plans' order when not alphabetical
+#: (the ``?s=`` token stores plans by id, sorted): a refresh keeps both
+PLAN_PARAM, ORDER_PARAM = "plan", "order"
 
 
 def apply_share_link() -> None:
@@ -47,7 +56,13 @@ def apply_share_link() -> None:
         set_notice(f"This share link could not be opened, so the sample scenario is shown instead. {e}")
         set_scenario(default_scenario())
         return
-    set_scenario(dump_scenario(scn))
+    data = dump_scenario(scn)
+    order = st.query_params.get(ORDER_PARAM)
+    if scn.is_org and isinstance(order, str):
+        data = reorder_plans(data, order.split(",")[:200])
+    set_scenario(data)
+    if st.query_params.get(PLAN_PARAM) in plan_ids():
+        set_ui("plan_id", st.query_params.get(PLAN_PARAM))
     ignored = []
     for name, lo, hi in (("trials", 100, max(TRIAL_CHOICES)), ("seed", 0, 2**32 - 1)):
         raw = st.query_params.get(name)
@@ -76,11 +91,18 @@ def _token() -> str | None:
 
 
 def link_params() -> dict[str, str]:
-    """The query parameters of a link to what this session shows: ``s`` (+ ``trials``, ``seed`` if not default)."""
+    """The query parameters of a link to what this session shows: ``s`` (+ ``trials``, ``seed`` if not default;
+    for an org, ``plan`` being edited if not the first, ``order`` of the plans if not alphabetical)."""
     token = _token()
     if token is None:
         return {}
     params = {"s": token}
+    ids = list(valid().plans)
+    if valid().is_org and list(draft().get("plans") or []) == ids:  # the draft's plans are the link's plans
+        if ids != sorted(ids):
+            params[ORDER_PARAM] = ",".join(ids)
+        if plan_id() != ids[0]:
+            params[PLAN_PARAM] = plan_id()
     for name in ("trials", "seed"):
         if int(ui(name)) != UI_DEFAULTS[name]:
             params[name] = str(int(ui(name)))
@@ -95,6 +117,7 @@ def sync_link(read_only: bool = False) -> None:
     if not params:
         return
     set_link_token(params["s"])  # so that this session does not re-apply its own link
+    params[HISTORY_PARAM] = history_id()  # the undo history a refresh takes over (ui.history), not shared
     current: dict[str, Any] = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)

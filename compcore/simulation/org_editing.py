@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-__all__ = ["add_plan", "delete_plan", "new_plan_id", "plan_ids", "replace_plan", "to_org"]
+__all__ = ["add_plan", "delete_plan", "new_plan_id", "plan_ids", "reorder_plans", "replace_plan", "to_org"]
 
 Data = dict[str, Any]
 
@@ -84,4 +84,20 @@ def delete_plan(data: Mapping[str, Any], pid: str) -> Data:
     del plans[pid]
     to = next(iter(plans))
     out["roster"] = [{**r, "plan": to} if r.get("plan") == pid else r for r in out.get("roster") or []]
+    return out
+
+
+def reorder_plans(data: Mapping[str, Any], order: Iterable[str]) -> Data:
+    """The scenario dict with its plans in ``order`` (ids not in it keep their place after those that are;
+    unknown ids are ignored). A single-plan scenario is returned as it is.
+
+    >>> reorder_plans({"plans": {"a": {}, "b": {}, "c": {}}}, ["c", "x", "a"])
+    {'plans': {'c': {}, 'a': {}, 'b': {}}}
+    """
+    out = copy.deepcopy(dict(data))
+    plans = out.get("plans")
+    if not isinstance(plans, Mapping):
+        return out
+    first = [p for p in dict.fromkeys(order) if p in plans]
+    out["plans"] = {p: plans[p] for p in [*first, *(p for p in plans if p not in first)]}
     return out

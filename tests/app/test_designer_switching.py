@@ -124,3 +124,28 @@ def test_the_whole_ui_state_replaced_by_garbage_is_rebuilt():
     at.session_state["ui"] = "garbage"
     run_ok(at, 120)
     assert at.selectbox(key="plan_pick").value == "pmo"
+
+
+def test_a_new_plan_from_a_sample_with_another_period_adopts_the_orgs_period_and_says_so():
+    """Issue 19: "New plan from" a half-year sample in a quarterly org made the whole scenario invalid."""
+    at = _open()
+    box = _by_label(at.selectbox, "New plan from")
+    sample = next(o for o in box.options if o.startswith("Retention with accelerators"))
+    box.set_value(sample)  # a label: what a person picks
+    run_ok(at, 120)
+    at.button(key="add_plan").click()
+    run_ok(at, 120)
+    plans = at.session_state["scenario"]["plans"]
+    new = next(p for p in plans.values() if p["name"] == "Retention with accelerators")
+    assert new["period"] == "quarter"
+    assert not at.session_state["problems"]
+    assert len(at.session_state["scenario_valid"].plans) == 5  # the org stays valid, with the new plan
+    assert any("paid every half in its sample" in i.value and "every quarter" in i.value for i in at.info)
+
+
+def test_replace_this_plan_with_starts_with_nothing_chosen_for_a_plan_that_is_no_sample():
+    """Issue 19: "Replace this plan with" offered an unrelated sample (one click from replacing the plan)."""
+    at = _open()
+    box = next(s for s in at.selectbox if s.label.startswith("Replace this plan with"))
+    assert box.value is None
+    assert at.button(key="load_plan").disabled

@@ -156,3 +156,16 @@ def test_a_bad_upload_says_which_file_and_field_and_changes_nothing(at):
                                b'"metric": "nps", "weight": 1, "curve": {"kind": "steps", "steps": [[1, 1]]}}]}')
     assert at.session_state["scenario"] == before
     assert any('broken.json: components[0].metric: unknown metric "nps"' in e.value for e in at.error)
+
+
+def test_start_from_shows_the_plans_own_sample(at):
+    """A plan loaded from a sample offers that sample (reload it), never another one."""
+    box = next(s for s in at.selectbox if s.label.startswith("Start from"))
+    assert box.value == "cs_org_quarterly" and not at.button(key="load_plan").disabled
+
+
+def test_a_weight_slider_moves_in_whole_points(at):
+    """One arrow-key press moves a weight slider one point (an integer slider, step 1, shown as a whole %)."""
+    s = at.slider(key="plan.plan.component.golive.weight")
+    assert s.value == 30 and isinstance(s.value, int)
+    assert s.proto.step == 1 and s.proto.format == "%d%%"
