@@ -190,9 +190,12 @@ def _backtest_tables(bt: Any, plan: Plan, fill: bool, is_share: Any) -> dict[str
         out[names[i]] = [fmt(v, is_share(i)) for v in bt.teams[f"value_{i}"]]
     out["Payout"] = teams["label"]
     out["Paid"] = [charts.money(v) if not math.isnan(v) else "missing" for v in bt.teams["money"]]
-    out["Missing"] = bt.teams["missing"]
+    def named(cells: pd.Series) -> list[str]:  # compcore lists metric ids: a person reads names
+        return [", ".join(names.get(i, i) for i in str(c).split(", ") if i) for c in cells]
+
+    out["Missing"] = named(bt.teams["missing"])
     if fill:
-        out["Held at target"] = bt.teams["filled"]
+        out["Held at target"] = named(bt.teams["filled"])
     return {"average_cost": bt.average_cost, "average_payout": bt.average_payout, "teams": teams, "table": out,
             "target_cost": bt.cost["target_cost"].iloc[-1], "missing": int(bt.cost["teams_missing"].sum())}
 

@@ -285,3 +285,11 @@ def test_stale_or_impossible_settings_fall_back_to_valid_ones(at):
     assert at.slider(key="tfd_pct").value == 50 and at.radio(key="tfd_fit_kind").value == "auto"
     assert at.selectbox(key="tfd_metric").value == "on_time_go_live"  # the plan's own definition again
     assert at.selectbox(key="tfd_plan_metric_plan").value == "go_live_on_time"
+
+
+def test_the_backtest_table_names_metrics_not_ids(at):
+    table = at.dataframe[2].value
+    missing = {m for cell in table["Missing"] for m in cell.split(", ") if m}
+    assert missing and not missing & {"go_live_on_time", "adoption_90d", "continued_usage", "ebrs"}
+    assert missing <= {"Go-lives due this quarter that are live on time", "Clients adopted within 90 days",
+                       "Existing clients still adopted at quarter end", "Executive business reviews held"}
