@@ -26,14 +26,15 @@ if scn.is_org:
         st.caption("Total payout of each plan when every one of its metrics is at the same % of target "
                    "(gates, modifiers and caps included): which team's plan pays more for the same result.")
         by_name = {p.name: p for p in scn.plans.values()}
-        st.altair_chart(charts.curves_overlay(compare.combined_curves(by_name), list(by_name), "Plan"),
-                        width="stretch", key="org_curves_chart")
+        chart_cache.lazy_chart(charts.curves_overlay,
+                               lambda: (compare.combined_curves(by_name), list(by_name), "Plan"),
+                               key="org_curves_chart", cache_key=chart_cache.plans_key())
     org.plan_picker("Plan shown below")
 
 st.subheader("Each component")
 st.caption("Attainment of the component's metric -> payout of that component, before weights and gates.")
-chart_cache.chart(charts.components_chart, explore.component_curves(plan), labels, key="curves_components",
-                  cache_key=pk)
+chart_cache.lazy_chart(charts.components_chart, lambda: (explore.component_curves(plan), labels),
+                       key="curves_components", cache_key=pk)
 
 # ---------------------------------------------------------------- the other metrics held
 with st.sidebar:
@@ -50,10 +51,11 @@ metric = st.selectbox("Vary", ids, format_func=names.get,
 metric = metric if metric in ids else ids[0]
 others = ", ".join(f"{names[m]} {held[m]:.0%}" for m in ids if m != metric)
 st.caption(f"Others held at: {md(others) or 'none'} (attainment; change them in the sidebar).")
-sweep = explore.sweep(plan, metric, held)
 series = {"total": "Total payout", **{c.id: f"{c.name or c.id} (weighted)" for c in plan.components}}
+sweep_rows = chart_cache.memo("sweep", [pk, metric, held],
+                              lambda: charts.sweep_rows(explore.sweep(plan, metric, held), series))
 chart_cache.chart(charts.sweep_chart, list(series.values()), names[metric], key="curves_sweep",
-                  cache_key=[pk, metric], datasets={"sweep": charts.sweep_rows(sweep, series)})
+                  cache_key=[pk, metric], datasets={"sweep": sweep_rows})
 
 st.subheader("Two metrics at once")
 if len(ids) < 2:
@@ -70,7 +72,8 @@ else:
     gates = [g for g in plan.gates if g.metric in (x, y)]
     st.caption("Colour is the total payout; a sharp colour edge is a gate or a threshold."
                + (f" Gates here: {len(gates)}." if gates else ""))
-    rows, domain = charts.heatmap_rows(explore.heatmap(plan, x, y, held, n=41))
+    rows, domain = chart_cache.memo("heatmap", [pk, x, y, held],
+                                    lambda: charts.heatmap_rows(explore.heatmap(plan, x, y, held, n=41)))
     chart_cache.chart(charts.heatmap_chart, names[x], names[y], domain, key="curves_heatmap", cache_key=[pk, x, y],
                       datasets={"heat": rows})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -72,3 +74,20 @@ def test_calculator_takes_shares_in_percent_and_counts_as_counts(at):
     at.number_input(key="actual_adoption_90d").set_value(99.0).run()
     assert not at.exception
     assert at.session_state["ui"]["actuals"]["adoption_90d"] == 0.99
+
+
+def test_sweep_and_heatmap_follow_the_held_values_through_their_cache(at):
+    # the sweep's and the heatmap's rows are cached on (plan, metrics, held values): moving a held value must
+    # redraw them, and moving it back must give the very rows drawn first
+    def data() -> list:
+        return [json.loads(c.proto.spec) for c in _charts(at)[1:]]
+
+    first = data()
+    held = [s for s in at.slider if (s.key or "").startswith("held_")][-1]
+    start = held.value
+    held.set_value(start + 10.0).run()
+    assert not at.exception
+    moved = data()
+    assert moved[0] != first[0]
+    at.slider(key=held.key).set_value(start).run()
+    assert data() == first

@@ -16,7 +16,10 @@ import streamlit as st
 
 from compcore.plan.schema import dump_plan
 from ui.lru import shared_caches
-from ui.state import valid_plan
+from ui.state import valid, valid_plan
+
+# valid scenario object -> (it, the JSON of its plans): scenarios are replaced, never changed in place
+_PLANS: dict[int, tuple[Any, str]] = {}
 
 
 def _inline(node: Any, datasets: dict[str, Any]) -> Any:
@@ -85,6 +88,19 @@ def lazy_chart(builder: Callable[..., Any], make_args: Callable[[], tuple[Any, .
         st.vega_lite_chart(spec, width="stretch")
 
 
+def memo(kind: str, cache_key: Any, make: Callable[[], Any]) -> Any:
+    """``make()``, kept in the shared spec cache under ``[kind, cache_key]`` (a cheap key saying what it depends
+    on): the rows of a chart's named dataset, a small table, anything a rerun would otherwise rebuild unchanged.
+    The value is shared by every session: treat it as read-only."""
+    store = shared_caches()["specs"]
+    ck = json.dumps(["memo", kind, cache_key], default=str)
+    value = store.get(ck)
+    if value is None:
+        value = make()
+        store.put(ck, value)
+    return value
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def _hashed_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     return _build_spec(builder, args, kwargs)
@@ -93,3 +109,17 @@ def _hashed_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) ->
 def plan_key() -> str:
     """The valid plan as canonical JSON (a cache key for charts drawn from the plan alone)."""
     return json.dumps(dump_plan(valid_plan()), sort_keys=True)
+
+
+def plans_key() -> str:
+    """Every plan of the valid scenario as canonical JSON (a cache key for charts drawn from the plans alone),
+    worked out once per valid scenario object."""
+    scn = valid()
+    memo = _PLANS.get(id(scn))
+    if memo is not None and memo[0] is scn:
+        return memo[1]
+    key = json.dumps({pid: dump_plan(p) for pid, p in scn.plans.items()}, sort_keys=True)
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[id(scn)] = (scn, key)
+    return key
