@@ -331,7 +331,6 @@ class AppWalk(RuleBasedStateMachine):
         self.act(rng, "page", self.fe.page)
 
 
-@pytest.mark.xfail(strict=False, reason="BUGS.md W1, W2 (owner: session): stale widget states crash the designer")
 def test_random_walks_never_break_a_page(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     # restored after the test; each walk sets its own
     monkeypatch.setenv("COMPCORE_DEFAULT_SCENARIO", "cs_org_teams")
