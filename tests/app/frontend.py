@@ -11,8 +11,9 @@ earlier screen (another page, another plan) go along too.
 :class:`Frontend` keeps that memory and sends it:
 
 - ``front``: the state the browser holds for each widget on screen; after a run
-  it keeps its own value unless the server pushed one (``proto.set_value``)
-  or the widget is new;
+  it keeps its own value unless the server pushed one (``proto.set_value``);
+  a widget it mounts without a value from the server starts at its own default
+  (a select box's first option, a slider's minimum), as in a browser;
 - ``screens``: what the browser held on the last few screens; a *stale* action
   (a click before the runs of those screens finished) re-sends all of it, on
   screen or not, as a browser whose runs were cut short does.
@@ -204,12 +205,50 @@ class Frontend:
             if pushed_only and not pushed and node.id in self.front:
                 front[node.id] = self.front[node.id]
                 continue
+            mounted = None if pushed or node.id in self.front else mounted_state(node)
             try:
-                front[node.id] = node._widget_state
+                front[node.id] = mounted or node._widget_state
             except Exception:  # noqa: BLE001 - a value AppTest cannot serialise: the browser shows no choice
                 continue
         self.front = front
         self.screens = [*self.screens, front][-STALE_SCREENS:]
+
+
+def _has(proto: Any, name: str) -> bool:
+    try:
+        return proto.HasField(name)
+    except ValueError:  # not an optional field: always there
+        return True
+
+
+def mounted_state(node: Any) -> WidgetState | None:
+    """What a browser sends for a widget it mounts with no value from the server (no ``set_value``): the
+    widget's own default (a select box's first option, a slider's minimum), whatever the server holds.
+
+    None for a kind not modelled here (its server value is used).
+    """
+    p, ws, t = node.proto, WidgetState(id=node.id), node.type
+    if t in ("selectbox", "radio"):
+        if _has(p, "default") and 0 <= p.default < len(node.options):
+            ws.string_value = node.options[p.default]
+    elif t == "multiselect":
+        ws.string_array_value.data[:] = [node.options[i] for i in p.default if 0 <= i < len(node.options)]
+    elif t == "number_input":
+        if _has(p, "default"):
+            if p.data_type == p.INT:
+                ws.int_value = int(p.default)
+            else:
+                ws.double_value = p.default
+    elif t == "slider":
+        ws.double_array_value.data[:] = list(p.default)
+    elif t == "text_input":
+        if _has(p, "default"):
+            ws.string_value = p.default
+    elif t in ("checkbox", "toggle"):
+        ws.bool_value = p.default
+    else:
+        return None
+    return ws
 
 
 def replay(actions: list[dict[str, Any]] | str, scenario: str = "cs_org_teams") -> Frontend:
