@@ -123,7 +123,6 @@ def journey(browser, org_app) -> Any:
     ctx.close()
 
 
-@pytest.mark.xfail(strict=False, reason="BUGS.md W1 (session): the designer breaks after a plan switch")
 def test_each_plan_switch_edit_a_target_and_a_curve_point(journey) -> None:
     j, page = journey, journey.page
     names = {pid: p["name"] for pid, p in j.scenario()["plans"].items()}
@@ -239,7 +238,6 @@ def test_vendor_workbook_keeps_the_choices_and_sets_targets_of_that_definition_o
                         f"{plan['name']}: {m['name']} got a target from adoption history"
 
 
-@pytest.mark.xfail(strict=False, reason="BUGS.md J3 (session): a refresh opens the first plan")
 def test_a_refresh_keeps_the_plan_being_edited(journey) -> None:
     j, page = journey, journey.page
     names = [p["name"] for p in j.scenario()["plans"].values()]

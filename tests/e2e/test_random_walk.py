@@ -214,7 +214,6 @@ def walk_app(tmp_path_factory: pytest.TempPathFactory) -> Any:
         yield base, log
 
 
-@pytest.mark.xfail(strict=False, reason="BUGS.md W1, W2 (owner: session): stale widget states crash the designer")
 @pytest.mark.parametrize("seed", SEEDS)
 def test_random_clicks_never_break_a_page(browser, walk_app, seed: int) -> None:
     base, log = walk_app
