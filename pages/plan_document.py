@@ -20,6 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from ui import charts, document_view, hr_links, org, page, saved, simulation_state, state
+from ui.charts import cache as chart_cache
 from ui.core import describe, document, excel, explore, export_csv, files, org_document
 from ui.core import plan_document_html as printable
 from ui.tables import static_table
@@ -86,7 +87,9 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
     st.subheader("Assumptions")
     st.markdown(md_lines(document.assumption_lines(whole)))
     st.download_button("Printable org summary (HTML)",
-                       org_document.org_summary_html(whole, whole_sim, stamp=stamp, currency=charts.CURRENCY),
+                       chart_cache.memo("org_html", [simulation_state.sim_key(), chart_cache.scenario_key(), stamp],
+                                        lambda: org_document.org_summary_html(whole, whole_sim, stamp=stamp,
+                                                                              currency=charts.CURRENCY)),
                        "org_summary.html", "text/html", key="dl_org_html")
     if not hr:
         document_view.share_with_hr(whole.is_org)
@@ -110,8 +113,11 @@ if hr:  # what this version changes for the teams on this plan, against the vers
 st.subheader("How the plan works")
 st.markdown(md_lines(describe(plan)))
 
+# everything below depends on the valid scenario, the simulation and the document picked: a rerun after another
+# widget (or back to a document seen before) reuses what was worked out, shared with every session
+doc_key = [simulation_state.sim_key(), chart_cache.scenario_key(), choice]
 salary = document.reference_salary(scn)
-examples = document.worked_examples(plan, base_salary=salary)
+examples = chart_cache.memo("doc_examples", doc_key, lambda: document.worked_examples(plan, base_salary=salary))
 st.subheader("Worked examples")
 per_period = plan.period_target_incentive(salary)
 gates = (" The gate rows put the other metrics at strong results, to show the gate biting." if plan.gates else "")
@@ -127,19 +133,21 @@ if plan.gates:
     shown["Gates"] = examples["gates fired"]
 # a static table wraps long cells ("others at target") where a grid cuts them off
 static_table(shown)
-document_view.year_section(plan, salary)
+document_view.year_section(plan, salary, cache_key=doc_key)
 
 st.subheader("Payout curves")
 st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, before "
            + ("weights, gates and caps." if plan.gates else "weights and caps."))
-st.altair_chart(charts.components_chart(explore.component_curves(plan), [c.name or c.id for c in plan.components]),
-                width="stretch", key="doc_curves")
+chart_cache.lazy_chart(charts.components_chart,
+                       lambda: (explore.component_curves(plan), [c.name or c.id for c in plan.components]),
+                       key="doc_curves", cache_key=doc_key)
 
 st.subheader("What it costs")
 # an org's plan: its people's share of the org's own simulation (the numbers of the editor's cost by plan)
-sim = org_document.plan_cost(whole_sim, choice) if whole.is_org else whole_sim
-summary = document.cost_summary(sim, scn.budget)
-teams = document.team_costs(sim)
+sim = chart_cache.memo("doc_sim", doc_key, lambda: org_document.plan_cost(whole_sim, choice)) if whole.is_org \
+    else whole_sim
+summary, teams = chart_cache.memo("doc_cost", doc_key, lambda: (document.cost_summary(sim, scn.budget),
+                                                                document.team_costs(sim)))
 if whole.is_org:
     st.caption(f"Monte Carlo over {sim.trials:,} simulated {plan.period}s of the whole org: "
                f"the cost of the {scn.headcount:,} people on this plan, per {plan.period}. The budget and the "
@@ -173,14 +181,16 @@ else:
 # ---------------------------------------------------------------- downloads
 st.subheader("Download")
 slug = "".join(ch if ch.isalnum() else "_" for ch in scn.name).strip("_").lower() or "scenario"
-html = printable(scn, summary=summary, teams=teams, examples=examples, stamp=stamp, currency=charts.CURRENCY)
+html = chart_cache.memo("doc_html", [doc_key, stamp], lambda: printable(
+    scn, summary=summary, teams=teams, examples=examples, stamp=stamp, currency=charts.CURRENCY))
+examples_csv, cost_csv = chart_cache.memo("doc_csv", doc_key, lambda: (
+    export_csv.safe_csv(examples), export_csv.safe_csv(document.cost_table(summary, teams))))
 d = st.columns(6 if not hr else 4)
 d[0].download_button("Printable document (HTML)", html, f"{slug}_plan.html", "text/html", key="dl_html",
                      help="Open it and print (or save as PDF) from the browser.")
-d[1].download_button("Worked examples (CSV)", export_csv.safe_csv(examples), f"{slug}_examples.csv", "text/csv",
+d[1].download_button("Worked examples (CSV)", examples_csv, f"{slug}_examples.csv", "text/csv",
                      key="dl_examples")
-d[2].download_button("Cost summary (CSV)", export_csv.safe_csv(document.cost_table(summary, teams)),
-                     f"{slug}_cost.csv", "text/csv", key="dl_summary")
+d[2].download_button("Cost summary (CSV)", cost_csv, f"{slug}_cost.csv", "text/csv", key="dl_summary")
 # built only when clicked: writing the workbook is too slow for every rerun
 d[3].download_button("All tables (Excel)", partial(excel.plan_document_workbook, examples, summary, teams, sim,
                                                    charts.CURRENCY), f"{slug}_tables.xlsx",

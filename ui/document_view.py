@@ -16,6 +16,7 @@ from compcore.report.words import figure_words
 from compcore.report.year_document import has_year, worked_year, year_sentences, year_total
 from compcore.simulation.scenario import Scenario
 from ui import charts, saved, simulation_state, state
+from ui.charts import cache as chart_cache
 from ui.tables import static_table
 from ui.text import md_lines
 
@@ -68,14 +69,16 @@ def year_line(plan: Any) -> str:
     return "Over the year: " + " ".join(year_sentences(plan)) if has_year(plan) else ""
 
 
-def year_section(plan: Any, salary: float) -> None:
+def year_section(plan: Any, salary: float, cache_key: Any = None) -> None:
     """'How you are paid over the year': the schedule in words and one person's worked year (not for a yearly
-    plan: its worked examples are its year)."""
+    plan: its worked examples are its year); ``cache_key`` (what ``plan`` and ``salary`` come from) keeps the
+    worked year across reruns."""
     if not has_year(plan):
         return
     st.subheader("How you are paid over the year")
     st.markdown(md_lines(year_sentences(plan)))
-    year = worked_year(plan, salary)
+    year = (chart_cache.memo("worked_year", cache_key, lambda: worked_year(plan, salary)) if cache_key is not None
+            else worked_year(plan, salary))
     per = plan.period
     measured = "Year so far pays" if plan.schedule.measure == "year_to_date" else f"That {per} pays"
     shown = year.drop(columns=["measured", "paid_fraction", "paid"]).rename(columns={"when": "When"})

@@ -141,3 +141,19 @@ def test_an_hr_link_opens_the_document_it_names_without_widgets(tmp_path, monkey
 def test_targets_and_scenarios_pages_open_on_the_org():
     for name in ("targets_from_data", "scenarios"):
         _open(name)
+
+
+def test_plan_document_kept_across_reruns_is_the_document_of_the_plan_picked():
+    # the document's pieces are cached on (scenario, simulation, document picked): another plan must show its
+    # own numbers, and coming back must show the very tables and curves drawn first
+    def seen(at: AppTest) -> tuple:
+        return ([t.value.to_dict() for t in at.table], [c.proto.spec for c in at.get("vega_lite_chart")],
+                [t.value for t in at.title])
+
+    at = _open("plan_document")
+    first = seen(at)
+    _pick(at, "doc_pick", "implementation")
+    other = seen(at)
+    assert other[0] != first[0] and other[1] != first[1] and other[2] != first[2]
+    _pick(at, "doc_pick", "pmo")
+    assert seen(at) == first

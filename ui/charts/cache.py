@@ -15,11 +15,12 @@ from typing import Any
 import streamlit as st
 
 from compcore.plan.schema import dump_plan
+from compcore.simulation.scenario import dump_scenario
 from ui.lru import shared_caches
 from ui.state import valid, valid_plan
 
 # valid scenario object -> (it, the JSON of its plans): scenarios are replaced, never changed in place
-_PLANS: dict[int, tuple[Any, str]] = {}
+_PLANS: dict[tuple[str, int], tuple[Any, str]] = {}
 
 
 def _inline(node: Any, datasets: dict[str, Any]) -> Any:
@@ -111,15 +112,24 @@ def plan_key() -> str:
     return json.dumps(dump_plan(valid_plan()), sort_keys=True)
 
 
+def _per_scenario(kind: str, make: Callable[[Any], Any]) -> str:
+    scn = valid()
+    memo = _PLANS.get((kind, id(scn)))
+    if memo is not None and memo[0] is scn:
+        return memo[1]
+    key = json.dumps(make(scn), sort_keys=True, default=str)
+    if len(_PLANS) >= 64:
+        _PLANS.clear()
+    _PLANS[(kind, id(scn))] = (scn, key)
+    return key
+
+
 def plans_key() -> str:
     """Every plan of the valid scenario as canonical JSON (a cache key for charts drawn from the plans alone),
     worked out once per valid scenario object."""
-    scn = valid()
-    memo = _PLANS.get(id(scn))
-    if memo is not None and memo[0] is scn:
-        return memo[1]
-    key = json.dumps({pid: dump_plan(p) for pid, p in scn.plans.items()}, sort_keys=True)
-    if len(_PLANS) >= 64:
-        _PLANS.clear()
-    _PLANS[id(scn)] = (scn, key)
-    return key
+    return _per_scenario("plans", lambda scn: {pid: dump_plan(p) for pid, p in scn.plans.items()})
+
+
+def scenario_key() -> str:
+    """The whole valid scenario (plans, roster, assumptions, budget, names) as canonical JSON, once per object."""
+    return _per_scenario("scenario", dump_scenario)
