@@ -278,7 +278,10 @@ def fit_by_team(spec: dict[str, Any], plan: Plan, metric_id: str, teams: list[st
     """:func:`compcore.data.targets.fit_by_team` on the records in use (cached on data, period, scope, teams)."""
     m = plan.metric(metric_id)
     key = json.dumps(["by_team", _tfd_token(), canonical(spec), plan.period, m.scope, teams, kind], sort_keys=True)
-    return _cached(key, lambda: targets.fit_by_team(cs_data(), spec, plan, metric_id, teams, kind))
+    if m.scope == "company":  # compcore says why there is no per-team fit
+        return _cached(key, lambda: targets.fit_by_team(cs_data(), spec, plan, metric_id, teams, kind))
+    hist = history(spec, plan.period, scope_by(m.scope))  # the cached plan history, not a second computation
+    return _cached(key, lambda: targets.fit_by_team(cs_data(), spec, plan, metric_id, teams, kind, history=hist))
 
 
 def fit(plan_hist: pd.DataFrame, key: str, kind: str) -> dict[str, Any]:

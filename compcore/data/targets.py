@@ -146,7 +146,7 @@ def fit_for(data: CSData, spec: Mapping[str, Any], plan: Plan, metric_id: str,
 
 
 def fit_by_team(data: CSData, spec: Mapping[str, Any], plan: Plan, metric_id: str, teams: Sequence[str],
-                kind: str = "auto") -> dict[str, Any]:
+                kind: str = "auto", history: pd.DataFrame | None = None) -> dict[str, Any]:
     """An assumption fitted on every team's history, with ``by_team`` fitted on each team's own records.
 
     For a ``team`` metric a team's rows are its own periods; for an ``individual`` metric, the periods
@@ -163,7 +163,8 @@ def fit_by_team(data: CSData, spec: Mapping[str, Any], plan: Plan, metric_id: st
     scope = plan.metric(metric_id).scope
     if scope == "company":
         raise PlanError(f'{metric_id}: a company metric has one value for everyone; fit it without by_team')
-    history = plan_history(data, spec, plan, metric_id)
+    if history is None:  # ``history``: the plan history already computed (the app caches it)
+        history = plan_history(data, spec, plan, metric_id)
     out = fit_assumption(history, kind)
     if scope == "team":
         team_of = history["team"]

@@ -66,3 +66,13 @@ def test_the_sample_org_scenario_is_what_the_builder_fits_from_the_history() -> 
         assert "company_grr" in {m.id for m in plan.metrics}  # the company goal every plan shares
     assert {scn.plan_id_of(r) for r in scn.roster if r.team == "PMO"} == {"pmo"}
     assert "CS Ops" not in scn.teams  # CS Ops & Enablement is the seed-000 sample
+
+
+@pytest.mark.parametrize("scope", ["team", "individual"])
+def test_a_history_already_computed_gives_the_same_fit(scope) -> None:
+    spec = {"metric": "adoption_within", "days": 90}
+    teams = ["Customer Success", "Implementation", "PMO"]
+    by = "team" if scope == "team" else "owner"
+    given = metric_history(DATA, spec, period="quarter", by=by)
+    assert fit_by_team(DATA, spec, _plan(scope), "adoption_90d", teams, history=given) == \
+        fit_by_team(DATA, spec, _plan(scope), "adoption_90d", teams)
