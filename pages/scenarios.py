@@ -123,8 +123,8 @@ def _fmt_diff(value: Any, unit: str) -> str:
     return sign + _fmt(abs(value), unit)
 
 
-def compared(scn: Scenario, records: list[Any]) -> dict[str, Scenario]:
-    """The scenarios picked for the comparison, by label (the current one and saved ones, by id)."""
+def compared(scn: Scenario, records: list[Any]) -> dict[str, tuple[str, Scenario]]:
+    """The scenarios picked for the comparison: id -> (label, scenario) (the current one and saved ones)."""
     by_id = {r.id: r for r in records}
     names = {view.CURRENT: "Current scenario (this session)", **{i: r.name for i, r in by_id.items()}}
     options = list(names)
@@ -136,10 +136,10 @@ def compared(scn: Scenario, records: list[Any]) -> dict[str, Scenario]:
         st.caption("Choose at least two scenarios; save the one you are working on first to compare it with a "
                    "variant.")
         return {}
-    out: dict[str, Scenario] = {}
+    out: dict[str, tuple[str, Scenario]] = {}
     for label, sid in zip(compare.unique_labels([names[c] for c in chosen]), chosen, strict=True):
         try:
-            out[label] = scn if sid == view.CURRENT else load_scenario(by_id[sid].data)
+            out[sid] = (label, scn if sid == view.CURRENT else load_scenario(by_id[sid].data))
         except PlanError as e:
             st.error(md(f"{names[sid]}: {e}"))
     return out
@@ -147,9 +147,10 @@ def compared(scn: Scenario, records: list[Any]) -> dict[str, Scenario]:
 
 def compare_section(scn: Scenario, records: list[Any]) -> None:
     st.subheader("Compare side by side")
-    scenarios = compared(scn, records)
-    if len(scenarios) < 2:
+    picked = compared(scn, records)
+    if len(picked) < 2:
         return
+    scenarios = dict(picked.values())  # label -> scenario, for the charts and tables
     labels = list(scenarios)
     with st.spinner("Simulating each scenario…"):
         sims: dict[str, Any] = {label: saved.simulation_of(s) for label, s in scenarios.items()}
@@ -192,7 +193,7 @@ def compare_section(scn: Scenario, records: list[Any]) -> None:
                    f"The first column ({labels[0]}) is the baseline.")
         st.dataframe(diff.drop(columns=["field"]), hide_index=True, width="stretch", key="cmp_diff")
 
-    impact.section(scenarios)
+    impact.section({sid: got[1] for sid, got in picked.items()}, {sid: got[0] for sid, got in picked.items()})
 
 
 page.setup()

@@ -21,10 +21,10 @@ from typing import Any
 import streamlit as st
 
 from ui.draft import revalidate
-from ui.session import K_SCENARIO, K_UI
+from ui.session import K_DRAWN, K_SCENARIO, K_UI
 from ui.ui_state import bump_editor, editor_key, ui
 
-__all__ = ["ById", "apply_delta", "bind", "bind_editor", "in_options", "pct_in", "pct_out", "plan_key",
+__all__ = ["ById", "apply_delta", "bind", "bind_editor", "in_options", "new_run", "pct_in", "pct_out", "plan_key",
            "set_value_at", "value_at", "writable"]
 
 
@@ -164,6 +164,18 @@ def _on_change(key: str, path: tuple[Hashable, ...], out: Callable[[Any], Any],
         revalidate()
 
 
+def _drawn() -> dict[str, set[str]]:
+    got = st.session_state.get(K_DRAWN)
+    if not (isinstance(got, dict) and isinstance(got.get("last"), set) and isinstance(got.get("now"), set)):
+        got = st.session_state[K_DRAWN] = {"last": set(), "now": set()}
+    return got
+
+
+def new_run() -> None:
+    """At the start of every run: the keys bound in the run before become "last" (see :func:`bind`)."""
+    st.session_state[K_DRAWN] = {"last": _drawn()["now"], "now": set()}
+
+
 def bind(key: str, path: tuple[Hashable, ...], *, default: Any = None, to_widget: Callable[[Any], Any] = lambda v: v,
          from_widget: Callable[[Any], Any] = lambda v: v, after: Callable[[], None] | None = None,
          options: Sequence[Any] | None = None) -> dict[str, Any]:
@@ -178,7 +190,13 @@ def bind(key: str, path: tuple[Hashable, ...], *, default: Any = None, to_widget
     seeded = to_widget(value_at(path, default))
     if not in_options(seeded, options):
         seeded = default if in_options(default, options) else (list(options)[0] if options else None)
-    # written only when it differs: a value written from the script is pushed to the browser and would
+    drawn = _drawn()
+    if key not in drawn["last"]:
+        # not drawn in the last run (another page, a section shown again): the browser mounts it at its own
+        # default unless the value is pushed, and would send that default back on the next click
+        st.session_state.pop(key, None)
+    drawn["now"].add(key)
+    # else written only when it differs: a value written from the script is pushed to the browser and would
     # replace a slider's newer position there (an arrow key held during the rerun lost its steps)
     if key not in st.session_state or st.session_state[key] != seeded:
         st.session_state[key] = seeded

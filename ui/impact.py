@@ -30,7 +30,7 @@ from ui.text import md
 __all__ = ["cached_history", "cached_impact", "cached_view", "section"]
 
 #: the keys of this section's widgets (each only identifies its widget)
-KEY_BEFORE, KEY_AFTER, KEY_HISTORY = "impact_before", "impact_after", "impact_history"
+KEY_HISTORY = "impact_history"
 
 
 @st.cache_resource(show_spinner=False)
@@ -163,18 +163,22 @@ def _draw_history(before: Scenario, after: Scenario) -> None:
                "Targets page's data and metric definitions). An empty cell: a value the records lack, never 0.")
 
 
-def section(scenarios: dict[str, Scenario]) -> None:
-    """The "Who wins, who loses" section for any two of ``scenarios`` (label -> scenario)."""
+def section(scenarios: dict[str, Scenario], labels: dict[str, str] | None = None) -> None:
+    """The "Who wins, who loses" section for any two of ``scenarios`` (id -> scenario; ``labels``: id -> the
+    name shown, the ids themselves when not given). The picks are stored by id (``ui.impact_before``,
+    ``ui.impact_after``), so a label a browser sends back is never taken for a scenario."""
     st.subheader("Who wins, who loses")
-    labels = list(scenarios)
-    if len(labels) < 2:
+    ids = list(scenarios)
+    if len(ids) < 2:
         st.caption("Choose two scenarios above to see who gains and who loses from one to the other.")
         return
+    names = {i: (labels or {}).get(i, str(i)) for i in ids}  # a plain mapping: the format is fixed when drawn
     a, b = st.columns(2)
-    before = a.selectbox("Before", labels, index=0, key=KEY_BEFORE)
-    after = b.selectbox("After", labels, index=1, key=KEY_AFTER)
-    if before is None or after is None:
-        return
+    for col, label, name, default in ((a, "Before", "impact_before", ids[0]), (b, "After", "impact_after", ids[1])):
+        col.selectbox(label, ids, format_func=lambda i: names.get(i, str(i)),
+                      **state.bind(name, ("ui", name), default=default, options=ids))
+    before, after = (got if (got := state.ui(name)) in ids else default
+                     for name, default in (("impact_before", ids[0]), ("impact_after", ids[1])))
     if before == after:
         st.caption("Pick two different scenarios.")
         return

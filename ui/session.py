@@ -15,6 +15,7 @@ K_UI = "ui"  # dict: view settings that are not part of the scenario (trials, se
 K_NOTICE = "notice"  # (kind, message) | None: a message to show once (e.g. a bad share link)
 K_LINK = "link_token"  # str | None: the share token already applied or created in this session
 K_VERSIONS = "editor_versions"  # {editor name: int}: bumps reset a data editor after an edit
+K_DRAWN = "keys_drawn"  # {"last": set, "now": set}: keys bound in the last run and in this one (ui/binding.py)
 K_SHOWN = "problems_shown"  # set of problem paths shown next to a field in this run
 # saved scenarios and ?scenario= links (ui/saved.py)
 K_SAVED = "saved_ref"  # dict | None: id, version, label, data of the saved scenario last loaded or saved

@@ -28,6 +28,7 @@ from ui.binding import (
     bind,
     bind_editor,
     in_options,
+    new_run,
     pct_in,
     pct_out,
     plan_key,
@@ -90,6 +91,7 @@ def init_state() -> None:
         ss[K_SAVED] = None  # ui/saved.py
         ss[K_SAVED_LINK] = None  # ui/saved.py
     ss[K_SHOWN] = set()
+    new_run()  # bound widgets not drawn in the last run are pushed to the browser again (ui.binding.bind)
 
 
 def _route_through_app() -> None:

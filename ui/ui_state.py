@@ -65,6 +65,8 @@ class UiState(BaseModel):
     load_version: dict[str, int] = {}  # saved scenario id -> version to load
     hr_version: dict[str, int] = {}  # saved scenario id -> version a new HR link opens
     compare: list[str] | None = None  # ids compared: "(current)" and saved ids (None: the first two)
+    impact_before: str | None = None  # "Who wins, who loses": the id of the scenario before (ui/impact.py)
+    impact_after: str | None = None  # and after
 
 
 #: the defaults, as stored (a fresh session starts with these)

@@ -149,3 +149,24 @@ def test_replace_this_plan_with_starts_with_nothing_chosen_for_a_plan_that_is_no
     box = next(s for s in at.selectbox if s.label.startswith("Replace this plan with"))
     assert box.value is None
     assert at.button(key="load_plan").disabled
+
+
+def test_widgets_drawn_again_get_their_value_not_the_browsers_default():
+    """A widget not drawn in the last run (another plan, another component) is mounted by a browser at its
+    own default unless the server sends the value; a click must not write those defaults (BUGS S1)."""
+    from tests.app.browser_like import browser_run, drawn
+
+    at = _open()
+    at.radio(key="plan.pmo.component_pick").set_value("company")
+    before = drawn(at)
+    browser_run(at, before)  # the company component's widgets are mounted now
+    _switch(at, "implementation")
+    before = drawn(at)
+    at.selectbox(key="plan_pick").set_value("pmo")
+    browser_run(at, before)  # back on PMO: its widgets mounted again, as a browser would
+    at.text_input(key="plan.pmo.name").set_value("PMO bonus")  # any click: the browser sends every widget
+    run_ok(at, 120)
+    pmo = at.session_state["scenario"]["plans"]["pmo"]
+    assert pmo["period"] == "quarter" and pmo["cap"] == 1.5
+    assert [c["weight"] for c in pmo["components"]] == [0.75, 0.25]
+    assert [m["target"] for m in pmo["metrics"]] == [1.0, 0.9]
