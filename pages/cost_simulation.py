@@ -93,11 +93,13 @@ else:
 
     quant = {q: sim.percentiles[q] for q in ("P10", "P50", "P90")}
     hi = float(max(sim.cost.max(), sim.percentiles["P95"] * 1.15))
+    # the charts' rows depend on the priced simulation (and the budget line): worked out once, shared
+    sk = [simulation_state.sim_key(), period]
     # the charts are templates (cached by layout): new numbers after a plan edit only swap their data rows
     chart_cache.chart(charts.cost_histogram, cost_axis_title(period), key="cost_hist",
                       cache_key=cost_axis_title(period),
-                      datasets=charts.cost_histogram_data(explore.histogram_frame(sim.cost, 50, hi=hi), quant,
-                                                          sim.budget))
+                      datasets=chart_cache.memo("cost_hist", [sk, sim.budget], lambda: charts.cost_histogram_data(
+                          explore.histogram_frame(sim.cost, 50, hi=hi), quant, sim.budget)))
 
     if scn.is_org:
         with st.container(key="cost_by_plan"):
@@ -107,7 +109,8 @@ else:
                                      expected=by_plan["expected_cost"])
             chart_cache.chart(charts.team_chart, len(by_plan), f"Expected cost per {period}", key="cost_plans",
                               cache_key=[len(by_plan), period, "plans"],
-                              datasets=charts.team_chart_data(by_plan[["team", "expected"]]))
+                              datasets=chart_cache.memo("cost_plans", sk, lambda: charts.team_chart_data(
+                                  by_plan[["team", "expected"]])))
             st.dataframe(pd.DataFrame({
                 "Plan": by_plan["team"], "People": by_plan["headcount"],
                 f"Target per {period}": [charts.money(x) for x in by_plan["target"]],
@@ -119,18 +122,21 @@ else:
         st.markdown(f"**Cost by team** (expected per {period})")
         teams = sim.cost_by_team.rename(columns={"expected_cost": "expected"})
         chart_cache.chart(charts.team_chart, len(teams), f"Expected cost per {period}", key="cost_teams",
-                          cache_key=[len(teams), period], datasets=charts.team_chart_data(teams))
+                          cache_key=[len(teams), period],
+                          datasets=chart_cache.memo("cost_teams", sk, lambda: charts.team_chart_data(teams)))
     with right:
         st.markdown("**Individual payout** (% of target incentive)")
         chart_cache.chart(charts.payout_pct_chart, key="cost_payout_pct", cache_key="template",
-                          datasets=charts.payout_pct_data(explore.histogram_frame(sim.payout_pct, 40, lo=0.0)))
+                          datasets=chart_cache.memo("cost_payout_pct", sk, lambda: charts.payout_pct_data(
+                              explore.histogram_frame(sim.payout_pct, 40, lo=0.0))))
 
     st.markdown("**What drives the cost**")
     sens = simulation_state.sensitivity()
     tornado = pd.DataFrame({"metric": sens["name"], "low": sens["cost_at_p10"], "high": sens["cost_at_p90"],
                             "base": sim.expected})
     chart_cache.chart(charts.tornado_chart, len(tornado), f"Expected cost per {period}", key="cost_tornado",
-                      cache_key=[len(tornado), period], datasets=charts.tornado_data(tornado))
+                      cache_key=[len(tornado), period],
+                      datasets=chart_cache.memo("cost_tornado", sk, lambda: charts.tornado_data(tornado)))
     st.caption(sensitivity_sentence(period))
 
     # ---------------------------------------------------------------- fairness: a fair chance for every team
@@ -146,7 +152,7 @@ else:
         f1, f2 = st.columns([1, 1.25])  # the table's five columns fit at 1400 px
         with f1:
             chart_cache.chart(charts.fairness_chart, len(chances), key="cost_fairness", cache_key=[len(chances)],
-                              datasets=charts.fairness_data(chances))
+                              datasets=chart_cache.memo("cost_fairness", sk, lambda: charts.fairness_data(chances)))
         with f2:
             st.dataframe(pd.DataFrame({
                 "Team": chances["team"], "People": chances["headcount"],

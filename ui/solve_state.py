@@ -57,8 +57,8 @@ def _store() -> dict[str, Any]:
 
 
 def knob_options() -> list[Knob]:
-    """Every number of the valid scenario's plan(s) a solve can move, labelled in words."""
-    return knobs(valid())
+    """Every number of the valid scenario's plan(s) a solve can move, labelled in words (once per scenario)."""
+    return chart_cache.memo("knobs", chart_cache.scenario_key(), lambda: knobs(valid()))
 
 
 def knob_binding(options: list[Knob]) -> dict[str, Any]:

@@ -40,6 +40,21 @@ def test_budget_changes_probability_only(at):
     assert at.session_state["scenario"]["budget"] == 90_000.0
 
 
+def test_budget_line_follows_the_budget_through_the_cached_rows(at):
+    # the histogram's rows are cached on the priced simulation and the budget: a new budget moves the line,
+    # the old budget back draws the very chart drawn first, and the other charts keep their rows
+    def charts() -> list[str]:
+        return [c.proto.spec for c in at.get("vega_lite_chart")]
+
+    first = charts()
+    at.number_input(key="budget").set_value(90_000.0).run()
+    moved = charts()
+    assert "90000" in moved[0] and "90000" not in first[0]
+    assert moved[1:] == first[1:]
+    at.number_input(key="budget").set_value(116_000.0).run()
+    assert charts() == first
+
+
 def test_assumption_change_draws_again(at):
     before = _money(_figures(at)["Expected cost"])
     at.number_input(key="param_adoption_90d_p").set_value(60.0).run()  # a chance, typed in %
