@@ -169,8 +169,7 @@ class Frontend:
         elif action.kind == "edit":
             ws.string_value = json.dumps(v)  # what a data editor sends: its edits as JSON text
         elif action.kind == "upload":
-            files = [(Path(p).name, (ROOT / p).read_bytes(), MIME.get(Path(p).suffix, "application/octet-stream"))
-                     for p in v]
+            files = [_file(p) for p in v]
             node.set_value(files if node.accept_multiple_files else files[0])
             ws = node._widget_state
         elif node.type in ("selectbox", "radio"):
@@ -212,6 +211,16 @@ class Frontend:
                 continue
         self.front = front
         self.screens = [*self.screens, front][-STALE_SCREENS:]
+
+
+def _file(spec: str) -> tuple[str, bytes, str]:
+    """(name, bytes, type) of a file to upload: a path in the repo, or ``inline:<name>:<text>``."""
+    if spec.startswith("inline:"):
+        _, name, text = spec.split(":", 2)
+        data = text.encode()
+    else:
+        name, data = Path(spec).name, (ROOT / spec).read_bytes()
+    return name, data, MIME.get(Path(name).suffix, "application/octet-stream")
 
 
 def _has(proto: Any, name: str) -> bool:

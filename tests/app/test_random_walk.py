@@ -32,12 +32,14 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 from tests.app.frontend import PAGES, Action, Frontend
 
 EXAMPLES = int(os.environ.get("COMPCORE_WALK_EXAMPLES", "8"))
-STEPS = int(os.environ.get("COMPCORE_WALK_STEPS", "50"))
+STEPS = int(os.environ.get("COMPCORE_WALK_STEPS", "60"))
 #: files a person uploads: (page, uploader key pattern, files relative to the repo)
 UPLOADS = [
     ("plan_designer", r"import_json", ["sample_data/scenarios/cs_org_teams.json"]),
     ("plan_designer", r"import_json", ["sample_data/plans/accelerators.json"]),
-    ("plan_designer", r"import_json", ["sample_data/clients.csv"]),  # the wrong file: a message, not a crash
+    # the wrong file (a browser only offers .json here): a message, not a crash
+    ("plan_designer", r"import_json", ['inline:notes.json:{"not": "a plan"}']),
+    ("plan_designer", r"import_json", ["inline:broken.json:{'half"]),
     ("cost_simulation", r"roster", ["sample_data/roster.csv"]),
     ("targets_from_data", r"export", ["sample_data/vendor_export/crm_export.xlsx"]),
     ("targets_from_data", r"export", ["sample_data/vendor_export/accounts.csv", "sample_data/vendor_export/users.csv",
