@@ -92,6 +92,8 @@ def size_of(value: Any, _seen: set[int] | None = None, _depth: int = 0) -> int:
         return int(value.nbytes) + 112
     if isinstance(value, pd.DataFrame | pd.Series | pd.Index):
         return int(np.sum(value.memory_usage(deep=True))) + 500
+    if type(value).__module__.startswith("pyarrow") and isinstance(getattr(value, "nbytes", None), int):
+        return int(value.nbytes) + 200  # an Arrow table or array: its buffers
     if isinstance(value, str | bytes | bytearray | int | float | bool | type(None)):
         return sys.getsizeof(value)
     total = sys.getsizeof(value)
@@ -236,5 +238,6 @@ def _start_sweeper() -> None:
 
 @st.cache_resource(show_spinner=False)
 def shared_caches() -> dict[str, Lru]:
-    """The server's caches: ``draws`` (metric draws), ``priced`` (simulations, sensitivities), ``specs`` (charts)."""
-    return {"draws": Lru(3), "priced": Lru(24), "specs": Lru(256)}
+    """The server's caches: ``draws`` (metric draws), ``priced`` (simulations, sensitivities), ``specs`` (charts),
+    ``arrow`` (chart rows as Arrow tables)."""
+    return {"draws": Lru(3), "priced": Lru(24), "specs": Lru(256), "arrow": Lru(64)}

@@ -12,7 +12,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import pyarrow as pa
 import streamlit as st
+from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from compcore.plan.schema import dump_plan
 from compcore.simulation.scenario import dump_scenario
@@ -42,6 +44,36 @@ def _inline(node: Any, datasets: dict[str, Any]) -> Any:
     return node
 
 
+def _arrow_values(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with its top-level rows (``data.values``) as an Arrow table, converted once.
+
+    Streamlit converts a list of rows to Arrow on every rerun (through pandas, slow with pandas 3's Arrow
+    strings); an Arrow table it only serialises. The table is read back from the very bytes Streamlit would
+    have made, so the browser gets the same data.
+    """
+    data = spec.get("data")
+    values = data.get("values") if isinstance(data, dict) else None
+    if not (isinstance(values, list) and values and isinstance(values[0], dict)):
+        return spec
+    table = pa.ipc.open_stream(convert_anything_to_arrow_bytes(values)).read_all()
+    return {**spec, "data": {**data, "values": table}}
+
+
+def _with_rows(spec: dict[str, Any]) -> dict[str, Any]:
+    # rows filled in on this rerun: the same rows object (cached with :func:`memo`) converts once
+    data = spec.get("data")
+    values = data.get("values") if isinstance(data, dict) else None
+    if not isinstance(values, list):
+        return spec
+    store = shared_caches()["arrow"]
+    ck = f"rows {id(values)}"
+    hit = store.get(ck)
+    if hit is None or hit[0] is not values:  # the entry holds the rows, so their id is not reused meanwhile
+        hit = (values, _arrow_values(spec)["data"]["values"])
+        store.put(ck, hit)
+    return {**spec, "data": {**data, "values": hit[1]}}
+
+
 def _build_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
     # ``builder`` is "module:name" (a plain string, so Streamlit's cache hashes it); the builders are validated
     # against the Vega-Lite schema in tests/ui/test_charts.py
@@ -65,11 +97,11 @@ def chart(builder: Callable[..., Any], *args: Any, key: str, cache_key: Any = No
     ck = json.dumps([name, cache_key], default=str) if cache_key is not None else None
     spec = store.get(ck) if ck else None
     if spec is None:
-        spec = _build_spec(name, args, kwargs) if ck else _hashed_spec(name, args, kwargs)
+        spec = _arrow_values(_build_spec(name, args, kwargs)) if ck else _hashed_spec(name, args, kwargs)
         if ck:
             store.put(ck, spec)
     if datasets:
-        spec = _inline(spec, datasets)
+        spec = _with_rows(_inline(spec, datasets))
     with st.container(key=key):  # gives the chart the CSS class st-key-<key> that browser tests locate
         st.vega_lite_chart(spec, width="stretch")
 
@@ -83,7 +115,7 @@ def lazy_chart(builder: Callable[..., Any], make_args: Callable[[], tuple[Any, .
     ck = json.dumps([name, cache_key], default=str)
     spec = store.get(ck)
     if spec is None:
-        spec = _build_spec(name, tuple(make_args()), {})
+        spec = _arrow_values(_build_spec(name, tuple(make_args()), {}))
         store.put(ck, spec)
     with st.container(key=key):
         st.vega_lite_chart(spec, width="stretch")
