@@ -36,6 +36,7 @@ from compcore.simulation.limits import MAX_TRIALS as LIMIT_TRIALS
 from compcore.simulation.limits import check_seed
 from compcore.simulation.scenario import Scenario, load_scenario
 from compcore.simulation.streams import stream_rng
+from compcore.simulation.tasks import Task, run_task
 
 __all__ = ["CHUNK_ELEMENTS", "CHUNK_MAX_VALUES", "CHUNK_METRIC_VALUES", "CHUNK_TRIALS", "DrawSpec", "MAX_TRIALS",
            "MetricDraws", "chunk_normals", "chunk_trials", "draw_chunk", "draw_metrics", "draw_spec", "roster_arrays",
@@ -279,7 +280,8 @@ def run_chunks(fn: Callable[..., object], jobs: list[tuple[object, ...]], execut
             if progress is not None:
                 progress((i + 1) / len(jobs))
         return out
-    futures = [executor.submit(fn, *job) for job in jobs]
+    # wrapped: a Dask executor would otherwise hash every task's draw spec and contexts to name it
+    futures = [executor.submit(run_task, Task(fn, job)) for job in jobs]
     for i, fut in enumerate(futures):
         out.append(fut.result())
         if progress is not None:
