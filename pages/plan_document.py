@@ -87,9 +87,8 @@ if choice == org.ORG_SUMMARY:  # an org: every plan side by side, for HR
     st.subheader("Assumptions")
     st.markdown(md_lines(document.assumption_lines(whole)))
     st.download_button("Printable org summary (HTML)",
-                       chart_cache.memo("org_html", [simulation_state.sim_key(), chart_cache.scenario_key(), stamp],
-                                        lambda: org_document.org_summary_html(whole, whole_sim, stamp=stamp,
-                                                                              currency=charts.CURRENCY)),
+                       partial(org_document.org_summary_html, whole, whole_sim, stamp=stamp,
+                               currency=charts.CURRENCY),  # written when clicked
                        "org_summary.html", "text/html", key="dl_org_html")
     if not hr:
         document_view.share_with_hr(whole.is_org)
@@ -181,10 +180,10 @@ else:
 # ---------------------------------------------------------------- downloads
 st.subheader("Download")
 slug = "".join(ch if ch.isalnum() else "_" for ch in scn.name).strip("_").lower() or "scenario"
-html = chart_cache.memo("doc_html", [doc_key, stamp], lambda: printable(
-    scn, summary=summary, teams=teams, examples=examples, stamp=stamp, currency=charts.CURRENCY))
-examples_csv, cost_csv = chart_cache.memo("doc_csv", doc_key, lambda: (
-    export_csv.safe_csv(examples), export_csv.safe_csv(document.cost_table(summary, teams))))
+# the files are written when clicked (a callable), not on every rerun
+html = partial(printable, scn, summary=summary, teams=teams, examples=examples, stamp=stamp, currency=charts.CURRENCY)
+examples_csv = partial(export_csv.safe_csv, examples)
+cost_csv = partial(export_csv.safe_csv, document.cost_table(summary, teams))
 d = st.columns(6 if not hr else 4)
 d[0].download_button("Printable document (HTML)", html, f"{slug}_plan.html", "text/html", key="dl_html",
                      help="Open it and print (or save as PDF) from the browser.")
