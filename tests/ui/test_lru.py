@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import numpy as np
@@ -72,3 +73,12 @@ def test_size_of_counts_buffers_once() -> None:
     a = _mib(1)
     assert MIB <= size_of(a) < MIB + 1000
     assert size_of({"x": a, "y": a[:10], "z": [a]}) < MIB + 5000  # a view and a second reference add no buffer
+
+
+def test_size_of_many_rows_is_measured_from_a_sample_close_to_every_row(monkeypatch) -> None:
+    rows = [{"x": float(i), "y": float(i) / 3, "total": 0.5, "label": f"row {i}"} for i in range(5000)]
+    sampled = size_of(rows)
+    monkeypatch.setattr(lru, "_ROWS_SAMPLED", 10**9)  # every row measured
+    exact = size_of(rows)
+    assert exact > 5000 * sys.getsizeof(rows[0])
+    assert 0.9 * exact <= sampled <= 1.1 * exact
