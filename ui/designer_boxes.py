@@ -76,7 +76,9 @@ def start_box(pid: str) -> None:
             yes.button("Replace my plan", key="confirm_replace_yes", on_click=plan_editing.start_from, args=(pid, True),
                        type="primary", width="stretch")
             no.button("Keep my plan", key="confirm_replace_no", on_click=plan_editing.cancel_replace, width="stretch")
-    st.file_uploader("Or open a plan or scenario JSON (as downloaded from the Plan document page)", type=["json"],
+    # no type filter: a file of another kind (dropped, or sent by a browser) gets compcore's message naming it
+    # ("clients.csv: not a JSON file"), where Streamlit's own check raised an exception box
+    st.file_uploader("Or open a plan or scenario JSON (as downloaded from the Plan document page)",
                      key="import_json", on_change=plan_editing.import_upload, args=("import_json",))
     if result := state.ui("import_result"):
         (st.success if result[0] else st.error)(md(result[1]))

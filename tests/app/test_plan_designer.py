@@ -169,3 +169,11 @@ def test_a_weight_slider_moves_in_whole_points(at):
     s = at.slider(key="plan.plan.component.golive.weight")
     assert s.value == 30 and isinstance(s.value, int)
     assert s.proto.step == 1 and s.proto.format == "%d%%"
+
+
+def test_a_file_of_another_kind_in_the_json_box_is_a_message_naming_it(at):
+    """A CSV dropped on the JSON box: compcore's message, not Streamlit's "Invalid file extension" exception."""
+    before = at.session_state["scenario"]
+    _upload(at, "clients.csv", b"client_id,team\n1,PMO\n")
+    assert at.session_state["scenario"] == before
+    assert any("clients.csv: not a JSON file" in e.value for e in at.error)
