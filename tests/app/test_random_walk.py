@@ -37,7 +37,8 @@ STEPS = int(os.environ.get("COMPCORE_WALK_STEPS", "60"))
 UPLOADS = [
     ("plan_designer", r"import_json", ["sample_data/scenarios/cs_org_teams.json"]),
     ("plan_designer", r"import_json", ["sample_data/plans/accelerators.json"]),
-    # the wrong file (a browser only offers .json here): a message, not a crash
+    # the wrong file: a message, not a crash
+    ("plan_designer", r"import_json", ["sample_data/clients.csv"]),
     ("plan_designer", r"import_json", ['inline:notes.json:{"not": "a plan"}']),
     ("plan_designer", r"import_json", ["inline:broken.json:{'half"]),
     ("cost_simulation", r"roster", ["sample_data/roster.csv"]),
