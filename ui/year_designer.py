@@ -51,13 +51,13 @@ def schedule_bindings(pid: str) -> dict[str, dict[str, Any]]:
     """Kwargs of the four schedule widgets of plan ``pid`` (keys name the plan)."""
     return {
         "measure": bind(f"{pid}_schedule_measure", plan_path("schedule", "measure"), default="period",
-                        to_widget=_choice(MEASURES)),
+                        to_widget=_choice(MEASURES), options=MEASURES),
         "holdback": bind(f"{pid}_schedule_holdback", plan_path("schedule", "holdback"), default=0.0,
                          to_widget=pct_in, from_widget=lambda v: pct_out(v or 0.0)),
         "cap": bind(f"{pid}_schedule_cap", plan_path("schedule", "period_cap"), to_widget=pct_in,
                     from_widget=_percent_or_none),
         "year_end": bind(f"{pid}_schedule_year_end", plan_path("schedule", "year_end"), default="none",
-                         to_widget=_choice(YEAR_ENDS)),
+                         to_widget=_choice(YEAR_ENDS), options=YEAR_ENDS),
     }
 
 

@@ -102,3 +102,17 @@ def test_a_cell_that_is_not_a_number_falls_back_to_the_example() -> None:
     assert stored["go_live_on_time"][1] is None and stored["company_grr"][2] is None
     again = year_designer._rows(plan, ["Q1", "Q2", "Q3", "Q4"])(stored)
     assert again[0]["Q2"] == 110.0  # the example: 110% of the 100% target
+
+
+@pytest.mark.parametrize("key", ["pmo_schedule_measure", "pmo_schedule_year_end"])
+def test_a_label_the_browser_sends_back_leaves_the_schedule_valid(key: str) -> None:
+    # BUGS.md W6: a browser sends back the label a radio showed ("Each quarter on its own"); stored as the
+    # value it made the plan invalid by itself (plan.schedule.measure). The stored id stays instead.
+    from tests.app.conftest import browser_sends
+
+    at = _open()
+    before = at.radio(key=key).value
+    browser_sends(at, at.radio(key=key), "Each quarter on its own")
+    run_ok(at, 120)
+    assert at.radio(key=key).value == before
+    assert not at.session_state["problems"]
