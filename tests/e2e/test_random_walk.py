@@ -35,7 +35,7 @@ from tests.e2e.conftest import ROOT, running_app, settle
 
 pytestmark = pytest.mark.e2e
 SEEDS = [int(s) for s in os.environ.get("COMPCORE_BROWSER_WALK_SEEDS", "19,23").split(",") if s.strip()]
-STEPS = int(os.environ.get("COMPCORE_BROWSER_WALK_STEPS", "60"))
+STEPS = int(os.environ.get("COMPCORE_BROWSER_WALK_STEPS", "40"))
 VERBOSE = bool(os.environ.get("COMPCORE_WALK_VERBOSE"))
 ERROR_TEXT = "This app has encountered an error"
 NUMBERS = ["0", "1", "5", "30", "50", "85", "90", "100", "120", "150", "1000", "125000", ""]
