@@ -43,6 +43,7 @@ import sys
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -158,6 +159,14 @@ class Lru:
             if sid is not None:
                 entry.owners.add(sid)
             return entry.value
+
+    def get_or_make(self, key: str, make: Callable[[], Any]) -> Any:
+        """The value under ``key``; on a miss, ``make()`` computed (outside the lock) and stored."""
+        hit = self.get(key)
+        if hit is None:
+            hit = make()
+            self.put(key, hit)
+        return hit
 
     def put(self, key: str, value: Any) -> None:
         nbytes = size_of(value)  # outside the lock: it walks the value

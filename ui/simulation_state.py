@@ -98,12 +98,8 @@ def cached_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[floa
     message = memory_message(scn, trials)
     if message is not None:
         raise PlanError(f"trials: {message}", problems=[("trials", message)])
-    key = draws_key(scn, trials, seed)
-    hit = shared_caches()["draws"].get(key)
-    if hit is None:
-        hit = draw_metrics(scn, trials=trials, seed=seed, progress=progress)
-        shared_caches()["draws"].put(key, hit)
-    return hit
+    return shared_caches()["draws"].get_or_make(draws_key(scn, trials, seed),
+                                                lambda: draw_metrics(scn, trials=trials, seed=seed, progress=progress))
 
 
 def is_drawn(scn: Scenario, trials: int, seed: int) -> bool:
@@ -161,12 +157,7 @@ def sensitivity() -> Any:
 def _of_simulation(name: str, compute: Callable[[Any], Any]) -> Any:
     """``compute(simulation())`` cached with the priced simulation (a rerun that did not re-price, e.g. a
     budget typed, reads it instead of regrouping the fairness table: tens of ms on the org)."""
-    key = name + sim_key()
-    hit = shared_caches()["priced"].get(key)
-    if hit is None:
-        hit = compute(simulation())
-        shared_caches()["priced"].put(key, hit)
-    return hit
+    return shared_caches()["priced"].get_or_make(name + sim_key(), lambda: compute(simulation()))
 
 
 def fairness_flags() -> list[str]:

@@ -167,12 +167,8 @@ def _year_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[float
     message = year_memory_message(scn, trials)
     if message is not None:
         raise PlanError(f"trials: {message}", problems=[("trials", message)])
-    key = year_draws_key(scn, trials, seed)
-    hit = shared_caches()["draws"].get(key)
-    if hit is None:
-        hit = draw_year(scn, trials=trials, seed=seed, progress=progress)
-        shared_caches()["draws"].put(key, hit)
-    return hit
+    return shared_caches()["draws"].get_or_make(year_draws_key(scn, trials, seed),
+                                                lambda: draw_year(scn, trials=trials, seed=seed, progress=progress))
 
 
 def year_simulation(progress: Callable[[float], None] | None = None) -> YearResult:
