@@ -7,6 +7,7 @@ code 2; no traceback reaches the user.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -40,6 +41,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (PlanError, ValueError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        return _reader_left()
+
+
+# what a shell reports for a Unix tool killed by SIGPIPE: 128 + 13
+READER_LEFT = 141
+
+
+def _reader_left() -> int:
+    """The reader of our output went away (``simulate | head``): stop quietly, as a Unix tool does.
+
+    Standard output is pointed at /dev/null so the interpreter's final flush cannot raise again.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (captured in tests)
+        pass
+    return READER_LEFT
 
 
 if __name__ == "__main__":  # pragma: no cover

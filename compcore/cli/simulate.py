@@ -154,8 +154,11 @@ def run(args: argparse.Namespace) -> int:
     except PlanError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        raise  # the reader left (| head): compcore.cli.main stops quietly
     except OSError as e:
-        print(f"error: cannot write {args.csv!r}: {e.strerror or e}", file=sys.stderr)
+        where = f"cannot write {args.csv!r}" if args.csv else "cannot write the summary"
+        print(f"error: {where}: {e.strerror or e}", file=sys.stderr)
         return 2
     return 0
 

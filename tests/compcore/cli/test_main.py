@@ -99,3 +99,18 @@ def test_a_scenario_where_a_plan_is_expected_says_so(capsys: pytest.CaptureFixtu
 def test_a_plan_where_a_scenario_is_expected_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["simulate", SEED_000]) == 2
     assert "this is a plan, not a scenario" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["simulate", "sample_data/scenarios/cs_org_quarterly.json", "--trials", "2000"],
+                                     ["describe", "sample_data/scenarios/cs_org_quarterly.json"]])
+def test_output_piped_into_head_stops_quietly(command: list[str]) -> None:
+    # `python -m compcore simulate ... | head -1`: the reader leaves after one line; no "Broken pipe" error line
+    proc = subprocess.Popen([sys.executable, "-m", "compcore", *command],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # what head does after its line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) in (0, 141)  # 141 once the reader left mid-output, as a Unix tool
+    assert first.strip()
+    assert err == ""
