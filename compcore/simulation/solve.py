@@ -31,7 +31,8 @@ from compcore.report.format import money, pct
 from compcore.simulation.draws import MetricDraws, draw_metrics
 from compcore.simulation.knobs import Knob, set_value
 from compcore.simulation.knobs import knob as knob_info
-from compcore.simulation.pricing import org_cost_chunk, plan_contexts
+from compcore.simulation.org import plan_rows
+from compcore.simulation.pricing import cost_chunk, org_cost_chunk, plan_contexts, price_context
 from compcore.simulation.scenario import Scenario, dump_scenario, load_scenario
 from compcore.simulation.simulate import SimulationResult, price_scenario
 from compcore.simulation.year import YearResult, price_year
@@ -71,6 +72,44 @@ def _costs(scn: Scenario, draws: MetricDraws | YearDraws) -> np.ndarray:
         return price_year(scn, draws).cost
     ctxs = plan_contexts(scn.plans, list(scn.roster), draws.team_index, len(draws.teams))
     return np.concatenate([org_cost_chunk(ctxs, values) for _, values in draws.chunks()])
+
+
+class _OtherPlans:
+    """An org knob moves one plan's cost: the other plans' costs per chunk, priced once.
+
+    :meth:`costs` adds them in :func:`org_cost_chunk`'s order, so its answer is bit for bit
+    :func:`_costs`' (tested) at about one plan's price instead of the whole org's.
+    """
+
+    def __init__(self, scn: Scenario, plan: str, draws: MetricDraws) -> None:
+        self.plan, self.draws = plan, draws
+        ctxs = plan_contexts(scn.plans, list(scn.roster), draws.team_index, len(draws.teams))
+        self.order = [pid for pid, ctx in ctxs.items() if ctx is not None]
+        self.fixed = [{pid: cost_chunk(ctx, values) for pid, ctx in ctxs.items() if ctx is not None and pid != plan}
+                      for _, values in draws.chunks()]
+
+    @staticmethod
+    def applies(scn: Scenario, k: Knob, draws: MetricDraws | YearDraws) -> bool:
+        """A period's draws and a knob of one plan of an org (the scale knob moves every plan)."""
+        return isinstance(draws, MetricDraws) and len(scn.plans) > 1 and k.plan in scn.plans
+
+    def costs(self, scn: Scenario) -> np.ndarray:
+        """The cost of each trial of ``scn`` (``self``'s scenario with only the knob's plan changed)."""
+        roster = list(scn.roster)
+        rows = plan_rows(scn.plans, roster)[self.plan]
+        ctx = (price_context(scn.plans[self.plan], roster, self.draws.team_index, rows=rows,
+                             n_teams=len(self.draws.teams))
+               if sum(roster[i].headcount for i in rows) > 0 else None)
+        out = []
+        for fixed, (_, values) in zip(self.fixed, self.draws.chunks(), strict=True):
+            total = np.zeros(len(next(iter(values.values()))))
+            for pid in self.order:
+                if pid != self.plan:
+                    total = total + fixed[pid]
+                elif ctx is not None:
+                    total = total + cost_chunk(ctx, values)
+            out.append(total)
+        return np.concatenate(out)
 
 
 @dataclass(frozen=True)
@@ -211,6 +250,7 @@ class _Problem:
         while m > 0 and m / n > goal.target:
             m -= 1
         self.allowed = m
+        self.others = _OtherPlans(scn, k.plan, draws) if _OtherPlans.applies(scn, k, draws) else None
 
     def scenario(self, v: float, which: str = "value") -> Scenario:
         try:
@@ -224,7 +264,8 @@ class _Problem:
         hit = self.costs.get(v)
         if hit is None:
             self.evaluations += 1
-            hit = self.costs[v] = _costs(self.scenario(v), self.draws)
+            at = self.scenario(v)
+            hit = self.costs[v] = _costs(at, self.draws) if self.others is None else self.others.costs(at)
             self.tried.append((v, self.goal.measure_costs(hit, self.budget)))
         return hit
 

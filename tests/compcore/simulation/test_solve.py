@@ -17,7 +17,7 @@ from compcore.simulation.draws import draw_metrics
 from compcore.simulation.knobs import knobs, with_value
 from compcore.simulation.scenario import load_scenario
 from compcore.simulation.simulate import price, simulate
-from compcore.simulation.solve import COST_TOLERANCE, X_TOLERANCE, solve
+from compcore.simulation.solve import COST_TOLERANCE, X_TOLERANCE, _costs, _OtherPlans, solve
 from tests.compcore.scenario_data import ROOT
 
 TRIALS = 4000
@@ -266,3 +266,30 @@ def test_the_search_sees_exactly_the_costs_of_the_answers_simulation(name: str) 
     sol = solve(scn, path, {"p_over_budget": 0.2}, trials=3000)
     at_value = sol.tried.loc[sol.tried["value"] == sol.value, "measure"]
     assert list(at_value) == [sol.achieved] and sol.achieved <= 0.2
+
+
+@pytest.mark.parametrize("path, values", [
+    ("plans.pmo.metrics[0].target", [0.5, 0.9, 1.3]),
+    ("plans.customer_success.target_incentive.percent_of_base", [0.02, 0.1]),
+])
+def test_a_plan_knob_reprices_only_its_plan_and_gets_the_whole_orgs_costs_to_the_bit(path: str,
+                                                                                     values: list[float]) -> None:
+    # the search keeps the other plans' costs per chunk and adds them in the org's order: the same floats
+    data = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_teams.json")
+    draws = draw_metrics(data, trials=45_000, seed=3)  # three chunks of 20,000 trials at most
+    assert draws.trials > 2 * draws.chunk_trials
+    plan = path.split(".")[1]
+    others = _OtherPlans(data, plan, draws)
+    for v in values:
+        at = with_value(data, path, v)
+        assert np.array_equal(others.costs(at), _costs(at, draws))
+
+
+def test_a_plan_nobody_is_on_costs_nothing_when_its_knob_moves() -> None:
+    data = org()
+    data["plans"]["draft"] = copy.deepcopy(data["plans"]["pmo"]) | {"name": "Draft"}
+    scn = load_scenario(data)
+    draws = draw_metrics(scn, trials=2000, seed=1)
+    others = _OtherPlans(scn, "draft", draws)
+    at = with_value(scn, "plans.draft.target_incentive.percent_of_base", 0.3)
+    assert np.array_equal(others.costs(at), _costs(scn, draws))
