@@ -79,6 +79,10 @@ class _Dist(BaseModel):
         """Independent draws of the metric value, an array of ``shape``."""
         return self.from_uniform(rng.random(shape))
 
+    def sample_into(self, rng: np.random.Generator, out: np.ndarray) -> None:
+        """``out[...] = self.sample(rng, out.shape)``: the same numbers, written into ``out`` (C-contiguous)."""
+        out[...] = self.sample(rng, out.shape)
+
     def from_normal(self, z: np.ndarray) -> np.ndarray:
         """Values ``F^-1(Phi(z))`` for standard normals ``z`` (the copula transform)."""
         return self.from_uniform(np.minimum(norm_cdf(z), _BELOW_ONE))  # Phi rounds to 1.0 for z > 8.3
@@ -115,6 +119,11 @@ class Normal(_Dist):
         z *= self.sd
         z += self.mean
         return z
+
+    def sample_into(self, rng: np.random.Generator, out: np.ndarray) -> None:
+        rng.standard_normal(out=out)  # the numbers of sample(): drawn straight into out, no copy
+        out *= self.sd
+        out += self.mean
 
     def from_normal(self, z: np.ndarray) -> np.ndarray:
         return self.mean + self.sd * z

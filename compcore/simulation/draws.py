@@ -119,23 +119,36 @@ def stream_key(spec: DrawSpec, m: int, unit: Unit, period: int = 0) -> tuple[str
 
 
 def _per_unit(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, period: int,
-              draw: Callable[[Unit, np.random.Generator, tuple[int, ...]], np.ndarray]) -> np.ndarray:
-    """Metric ``m``'s array ``(n,)`` or ``(n, width)``, each unit's columns from its own stream."""
+              draw: Callable[[Unit, np.random.Generator, np.ndarray], None]) -> np.ndarray:
+    """Metric ``m``'s array ``(n,)`` or ``(n, width)``, each unit's columns from its own stream.
+
+    ``draw(unit, rng, out)`` writes the unit's draws into ``out``, ``(people, trials)``: a person's
+    trials are consecutive in the stream, so adding a person keeps the others. They land in a
+    ``(width, n)`` buffer row by row (no scatter), returned transposed: an F-ordered ``(n, width)``
+    array (pricing reads it in any layout; :func:`draw_metrics` hands out C-ordered arrays).
+    """
     scope = spec.scopes[m]
     units = spec.units(scope)
     if scope == "company":
-        return draw(units[0], stream_rng(seed, stream_key(spec, m, units[0], period)), (n,))
+        out = np.empty(n)
+        draw(units[0], stream_rng(seed, stream_key(spec, m, units[0], period)), out)
+        return out
     width = _width(scope, spec)
     # a spec restricted to some units (compcore.simulation.draw_reuse) leaves the other columns at 0, never garbage
-    out = np.empty((n, width)) if sum(u.size for u in units) == width else np.zeros((n, width))
+    buf = np.empty((width, n)) if sum(u.size for u in units) == width else np.zeros((width, n))
     for u in units:
-        # (people, trials): a person's trials are consecutive in the stream, so adding a person keeps the others
-        out[:, u.cols] = draw(u, stream_rng(seed, stream_key(spec, m, u, period)), (u.size, n)).T
-    return out
+        rng = stream_rng(seed, stream_key(spec, m, u, period))
+        if isinstance(u.cols, slice):
+            draw(u, rng, buf[u.cols])  # consecutive rows: drawn in place
+        else:
+            part = np.empty((u.size, n))
+            draw(u, rng, part)
+            buf[u.cols] = part
+    return buf.T
 
 
 def _normals(spec: DrawSpec, m: int, n: int, seed: np.random.SeedSequence, period: int) -> np.ndarray:
-    return _per_unit(spec, m, n, seed, period, lambda u, rng, shape: rng.standard_normal(shape))
+    return _per_unit(spec, m, n, seed, period, lambda u, rng, out: rng.standard_normal(out=out))
 
 
 def chunk_normals(spec: DrawSpec, n: int, seed: np.random.SeedSequence, period: int = 0,
@@ -194,8 +207,8 @@ def draw_chunk(spec: DrawSpec, n: int, seed: np.random.SeedSequence, period: int
             continue
         dist = spec.dists[m]
         # uncorrelated: straight from the (team's own) distribution, no normal CDF needed
-        out[mid] = _per_unit(spec, m, n, seed, period, lambda u, rng, shape, d=dist: (
-            d if u.team is None else d.for_team(u.team)).sample(rng, shape))  # type: ignore[attr-defined]
+        out[mid] = _per_unit(spec, m, n, seed, period, lambda u, rng, buf, d=dist: (
+            d if u.team is None else d.for_team(u.team)).sample_into(rng, buf))  # type: ignore[attr-defined]
     live = frozenset(mid for m, mid in wanted if spec.correlated[m] and mid not in given)
     if live:
         for mid, z in chunk_normals(spec, n, seed, period, live).items():
@@ -289,6 +302,14 @@ def run_chunks(fn: Callable[..., object], jobs: list[tuple[object, ...]], execut
     return out
 
 
+def _c_ordered(parts: list[np.ndarray]) -> np.ndarray:
+    """The chunks' rows as one C-ordered array, like every cached array before draws landed transposed."""
+    if len(parts) == 1:
+        return np.ascontiguousarray(parts[0])
+    out = np.empty((sum(len(p) for p in parts), *parts[0].shape[1:]))
+    return np.concatenate(parts, out=out)
+
+
 def draw_metrics(scn: Scenario | dict | str, trials: int = 10_000, seed: int | None = 0,
                  executor: Executor | None = None, progress: Progress | None = None) -> MetricDraws:
     """Draw every plan metric's value for ``trials`` periods.
@@ -328,8 +349,7 @@ def draw_metrics(scn: Scenario | dict | str, trials: int = 10_000, seed: int | N
     size = chunk_trials(spec)
     plan_chunks = chunk_plan(trials, seed, size)
     parts = run_chunks(draw_chunk, [(spec, n, s) for n, s in plan_chunks], executor, progress)
-    values = {mid: np.concatenate([p[mid] for p in parts]) if len(parts) > 1 else parts[0][mid]  # type: ignore[index]
-              for mid in spec.order}
+    values = {mid: _c_ordered([p[mid] for p in parts]) for mid in spec.order}  # type: ignore[index]
     teams, team_index, _ = roster_arrays(scn.roster)
     return MetricDraws(values, dict(zip(spec.order, spec.scopes, strict=True)), teams, team_index,
                        int(trials), seed, size)
