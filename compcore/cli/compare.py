@@ -15,6 +15,8 @@ import math
 import sys
 from typing import Any
 
+from compcore.cli.simulate import DEFAULT_CURRENCY
+from compcore.cli.tables import add_run_arguments, pct, short
 from compcore.errors import PlanError
 from compcore.report.format import money
 from compcore.report.impact import cost_sentence, plan_table, who_sentence, who_table
@@ -46,14 +48,6 @@ def report(imp: Impact, before: str, after: str) -> dict[str, Any]:
     }
 
 
-def _pct(x: float) -> str:
-    return "-" if math.isnan(x) else f"{100 * x:.1f}%"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
 def _print(imp: Impact, before: str, after: str, currency: str) -> None:
     per = _PERIOD.get(imp.before.periods_per_year, "period")
 
@@ -71,14 +65,14 @@ def _print(imp: Impact, before: str, after: str, currency: str) -> None:
     for r in who_table(imp).itertuples(index=False):
         change = "-" if math.isnan(r.change_points) else f"{r.change_points:+.1f}" if round(r.change_points, 1) \
             else "0.0"
-        at = f"{_pct(r.p_at_target_before)} -> {_pct(r.p_at_target_after)}"
+        at = f"{pct(r.p_at_target_before)} -> {pct(r.p_at_target_after)}"
         plan = r.plan_before if r.plan_before == r.plan_after else f"{r.plan_before or '-'} -> {r.plan_after or '-'}"
-        print(f"{_cut(r.team, 21):<22}{_cut(r.role, 27):<28}{r.people:>7}{_pct(r.expected_before):>9}"
-              f"{_pct(r.expected_after):>9}{change:>8}{at:>18}{cur(r.cost_change):>14}  {plan}")
+        print(f"{short(r.team, 21):<22}{short(r.role, 27):<28}{r.people:>7}{pct(r.expected_before):>9}"
+              f"{pct(r.expected_after):>9}{change:>8}{at:>18}{cur(r.cost_change):>14}  {plan}")
     print()
     print(f"{'plan':<40}{'before':>14}{'after':>14}{'change':>14}{'P10':>14}{'P90':>14}   per {per}")
     for r in plan_table(imp).itertuples(index=False):
-        print(f"{_cut(r.plan, 39):<40}{money(r.cost_before, currency):>14}{money(r.cost_after, currency):>14}"
+        print(f"{short(r.plan, 39):<40}{money(r.cost_before, currency):>14}{money(r.cost_after, currency):>14}"
               f"{cur(r.change):>14}{cur(r.change_p10):>14}{cur(r.change_p90):>14}")
     q10, q90 = imp.quantile([0.1, 0.9])
     print(f"{'total':<40}{money(imp.before.expected, currency):>14}{money(imp.after.expected, currency):>14}"
@@ -118,8 +112,5 @@ def register(subparsers: Any) -> None:
                                           "cost change by plan and in total (P10/P90).")
     p.add_argument("before", help="scenario JSON file before the change")
     p.add_argument("after", help="scenario JSON file after the change")
-    p.add_argument("--trials", type=int, default=10_000, help="simulated periods (default 10,000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed of both (same seed, same draws)")
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
-    p.add_argument("--currency", default="$", help="prefix for money in the printed table (default '$')")
+    add_run_arguments(p, "periods", "of both: same seed, same draws", DEFAULT_CURRENCY)
     p.set_defaults(func=run)

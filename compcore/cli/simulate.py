@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from compcore.cli.progress import PROGRESS_SECONDS, Progress, long_run_message, seconds_per_trial, timing_trials
+from compcore.cli.tables import add_run_arguments, fairness_lines, pct, plan_cost_lines
 from compcore.cli.year import run_year
 from compcore.errors import PlanError
 from compcore.report.format import money
@@ -30,10 +31,6 @@ __all__ = ["DEFAULT_CURRENCY", "register", "report", "run"]
 
 #: money prefix of the printed summary; the plan has no currency field, and the app shows "$" too
 DEFAULT_CURRENCY = "$"
-
-
-def pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def report(sim: SimulationResult, name: str = "") -> dict[str, Any]:
@@ -64,18 +61,10 @@ def report(sim: SimulationResult, name: str = "") -> dict[str, Any]:
 def _print_org(sim: SimulationResult, per: str, cur: Callable[[float], str]) -> None:
     """Cost by plan and the fairness table: does every team have a fair chance at its target?"""
     print()
-    print(f"{'plan':<20}{'name':<36}{'people':>7}{'target':>14}{'expected':>14}{'% of target':>13}")
-    for row in sim.cost_by_plan.itertuples(index=False):
-        name = sim.plan_names.get(row.plan, row.plan)
-        name = name if len(name) <= 34 else name[:33] + "…"
-        print(f"{row.plan:<20}{name:<36}{row.headcount:>7}{cur(row.target):>14}{cur(row.expected_cost):>14}"
-              f"{pct(row.pct_of_target):>13}")
+    print("\n".join(plan_cost_lines(sim.cost_by_plan, sim.plan_names, cur)))
     print()
     print(f"fairness: share of person-{per}s paid at least 100% of target, paid nothing, expected payout, P10-P90")
-    print(f"{'team':<24}{'plan':<20}{'people':>7}{'at target':>11}{'nothing':>9}{'expected':>10}{'P10-P90':>16}")
-    for r in sim.fairness.itertuples(index=False):
-        print(f"{r.team:<24}{r.plan:<20}{r.headcount:>7}{pct(r.p_at_or_above_target):>11}{pct(r.p_zero):>9}"
-              f"{pct(r.expected_payout):>10}{pct(r.p10) + '-' + pct(r.p90):>16}")
+    print("\n".join(fairness_lines(sim.fairness)))
 
 
 def _print_summary(sim: SimulationResult, name: str, currency: str = DEFAULT_CURRENCY) -> None:
@@ -169,12 +158,7 @@ def register(subparsers: Any) -> None:
                               description="Monte Carlo cost of a scenario's plan, or of every plan of an org "
                                           "(money per plan period).")
     p.add_argument("scenario", help="scenario JSON file")
-    p.add_argument("--trials", type=int, default=10_000,
-                   help="simulated periods, or years with --year (default 10,000)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (same seed, same result)")
-    p.add_argument("--json", action="store_true", help="print the summary as JSON")
-    p.add_argument("--currency", default=DEFAULT_CURRENCY,
-                   help=f"prefix for money in the printed summary (default {DEFAULT_CURRENCY!r}; the app's too)")
+    add_run_arguments(p, "periods, or years with --year", "same seed, same result", DEFAULT_CURRENCY)
     p.add_argument("--csv", metavar="OUT.csv", help="write the cost of every trial to a CSV file")
     p.add_argument("--year", action="store_true",
                    help="simulate plan years (each plan's schedule, hires and leavers, persistent metrics): the "

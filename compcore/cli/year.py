@@ -12,6 +12,7 @@ import argparse
 import json
 from typing import Any
 
+from compcore.cli.tables import fairness_lines, pct, plan_cost_lines
 from compcore.io.spreadsheet import safe_rows_csv
 from compcore.plan.schedule import schedule_sentences
 from compcore.report.format import money
@@ -20,10 +21,6 @@ from compcore.simulation.scenario import Scenario
 from compcore.simulation.year import YearResult, simulate_year
 
 __all__ = ["print_year", "run_year", "year_report"]
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
 
 
 def year_report(yr: YearResult, scn: Scenario) -> dict[str, Any]:
@@ -48,11 +45,11 @@ def print_year(yr: YearResult, scn: Scenario, currency: str = "$") -> None:
     start = f" from {scn.year_start.isoformat()}" if scn.year_start is not None else ""
     print(f"{scn.name}: {yr.trials:,} simulated years of {yr.periods_per_year} {scn.period}s{start} (seed {yr.seed})")
     print(f"  target incentive for the year: {cur(yr.annual_target)} (everyone, for the time employed)")
-    share = f" ({_pct(yr.expected / yr.annual_target)} of target)" if yr.annual_target > 0 else ""
+    share = f" ({pct(yr.expected / yr.annual_target)} of target)" if yr.annual_target > 0 else ""
     print(f"  expected cost of the year:     {cur(yr.expected)}{share}")
     print("  " + "   ".join(f"{k} {cur(v)}" for k, v in yr.percentiles.items()))
     if yr.budget is not None and yr.p_over_budget is not None:
-        print(f"  annual budget {cur(yr.budget)}: P(the year goes over) = {_pct(yr.p_over_budget)}")
+        print(f"  annual budget {cur(yr.budget)}: P(the year goes over) = {pct(yr.p_over_budget)}")
     else:
         print("  no budget in the scenario: P(over budget) not computed")
     print()
@@ -60,22 +57,14 @@ def print_year(yr: YearResult, scn: Scenario, currency: str = "$") -> None:
     for r in yr.by_period.itertuples(index=False):
         print(f"{r.when:<12}{cur(r.expected):>14}{cur(r.p10):>14}{cur(r.p90):>14}")
     print()
-    print(f"{'plan':<20}{'name':<36}{'people':>7}{'target':>14}{'expected':>14}{'% of target':>13}{'year end':>12}")
-    for row in yr.cost_by_plan.itertuples(index=False):
-        name = yr.plan_names.get(row.plan, row.plan)
-        name = name if len(name) <= 34 else name[:33] + "…"
-        print(f"{row.plan:<20}{name:<36}{row.headcount:>7}{cur(row.target):>14}{cur(row.expected_cost):>14}"
-              f"{_pct(row.pct_of_target):>13}{cur(row.expected_year_end):>12}")
+    print("\n".join(plan_cost_lines(yr.cost_by_plan, yr.plan_names, cur, year_end=True)))
     for pid, plan in scn.plans.items():
         if not plan.schedule.is_default:
             print(f"  {pid}: " + " ".join(schedule_sentences(plan.schedule)))
     print()
     print("fairness per person-year: paid at least 100% of target for the time employed, paid nothing, "
           "expected payout, P10-P90")
-    print(f"{'team':<24}{'plan':<20}{'people':>7}{'at target':>11}{'nothing':>9}{'expected':>10}{'P10-P90':>16}")
-    for r in yr.fairness.itertuples(index=False):
-        print(f"{r.team:<24}{r.plan:<20}{r.headcount:>7}{_pct(r.p_at_or_above_target):>11}{_pct(r.p_zero):>9}"
-              f"{_pct(r.expected_payout):>10}{_pct(r.p10) + '-' + _pct(r.p90):>16}")
+    print("\n".join(fairness_lines(yr.fairness)))
 
 
 def _write_csv(yr: YearResult, path: str) -> None:
