@@ -27,7 +27,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import streamlit as st  # noqa: E402
 from streamlit import config  # noqa: E402
+from streamlit.elements.widgets.selectbox import SelectboxMixin  # noqa: E402
 from streamlit.runtime.scriptrunner import script_runner  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
@@ -54,6 +56,25 @@ def _timed(self, *args, **kwargs):  # type: ignore[no-untyped-def]
 
 
 script_runner.ScriptRunner._run_script = _timed
+
+# A select box's options as the page passed them (ids), by widget key: AppTest only knows the labels it shows,
+# and its ``select_index`` hands the *label* back as the value, which an ids-bound select box drops as stale
+# (and a format_func like ``names.get`` turns into None). A case picks the next id instead, as a browser does.
+_OPTIONS: dict[str, list[Any]] = {}
+_orig_selectbox = SelectboxMixin.selectbox
+
+
+def _recorded_selectbox(self, label, options=(), *args, **kwargs):  # type: ignore[no-untyped-def]
+    if kwargs.get("key"):
+        _OPTIONS[str(kwargs["key"])] = list(options)
+    return _orig_selectbox(self, label, options, *args, **kwargs)
+
+
+SelectboxMixin.selectbox = _recorded_selectbox
+st.selectbox = st._main.selectbox  # st.selectbox was bound to the original at import
+# select boxes measured on every page that has them, beside the first ``per_kind``: the plan and document
+# pickers (a plan or document not yet shown) and the Targets definition (a new metric, period, plan)
+ALWAYS = ("plan_pick", "doc_pick", "sweep_metric", "solve_knob", "tfd_metric", "tfd_period", "tfd_plan_pick")
 
 Change = Callable[[AppTest, int], Any]
 
@@ -97,12 +118,33 @@ def _slider_case(key: str) -> Change:
 
 
 def _choice_case(key: str) -> Change:
+    """Pick the next option (by id) after the one the session opened on, a different one on every repeat."""
     def change(a: AppTest, i: int) -> None:
-        w = a.selectbox(key=key)
-        if len(w.options) < 2 or w.index is None:
+        ids = _OPTIONS.get(key) or []
+        current = a.selectbox(key=key).value
+        others = [o for o in ids if o != current]
+        if not others:
             return a.run()
-        w.select_index((w.index + 1) % len(w.options)).run()
+        a.selectbox(key=key).set_value(others[i % len(others)]).run()
     return change
+
+
+def _snapshot() -> dict[int, set[str]]:
+    """The keys every shared cache holds now (the undo histories aside)."""
+    from ui import history, lru
+    skip = id(history._kept())
+    return {id(c): set(c.data) for c in list(lru._CACHES) if id(c) != skip}
+
+
+def _forget_since(snap: dict[int, set[str]]) -> None:
+    """Drop what the caches gained since ``snap``: the next change is a first visit, as for a person who has not
+    seen that plan / document / definition yet (and nobody else on the server has)."""
+    from ui import lru
+    with lru._LOCK:
+        for c in list(lru._CACHES):
+            if id(c) in snap:
+                for k in [k for k in c.data if k not in snap[id(c)]]:
+                    del c.data[k]
 
 
 def _cases(at: AppTest, per_kind: int) -> list[tuple[str, Change]]:
@@ -114,15 +156,26 @@ def _cases(at: AppTest, per_kind: int) -> list[tuple[str, Change]]:
         found += [(f"{kind} {k}", make(k)) for k in keys]
     keys = [w.key for w in at.selectbox if w.key and not w.disabled and len(w.options) > 1 and w.value is not None
             and w.key not in NEW_SIMULATION]
-    found += [(f"selectbox {k}", _choice_case(k)) for k in keys[:per_kind]]
+    keys = list(dict.fromkeys([*keys[:per_kind], *(k for k in keys if k in ALWAYS)]))
+    found += [(f"selectbox {k} (first visit)", _choice_case(k)) for k in keys]
     return found
 
 
-def _measure(at: AppTest, plain: AppTest, page: str, change: Change, repeat: int) -> tuple[float, float, float]:
-    """Medians of server ms, CPU ms and the ratio to the plain page's rerun, interleaved."""
+def _measure(at: AppTest, plain: AppTest, page: str, change: Change, repeat: int,
+             first: tuple[str, dict[int, set[str]]] | None = None) -> tuple[float, float, float]:
+    """Medians of server ms, CPU ms and the ratio to the plain page's rerun, interleaved.
+
+    ``first``: (select box key, cache snapshot at the open): before each repeat the select box goes back to the
+    option the session opened on (not timed) and the caches forget what they gained since, so every timed change
+    is a first visit."""
     server, cpu, ratio = [], [], []
+    opened = at.selectbox(key=first[0]).value if first else None
     for i in range(repeat):
         at.switch_page(page)  # a case may have switched page (the cost page after a plan edit)
+        if first:
+            if at.selectbox(key=first[0]).value != opened:
+                at.selectbox(key=first[0]).set_value(opened).run()
+            _forget_since(first[1])
         s, c = _run(at, change, i)
         p, _ = _run(plain, lambda a, j: a.number_input(key="x").set_value(float(j)).run(), i)
         server.append(s)
@@ -148,14 +201,33 @@ def _extra_cases() -> list[tuple[str, str, Change]]:
             a.run()  # the timed rerun: the first run after the edit above re-prices
         return change
 
-    def year_budget(a: AppTest, i: int) -> None:
-        if a.session_state["ui"].get("horizon") != "year":
-            a.radio(key="cost_horizon").set_value("year").run()
-        a.run()
+    def year(then: Change) -> Change:
+        def change(a: AppTest, i: int) -> None:
+            if a.session_state["ui"].get("horizon") != "year":
+                a.radio(key="cost_horizon").set_value("year").run()
+                _last.clear()
+                _cpu.clear()
+            then(a, i)
+        return change
     cost = "pages/cost_simulation.py"
     return [(cost, "after a weight edit (re-price + sensitivity)", reprice("period")),
             (cost, "Year view after a weight edit", reprice("year")),
-            (cost, "Year view, plain rerun", year_budget)]
+            (cost, "Year view, plain rerun", year(lambda a, i: a.run())),
+            (cost, "Year view, number_input annual_budget", year(_number_case("annual_budget"))),
+            (cost, "Year view, number_input budget", year(_number_case("budget"))),
+            (cost, "Year view, switched to from the period view",
+             lambda a, i: a.radio(key="cost_horizon").set_value("year").run())]
+
+
+def _back_and_forth(change: Change) -> Change:
+    def timed(a: AppTest, i: int) -> None:
+        change(a, i)
+        _last[:] = _last[-1:]  # only the switch to the year is timed; back to the period view is not
+        _cpu[:] = _cpu[-1:]
+        a.radio(key="cost_horizon").set_value("period").run()
+        _last.pop()
+        _cpu.pop()
+    return timed
 
 
 def _open(page: str) -> AppTest:
@@ -184,8 +256,13 @@ def bench(scenario: str, repeat: int, per_kind: int, pages: tuple[str, ...] = PA
     for path, label, change in cases + extra:
         try:  # every case on a session of its own: one case's widgets never leave another's page stale
             at = _open(path)
-            change(at, 99)  # warm this case's caches
-            rows.append((Path(path).stem, label, *_measure(at, plain, path, change, repeat)))
+            snap = _snapshot()
+            first = (label.split()[1], snap) if label.endswith("(first visit)") else None
+            change(at, 99)  # warm this case's caches (a first visit forgets them again)
+            if label.startswith("Year view, switched"):
+                at.radio(key="cost_horizon").set_value("period").run()
+                change = _back_and_forth(change)
+            rows.append((Path(path).stem, label, *_measure(at, plain, path, change, repeat, first)))
         except Exception as exc:  # a widget this scenario does not have: say so, go on
             print(f"   skipped {Path(path).stem} / {label}: {type(exc).__name__}: {exc}")
     return rows
