@@ -160,6 +160,8 @@ def tally(events: pd.DataFrame, *, months: int, by: str, groups: Sequence[str],
     denominator, value (NaN when the denominator is 0), excluded and one
     ``excluded_<reason>`` column per reason.
     """
+    # numpy bincounts over a (period, group) grid: the pandas merges and group-bys this replaces cost 40-60 ms a
+    # metric, and the Targets page computes three histories for every new definition
     m = events["_m"].to_numpy(dtype=float)
     has_range = first is not None and last is not None
     outside = np.isnan(m) | ((m < first) | (m > last) if has_range else True)
@@ -167,30 +169,42 @@ def tally(events: pd.DataFrame, *, months: int, by: str, groups: Sequence[str],
     n_out = int((outside & ~np.isnan(m)).sum())
     if n_out:
         attrs["outside_range"] = n_out
-    ev = events.loc[~outside]
     grid = period_table(first, last, months) if has_range else period_table(0, -1, months)
-    grid = grid.merge(pd.DataFrame({"group": pd.Series(list(groups), dtype=object)}),
-                      how="cross")
-    keys = ["_m", "group"]
-    ev = ev.astype({"_m": float, "group": object})
-    cohort = ev[ev["reason"].isna()].groupby(keys, sort=False).agg(
-        n=("num", "size"), numerator=("num", "sum"), denominator=("den", "sum"))
-    out = grid.merge(cohort.reset_index(), on=keys, how="left")
-    out[["n", "numerator", "denominator"]] = out[["n", "numerator", "denominator"]].fillna(0)
-    out["n"] = out["n"].astype(int)
-    den = out["denominator"].to_numpy(dtype=float)
+    groups = list(groups)
+    n_groups, n_cells = len(groups), len(grid) * len(groups)
+    inside = ~outside
+    where = {g: i for i, g in enumerate(groups)}
+    g_idx = np.fromiter((where.get(g, -1) for g in events["group"].to_numpy(dtype=object)[inside]), dtype=np.int64,
+                        count=int(inside.sum()))
+    p_idx = ((m[inside] - (first if has_range else 0.0)) // months).astype(np.int64) if has_range else g_idx * 0
+    known = g_idx >= 0  # a group outside ``groups`` has no row
+    cell = (p_idx * n_groups + g_idx)[known]
+    reason = events["reason"].to_numpy(dtype=object)[inside][known]
+    in_cohort = pd.isna(reason)
+    num = events["num"].to_numpy(dtype=float)[inside][known]
+    den = np.broadcast_to(events["den"].to_numpy(dtype=float), len(m))[inside][known]
+    c = cell[in_cohort]
+    out = pd.DataFrame({
+        "period": np.repeat(grid["period"].to_numpy(dtype=object), n_groups),
+        "period_start": np.repeat(grid["period_start"].to_numpy(), n_groups),
+        "period_end": np.repeat(grid["period_end"].to_numpy(), n_groups),
+        by: pd.Series(np.tile(np.array(groups, dtype=object), len(grid)), dtype=object),
+        "n": np.bincount(c, minlength=n_cells).astype(int),
+        "numerator": np.bincount(c, weights=num[in_cohort], minlength=n_cells).astype(float),
+        "denominator": np.bincount(c, weights=den[in_cohort], minlength=n_cells).astype(float),
+    })
+    den_all = out["denominator"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(den > 0, out["numerator"].to_numpy(dtype=float) / den, np.nan)
-    excl = ev[ev["reason"].notna()].groupby(keys + ["reason"], sort=False).size()
-    excl = excl.unstack("reason") if len(excl) else pd.DataFrame(index=excl.index)
+        out["value"] = np.where(den_all > 0, out["numerator"].to_numpy(dtype=float) / den_all, np.nan)
     cols = [f"excluded_{r}" for r in reasons]
-    excl = excl.reindex(columns=list(reasons)).set_axis(cols, axis=1).reset_index() \
-        if len(excl) else pd.DataFrame(columns=keys + cols)
-    out = out.merge(excl.astype({"_m": float}), on=keys, how="left")
-    out[cols] = out[cols].fillna(0).astype(int)
-    out.insert(out.columns.get_loc("value") + 1, "excluded", out[cols].sum(axis=1).astype(int))
+    counts = {col: np.bincount(cell[reason == r], minlength=n_cells).astype(int) for col, r in zip(cols, reasons,
+                                                                                                  strict=True)}
+    out["excluded"] = sum(counts.values(), np.zeros(n_cells, dtype=int)).astype(int)
+    for col in cols:
+        out[col] = counts[col]
     out["complete"] = out["period_end"] + pd.Timedelta(days=lag_days) <= as_of
-    out = out.rename(columns={"group": by})
+    if not n_cells:  # no row: the period column's dtype as the pandas merges left it (tests pin the same table)
+        out["period"] = out["period"].astype(grid["period"].dtype if has_range else float)
     order = ["period", "period_start", "period_end", "complete", by, "n", "numerator",
              "denominator", "value", "excluded", *cols]
     out = out[order].sort_values(["period_start", by], kind="stable").reset_index(drop=True)
