@@ -206,10 +206,11 @@ with tab_a:
             else:
                 pc.number_input(label, format="%.4g", **kw)
         with cols[3]:
-            try:
-                bins = explore.histogram_frame(assumptions.preview_samples(a, 2000, seed=seed), 24)
-                chart_cache.chart(charts.preview_chart, bins, charts.PCT if units.in_percent(m.unit) else ",.3~g",
-                                  key=f"preview_{m.id}", cache_key=[a, seed, m.unit])
+            try:  # the preview's 2,000 draws only when this assumption's chart is not cached yet
+                fmt = charts.PCT if units.in_percent(m.unit) else ",.3~g"
+                chart_cache.lazy_chart(charts.preview_chart, lambda a=a, fmt=fmt: (explore.histogram_frame(
+                    assumptions.preview_samples(a, 2000, seed=seed), 24), fmt), key=f"preview_{m.id}",
+                    cache_key=[a, seed, m.unit])
             except PlanError:  # shown below as an inline problem
                 st.caption("No preview until the parameters are valid.")
         st.text(assumption_inputs.words(m.id))

@@ -24,6 +24,7 @@ from compcore.report.assumption_use import (
 )
 from compcore.report.words import assumption_words
 from compcore.simulation.assumptions import default_assumption
+from ui.charts.cache import for_scenario
 from ui.session import K_SCENARIO
 from ui.state import bind, draft, is_org, pct_in, pct_out, revalidate, valid
 
@@ -36,8 +37,12 @@ DIST_HELP = "  \n".join(f"{DIST_WORDS[k]}: {DIST_NAMES[k]}" for k in DIST_WORDS)
 
 
 def words(mid: str) -> str:
-    """The default numbers of metric ``mid`` in words, as the simulation uses them (the valid scenario)."""
-    scn = valid()
+    """The default numbers of metric ``mid`` in words, as the simulation uses them (the valid scenario; worked out
+    once per scenario)."""
+    return for_scenario(["assumption words", mid], lambda scn: _words(scn, mid))
+
+
+def _words(scn: Any, mid: str) -> str:
     m = scn.metrics.get(mid)
     dist = scn.assumptions.get(mid)
     if m is None or dist is None:
@@ -48,8 +53,8 @@ def words(mid: str) -> str:
 
 def team_lines(mid: str) -> list[str]:
     """Which numbers apply to which team, when some team has its own (sentences; plain text)."""
-    scn = valid()
-    return assumption_use_lines(scn, mid) if mid in scn.metrics else []
+    return for_scenario(["assumption use", mid],
+                        lambda scn: assumption_use_lines(scn, mid) if mid in scn.metrics else [])
 
 
 def _on_dist(mid: str, key: str) -> None:

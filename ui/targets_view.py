@@ -138,9 +138,14 @@ def history_section(history: pd.DataFrame, spec: dict[str, Any], period: str, by
                     target_line: float | None) -> None:
     """The history chart, its table and what the definition left out."""
     st.subheader(f"History by {period} and {by}")
-    chart_cache.chart(charts.history_chart, history[["period", by, "value", "n", "complete"]], by, share,
-                      target_line, describe_spec(spec).split(" (")[0], key="tfd_history_chart",
-                      cache_key=[ts.history_key(spec, period, by), share, target_line])
+    # a template per layout (groups, unit, title); a new definition or target swaps its rows only
+    groups = ts.cached(["history_groups", ts.history_key(spec, period, by)],
+                       lambda: charts.history_groups(history, by))
+    title = describe_spec(spec).split(" (")[0]
+    chart_cache.chart(charts.history_template, by, groups, share, title, key="tfd_history_chart",
+                      cache_key=[by, groups, share, title],
+                      datasets=ts.cached(["history_rows", ts.history_key(spec, period, by), target_line],
+                                         lambda: charts.history_datasets(history, by, target_line)))
     table, notes = ts.cached(["history_table", ts.history_key(spec, period, by), share],
                              lambda: _history_table(history, by, share))
     st.dataframe(table, width="stretch", key="tfd_history_table")
@@ -196,8 +201,10 @@ def _backtest_tables(bt: Any, plan: Plan, fill: bool, is_share: Any) -> dict[str
     out["Missing"] = named(bt.teams["missing"])
     if fill:
         out["Held at target"] = named(bt.teams["filled"])
-    return {"average_cost": bt.average_cost, "average_payout": bt.average_payout, "teams": teams, "table": out,
-            "target_cost": bt.cost["target_cost"].iloc[-1], "missing": int(bt.cost["teams_missing"].sum())}
+    return {"average_cost": bt.average_cost, "average_payout": bt.average_payout, "table": out,
+            "target_cost": bt.cost["target_cost"].iloc[-1], "missing": int(bt.cost["teams_missing"].sum()),
+            "layout": charts.backtest_layout(teams), "cost_periods": tuple(sorted(bt.cost["period"].unique())),
+            "datasets": charts.backtest_datasets(teams, bt.cost)}
 
 
 def backtest(plan: Plan, mid: str) -> None:
@@ -240,12 +247,13 @@ def backtest(plan: Plan, mid: str) -> None:
                "results through today's plan, while the Cost simulation draws each metric from the assumptions "
                "on its page. If the simulation expects a much higher payout than this, its assumptions are more "
                "optimistic than the history: fit them to the history with “Use as the assumption” above.")
-    teams = shown["teams"]
-    chart_cache.chart(charts.backtest_cost_chart, teams[["period", "team", "money"]],
-                      bt.cost[["period", "target_cost"]], key="tfd_cost_chart", cache_key=[key, "cost"])
+    # templates per layout (teams, periods); another plan or definition swaps their rows only
+    order, periods = shown["layout"]
+    chart_cache.chart(charts.backtest_cost_template, order, shown["cost_periods"], key="tfd_cost_chart",
+                      cache_key=[order, shown["cost_periods"]], datasets=shown["datasets"])
     st.caption("Bars: what each team would have been paid; orange tick: on-target cost of the whole roster.")
-    chart_cache.chart(charts.backtest_payout_chart, teams[["period", "team", "payout", "label", "money"]],
-                      key="tfd_payout_chart", cache_key=[key, "payout"])
+    chart_cache.chart(charts.backtest_payout_template, order, periods, key="tfd_payout_chart",
+                      cache_key=[order, periods], datasets=shown["datasets"])
     for note in bt.notes:
         st.caption(md(note))
     st.dataframe(shown["table"], hide_index=True, width="stretch", key="tfd_backtest_table")

@@ -23,6 +23,7 @@ from compcore.simulation.limits import draw_bytes, trials_within
 from compcore.simulation.scenario import Scenario, dump_scenario
 from compcore.simulation.year import PlanYear, YearResult, price_plan_year, year_of_plans
 from compcore.simulation.year_draws import YearDraws, draw_year, year_spec
+from ui.charts.cache import scenario_key
 from ui.lru import shared_caches
 from ui.session import K_SCENARIO, K_UI
 from ui.state import bind, draft, set_ui, ui, valid
@@ -31,7 +32,7 @@ from ui.state import bind, draft, set_ui, ui, valid
 MAX_SESSION_DRAW_BYTES = 256 * 2**20
 
 __all__ = ["HORIZONS", "annual_budget_binding", "date_cell", "date_text", "horizon", "horizon_binding",
-           "proration", "year_simulation", "year_start_binding"]
+           "proration", "year_key", "year_simulation", "year_start_binding"]
 
 
 def date_cell(value: Any) -> date | None:
@@ -134,8 +135,20 @@ def annual_budget_binding() -> dict[str, Any]:
     return bind("annual_budget", (K_SCENARIO, "annual_budget"))
 
 
+# (id of a valid scenario, trials, seed) -> (the scenario, its year draws key): a rerun asks for the key three
+# times and a scenario object is never changed in place (an edit makes a new one), so it is worked out once
+_DRAWS_KEYS: dict[tuple[int, int, int], tuple[Scenario, str]] = {}
+
+
 def year_draws_key(scn: Scenario, trials: int, seed: int) -> str:
-    return json.dumps({"year": draws_inputs(scn), "trials": trials, "seed": seed}, sort_keys=True)
+    memo = _DRAWS_KEYS.get((id(scn), trials, seed))
+    if memo is not None and memo[0] is scn:  # the entry holds the scenario, so its id is not reused meanwhile
+        return memo[1]
+    key = json.dumps({"year": draws_inputs(scn), "trials": trials, "seed": seed}, sort_keys=True)
+    if len(_DRAWS_KEYS) >= 64:
+        _DRAWS_KEYS.clear()
+    _DRAWS_KEYS[(id(scn), trials, seed)] = (scn, key)
+    return key
 
 
 def year_memory_message(scn: Scenario, trials: int) -> str | None:
@@ -171,8 +184,24 @@ def _year_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[float
                                                 lambda: draw_year(scn, trials=trials, seed=seed, progress=progress))
 
 
+def year_key() -> str:
+    """What the valid scenario's year depends on: the whole scenario (plans, roster, budgets, names), trials and
+    seed. Keys the year's result and the Year view's tables (a cheap string once per scenario object)."""
+    return json.dumps(["year", scenario_key(), int(ui("trials")), int(ui("seed"))])
+
+
 def year_simulation(progress: Callable[[float], None] | None = None) -> YearResult:
-    """The valid scenario's year: cached year draws, each plan's year priced once per version of that plan."""
+    """The valid scenario's year: cached year draws, each plan's year priced once per version of that plan, the
+    year put together once per :func:`year_key` (its tables, e.g. fairness, are then worked out once too)."""
+    whole = shared_caches()["priced"].get(year_key())
+    if whole is not None:
+        return whole
+    whole = _year_simulation(progress)
+    shared_caches()["priced"].put(year_key(), whole)
+    return whole
+
+
+def _year_simulation(progress: Callable[[float], None] | None) -> YearResult:
     scn = valid()
     trials, seed = int(ui("trials")), int(ui("seed"))
     draws = _year_draws(scn, trials, seed, progress)

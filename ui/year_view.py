@@ -7,6 +7,8 @@ re-prices its own year only). Names a person typed are shown as plain text.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -38,59 +40,75 @@ def _figures(yr: YearResult, period: str, ppy: int) -> None:
                    f"P90: 9 years in 10 cost less than {money(yr.percentiles['P90'])}.")
 
 
-def _cash(yr: YearResult) -> None:
+def _tables(yr: YearResult) -> dict[str, Any]:
+    """Everything the Year view draws from ``yr`` besides its figures: chart rows and tables, worked out once per
+    year (:func:`ui.year_state.year_key`) and shared; read-only."""
+    scn = state.valid()
+    bp = yr.by_period
+    out: dict[str, Any] = {
+        "hist": cost_histogram_data(histogram_frame(yr.cost, 50, hi=float(max(yr.cost.max(),
+                                                                                yr.percentiles["P95"] * 1.15))),
+                                    {q: yr.percentiles[q] for q in ("P10", "P50", "P90")}, yr.budget),
+        "cash": cash_data(bp),
+        "cash_table": pd.DataFrame({"Paid at": bp["when"], "Expected": [money(x) for x in bp["expected"]],
+                                    "P10": [money(x) for x in bp["p10"]], "P90": [money(x) for x in bp["p90"]]}),
+        "settlement": None,
+    }
+    settle = yr.settlement
+    if float(abs(settle).max()) != 0.0:
+        lo = float(min(settle.min(), 0.0))
+        qs = {q: float(v) for q, v in zip(("P10", "P50", "P90"), pd.Series(settle).quantile([0.1, 0.5, 0.9]),
+                                          strict=True)}
+        recovered = float((settle < 0).mean())
+        out["settlement"] = (cost_histogram_data(histogram_frame(settle, 40, lo=lo), qs, None), recovered,
+                             float(-settle[settle < 0].mean()) if recovered > 0 else 0.0)
+    by_plan = yr.cost_by_plan
+    out["plans"] = pd.DataFrame({
+        "Plan": [yr.plan_names.get(p, p) for p in by_plan["plan"]], "People": by_plan["headcount"],
+        "Target for the year": [money(x) for x in by_plan["target"]],
+        "Expected cost": [money(x) for x in by_plan["expected_cost"]],
+        "% of target": [pct(x) for x in by_plan["pct_of_target"]],
+        "Paid at the year end": [money(x) for x in by_plan["expected_year_end"]],
+        "Paid over the year": [" ".join(schedule_sentences(scn.plans[p].schedule)) for p in by_plan["plan"]]})
+    f = yr.fairness
+    out["fairness"] = pd.DataFrame({
+        "Team": f["team"], "Plan": [yr.plan_names.get(p, p) for p in f["plan"]], "People": f["headcount"],
+        "Reaches target for the year": [pct(x) for x in f["p_at_or_above_target"]],
+        "Earns nothing": [pct(x) for x in f["p_zero"]],
+        "Expected payout": [pct(x) for x in f["expected_payout"]],
+        "P10-P90": [f"{pct(a)}-{pct(b)}" for a, b in zip(f["p10"], f["p90"], strict=True)]})
+    return out
+
+
+def _cash(yr: YearResult, view: dict[str, Any]) -> None:
     st.markdown("**Cash paid at each period end and at the year end** (expected, bars from P10 to P90)")
     chart_cache.chart(cash_chart, len(yr.when), key="year_cash", cache_key=["year_cash", len(yr.when)],
-                      datasets=cash_data(yr.by_period))
-    bp = yr.by_period
-    st.dataframe(pd.DataFrame({"Paid at": bp["when"], "Expected": [money(x) for x in bp["expected"]],
-                               "P10": [money(x) for x in bp["p10"]], "P90": [money(x) for x in bp["p90"]]}),
-                 hide_index=True, width="stretch")
+                      datasets=view["cash"])
+    st.dataframe(view["cash_table"], hide_index=True, width="stretch")
 
 
-def _settlement(yr: YearResult) -> None:
+def _settlement(view: dict[str, Any]) -> None:
     st.markdown("**The year-end settlement** (held-back money, true-ups; clawbacks below zero)")
-    settle = yr.settlement
-    if float(abs(settle).max()) == 0.0:
+    if view["settlement"] is None:
         st.caption("Nothing is paid at the year end: no plan holds money back or trues up.")
         return
-    lo = float(min(settle.min(), 0.0))
-    qs = {q: float(v) for q, v in zip(("P10", "P50", "P90"), pd.Series(settle).quantile([0.1, 0.5, 0.9]),
-                                      strict=True)}
+    rows, recovered, clawback = view["settlement"]
     chart_cache.chart(cost_histogram, "Paid at the year end", key="year_settlement",
-                      cache_key=["year_settlement"],
-                      datasets=cost_histogram_data(histogram_frame(settle, 40, lo=lo), qs, None))
-    recovered = float((settle < 0).mean())
+                      cache_key=["year_settlement"], datasets=rows)
     if recovered > 0:
         st.caption(f"In {pct(recovered, 1)} of years the year end recovers money (a clawback): on average "
-                   f"{money(float(-settle[settle < 0].mean()))} in those years.")
+                   f"{money(clawback)} in those years.")
 
 
-def _plans(yr: YearResult) -> None:
-    scn = state.valid()
-    bp = yr.cost_by_plan
+def _plans(view: dict[str, Any]) -> None:
     st.markdown("**Each plan's year**")
-    st.dataframe(pd.DataFrame({
-        "Plan": [yr.plan_names.get(p, p) for p in bp["plan"]], "People": bp["headcount"],
-        "Target for the year": [money(x) for x in bp["target"]],
-        "Expected cost": [money(x) for x in bp["expected_cost"]],
-        "% of target": [pct(x) for x in bp["pct_of_target"]],
-        "Paid at the year end": [money(x) for x in bp["expected_year_end"]],
-        "Paid over the year": [" ".join(schedule_sentences(scn.plans[p].schedule)) for p in bp["plan"]]}),
-        hide_index=True, width="stretch")
+    st.dataframe(view["plans"], hide_index=True, width="stretch")
 
 
-def _fairness(yr: YearResult) -> None:
+def _fairness(view: dict[str, Any]) -> None:
     with st.container(key="year_fairness"):
         st.markdown("**Does every team have a fair chance over the year?** (per person-year, for the time employed)")
-        f = yr.fairness
-        st.dataframe(pd.DataFrame({
-            "Team": f["team"], "Plan": [yr.plan_names.get(p, p) for p in f["plan"]], "People": f["headcount"],
-            "Reaches target for the year": [pct(x) for x in f["p_at_or_above_target"]],
-            "Earns nothing": [pct(x) for x in f["p_zero"]],
-            "Expected payout": [pct(x) for x in f["expected_payout"]],
-            "P10-P90": [f"{pct(a)}-{pct(b)}" for a, b in zip(f["p10"], f["p90"], strict=True)]}),
-            hide_index=True, width="stretch")
+        st.dataframe(view["fairness"], hide_index=True, width="stretch")
 
 
 def render() -> None:
@@ -121,14 +139,13 @@ def render() -> None:
     if progress is not None:
         bar.empty()
     _figures(yr, period, ppy)
-    hi = float(max(yr.cost.max(), yr.percentiles["P95"] * 1.15))
-    quant = {q: yr.percentiles[q] for q in ("P10", "P50", "P90")}
+    view = chart_cache.memo("year_view", year_state.year_key(), lambda: _tables(yr))
     chart_cache.chart(cost_histogram, "Cost of the year", key="year_hist", cache_key=["year_hist"],
-                      datasets=cost_histogram_data(histogram_frame(yr.cost, 50, hi=hi), quant, yr.budget))
-    _cash(yr)
+                      datasets=view["hist"])
+    _cash(yr, view)
     left, right = st.columns(2)
     with left:
-        _settlement(yr)
+        _settlement(view)
     with right:
-        _fairness(yr)
-    _plans(yr)
+        _fairness(view)
+    _plans(view)

@@ -56,15 +56,28 @@ from ui.charts.curves import (
     sweep_chart,
     sweep_rows,
 )
-from ui.charts.history import backtest_cost_chart, backtest_payout_chart, history_chart
+from ui.charts.history import (
+    backtest_cost_chart,
+    backtest_cost_template,
+    backtest_datasets,
+    backtest_layout,
+    backtest_payout_chart,
+    backtest_payout_template,
+    history_chart,
+    history_datasets,
+    history_groups,
+    history_template,
+)
 from ui.charts.solve import SOLVE_SERIES, cost_pair_chart, curve_pair_chart, frontier_chart
 
 __all__ = [
     "BUDGET_COLOR", "CURRENCY", "HEIGHT", "LEGEND", "MONEY", "PALETTE", "PCT", "QUANTILE_COLOR", "SOLVE_SERIES",
-    "TORNADO_HIGH", "TORNADO_LOW", "backtest_cost_chart", "backtest_payout_chart", "budget_rows", "color_scale",
+    "TORNADO_HIGH", "TORNADO_LOW", "backtest_cost_chart", "backtest_cost_template", "backtest_datasets",
+    "backtest_layout", "backtest_payout_chart", "backtest_payout_template", "budget_rows", "color_scale",
     "components_chart", "cost_histogram", "cost_histogram_data", "cost_pair_chart", "costs_overlay",
     "curve_chart", "curve_pair_chart", "curves_overlay", "fairness_chart", "fairness_data", "frontier_chart",
-    "heatmap_chart", "heatmap_rows", "history_chart", "money", "payout_pct_chart", "payout_pct_data", "pct",
+    "heatmap_chart", "heatmap_rows", "history_chart", "history_datasets", "history_groups", "history_template",
+    "money", "payout_pct_chart", "payout_pct_data", "pct",
     "preview_chart", "records", "sweep_chart", "sweep_rows", "team_chart", "team_chart_data", "tornado_chart",
     "tornado_data", "wrap",
 ]

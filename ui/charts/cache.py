@@ -22,7 +22,7 @@ from ui.lru import shared_caches
 from ui.state import valid, valid_plan
 
 # valid scenario object -> (it, the JSON of its plans): scenarios are replaced, never changed in place
-_PLANS: dict[tuple[str, int], tuple[Any, str]] = {}
+_PLANS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 
 
 def _inline(node: Any, datasets: dict[str, Any]) -> Any:
@@ -150,10 +150,26 @@ def _per_scenario(kind: str, make: Callable[[Any], Any]) -> str:
     if memo is not None and memo[0] is scn:
         return memo[1]
     key = json.dumps(make(scn), sort_keys=True, default=str)
-    if len(_PLANS) >= 64:
+    if len(_PLANS) >= 256:
         _PLANS.clear()
     _PLANS[(kind, id(scn))] = (scn, key)
     return key
+
+
+def for_scenario(kind: Any, make: Callable[[Any], Any]) -> Any:
+    """``make(valid scenario)``, worked out once per valid scenario object (``kind`` names what it is, e.g.
+    ``["words", metric id]``). A scenario is replaced on every edit, never changed in place, so the object says
+    what the value depends on; the value is kept with it. Read-only."""
+    scn = valid()
+    ck = ("value", json.dumps(kind, default=str), id(scn))
+    memo = _PLANS.get(ck)  # type: ignore[call-overload]
+    if memo is not None and memo[0] is scn:
+        return memo[1]
+    value = make(scn)
+    if len(_PLANS) >= 256:
+        _PLANS.clear()
+    _PLANS[ck] = (scn, value)  # type: ignore[index]
+    return value
 
 
 def plans_key() -> str:
