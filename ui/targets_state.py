@@ -30,7 +30,7 @@ from compcore.data.fit import FIT_KINDS, fit_assumption
 from compcore.data.metrics import load_cs_data
 from compcore.data.persistence import Persistence, fit_persistence
 from compcore.data.plan_targets import plan_targets_from_history
-from compcore.data.targets import backtest_histories, files_to_frames, scope_by, suggest_mapping
+from compcore.data.targets import files_to_frames, scope_by, suggest_mapping
 from compcore.errors import PlanError
 from compcore.plan.schema import Plan
 from compcore.simulation.distributions import Fixed
@@ -329,9 +329,17 @@ def tfd_backtest(fill_missing: str) -> tuple[str, Any]:
     key = json.dumps({"data": _tfd_token(), "mapping": mapping, "fill": fill_missing, "plan_id": plan_id(),
                       "scenario": _scenario_key(scn)}, sort_keys=True, default=str)
     rows = [scn.roster[i] for i in scn.plan_rows.get(plan_id(), [])] or list(scn.roster)
-    return key, _cached(key, lambda: backtest(plan, backtest_histories(cs_data(), mapping, plan),
+    return key, _cached(key, lambda: backtest(plan, plan_histories(plan, mapping),
                                               [r.model_copy(update={"plan": None}) for r in rows],
                                               fill_missing=fill_missing))
+
+
+def plan_histories(plan: Plan, mapping: dict[str, dict[str, Any]]) -> dict[str, pd.DataFrame]:
+    """:func:`compcore.data.targets.backtest_histories` from the cached histories (:func:`history`): a metric
+    shared by several plans, or shown in the history section, is computed once."""
+    ids = {m.id for m in plan.metrics}
+    return {mid: history(spec, plan.period, "company" if plan.metric(mid).scope == "company" else "team")
+            for mid, spec in mapping.items() if mid in ids}
 
 
 #: the "How each metric is defined" help of the Targets page (our own text, not data)
