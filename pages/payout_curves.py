@@ -33,8 +33,10 @@ if scn.is_org:
 
 st.subheader("Each component")
 st.caption("Attainment of the component's metric -> payout of that component, before weights and gates.")
-chart_cache.lazy_chart(charts.components_chart, lambda: (explore.component_curves(plan), labels),
-                       key="curves_components", cache_key=pk)
+# templates by layout (names): another plan or an edit swaps the rows, worked out once per plan
+chart_cache.chart(charts.components_template, labels, key="curves_components", cache_key=["components", labels],
+                  datasets=chart_cache.memo("components", pk, lambda: charts.components_rows(
+                      explore.component_curves(plan), labels)))
 
 # ---------------------------------------------------------------- the other metrics held
 with st.sidebar:
@@ -55,7 +57,7 @@ series = {"total": "Total payout", **{c.id: f"{c.name or c.id} (weighted)" for c
 sweep_rows = chart_cache.memo("sweep", [pk, metric, held],
                               lambda: charts.sweep_rows(explore.sweep(plan, metric, held), series))
 chart_cache.chart(charts.sweep_chart, list(series.values()), names[metric], key="curves_sweep",
-                  cache_key=[pk, metric], datasets={"sweep": sweep_rows})
+                  cache_key=[list(series.values()), names[metric]], datasets={"sweep": sweep_rows})
 
 st.subheader("Two metrics at once")
 if len(ids) < 2:
@@ -74,7 +76,8 @@ else:
                + (f" Gates here: {len(gates)}." if gates else ""))
     rows, domain = chart_cache.memo("heatmap", [pk, x, y, held],
                                     lambda: charts.heatmap_rows(explore.heatmap(plan, x, y, held, n=41)))
-    chart_cache.chart(charts.heatmap_chart, names[x], names[y], domain, key="curves_heatmap", cache_key=[pk, x, y],
+    chart_cache.chart(charts.heatmap_chart, names[x], names[y], domain, key="curves_heatmap",
+                      cache_key=[names[x], names[y], domain],
                       datasets={"heat": rows})
 
 # ---------------------------------------------------------------- calculator

@@ -137,9 +137,10 @@ document_view.year_section(plan, salary, cache_key=doc_key)
 st.subheader("Payout curves")
 st.caption("Each component's payout (% of its on-target amount) against attainment of its metric, before "
            + ("weights, gates and caps." if plan.gates else "weights and caps."))
-chart_cache.lazy_chart(charts.components_chart,
-                       lambda: (explore.component_curves(plan), [c.name or c.id for c in plan.components]),
-                       key="doc_curves", cache_key=doc_key)
+doc_labels = [c.name or c.id for c in plan.components]
+chart_cache.chart(charts.components_template, doc_labels, key="doc_curves", cache_key=["components", doc_labels],
+                  datasets=chart_cache.memo("doc_components", doc_key, lambda: charts.components_rows(
+                      explore.component_curves(plan), doc_labels)))
 
 st.subheader("What it costs")
 # an org's plan: its people's share of the org's own simulation (the numbers of the editor's cost by plan)

@@ -71,3 +71,16 @@ def test_filled_backtest_templates_are_the_backtest_charts(data) -> None:  # typ
     cost = _spec("backtest_cost_chart", teams[["period", "team", "money"]], bt.cost[["period", "target_cost"]])
     cost_periods = tuple(sorted(bt.cost["period"].unique()))
     _same(_inline(_spec("backtest_cost_template", order, cost_periods), datasets), cost)
+
+
+def test_a_filled_components_template_is_the_components_chart() -> None:
+    from compcore.plan import explore
+    scn = load_scenario(ROOT / "sample_data" / "scenarios" / "cs_org_teams.json")
+    for plan in scn.plans.values():
+        labels = [c.name or c.id for c in plan.components]
+        df = explore.component_curves(plan)
+        full = _build_spec("ui.charts.curves:components_chart", (df, labels), {})
+        template = _build_spec("ui.charts.curves:components_template", (labels,), {})
+        _same(_inline(template, charts.components_rows(df, labels)), full)
+        rows = full["layer"][0]["data"]["values"]
+        assert len(rows) == len(df) and {r["label"] for r in rows} == set(labels)

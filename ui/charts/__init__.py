@@ -50,6 +50,8 @@ from ui.charts.cost import (
 )
 from ui.charts.curves import (
     components_chart,
+    components_rows,
+    components_template,
     curve_chart,
     heatmap_chart,
     heatmap_rows,
@@ -74,7 +76,8 @@ __all__ = [
     "BUDGET_COLOR", "CURRENCY", "HEIGHT", "LEGEND", "MONEY", "PALETTE", "PCT", "QUANTILE_COLOR", "SOLVE_SERIES",
     "TORNADO_HIGH", "TORNADO_LOW", "backtest_cost_chart", "backtest_cost_template", "backtest_datasets",
     "backtest_layout", "backtest_payout_chart", "backtest_payout_template", "budget_rows", "color_scale",
-    "components_chart", "cost_histogram", "cost_histogram_data", "cost_pair_chart", "costs_overlay",
+    "components_chart", "components_rows", "components_template",
+    "cost_histogram", "cost_histogram_data", "cost_pair_chart", "costs_overlay",
     "curve_chart", "curve_pair_chart", "curves_overlay", "fairness_chart", "fairness_data", "frontier_chart",
     "heatmap_chart", "heatmap_rows", "history_chart", "history_datasets", "history_groups", "history_template",
     "money", "payout_pct_chart", "payout_pct_data", "pct",

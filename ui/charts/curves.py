@@ -32,8 +32,8 @@ def x_attainment(title: str = "Attainment (% of target)") -> alt.X:
 
 
 def target_rule() -> alt.Chart:
-    """The dashed line at 100% attainment."""
-    return alt.Chart(pd.DataFrame({"attainment": [1.0]})).mark_rule(strokeDash=[4, 4], color="#999").encode(
+    """The dashed line at 100% attainment (inline values: Altair converts a DataFrame slowly, the spec is the same)."""
+    return alt.Chart(alt.Data(values=[{"attainment": 1.0}])).mark_rule(strokeDash=[4, 4], color="#999").encode(
         x="attainment:Q")
 
 
@@ -46,10 +46,25 @@ def curve_chart(df: pd.DataFrame, title: str = "", color: str = PALETTE[0]) -> a
     return (line + target_rule()).properties(title=title, height=HEIGHT + 40, padding=PADDING)
 
 
+def components_rows(df: pd.DataFrame, labels: Sequence[str]) -> dict[str, list[dict[str, object]]]:
+    """Datasets of :func:`components_template`: every component's curve (columns ``label``, ``attainment``,
+    ``payout``) with its legend name."""
+    names = legend_labels(labels)
+    return {"curves": records(df[["label", "attainment", "payout"]].assign(legend=df["label"].map(names)))}
+
+
 def components_chart(df: pd.DataFrame, labels: Sequence[str]) -> alt.LayerChart:
     """Every component's curve: columns ``label``, ``attainment``, ``payout``."""
+    chart = components_template(labels)
+    chart.datasets = components_rows(df, labels)
+    return chart
+
+
+def components_template(labels: Sequence[str]) -> alt.LayerChart:
+    """Every component's curve over the datasets of :func:`components_rows`: the spec depends on the component
+    names only, so another plan with the same names, or an edited curve, swaps rows instead of a rebuild."""
     names = legend_labels(labels)
-    line = alt.Chart(df.assign(legend=df["label"].map(names))).mark_line(strokeWidth=2.5).encode(
+    line = alt.Chart(alt.NamedData(name="curves")).mark_line(strokeWidth=2.5).encode(
         x=x_attainment(), y=alt.Y("payout:Q", title=PAYOUT_TITLE, axis=alt.Axis(format=PCT)),
         color=alt.Color("legend:N", title="Component", scale=color_scale(list(names.values())), legend=LEGEND),
         tooltip=[alt.Tooltip("label:N", title="Component"),
