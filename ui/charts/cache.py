@@ -21,6 +21,39 @@ from compcore.simulation.scenario import dump_scenario
 from ui.lru import shared_caches
 from ui.state import valid, valid_plan
 
+
+def reuse_altair_schema_index() -> None:
+    """Make Altair build its index of schema classes once, not on every ``from_dict`` (every ``encode``).
+
+    ``SchemaBase.from_dict`` constructs a ``_FromDict`` that JSON-dumps and hashes the schema of each of
+    Altair's ~1,100 wrapper classes (6 ms) before converting one small dict; building a chart calls it a few
+    times. The index depends only on the set of classes, so it is kept per set (a new subclass, a new set).
+    The specs are the same (tests/ui/test_history_templates.py). Idempotent.
+    """
+    from altair.utils import schemapi
+
+    original = schemapi._FromDict
+    if getattr(original, "_compcore_reused", False):
+        return
+    indexes: dict[tuple[type, ...], Any] = {}
+
+    class _ReusedFromDict(original):  # type: ignore[misc, valid-type]
+        _compcore_reused = True
+
+        def __init__(self, wrapper_classes: Any, /) -> None:
+            classes = tuple(wrapper_classes)
+            index = indexes.get(classes)
+            if index is None:
+                super().__init__(classes)
+                indexes[classes] = self.class_dict
+            else:
+                self.class_dict = index
+
+    schemapi._FromDict = _ReusedFromDict
+
+
+reuse_altair_schema_index()
+
 # valid scenario object -> (it, the JSON of its plans): scenarios are replaced, never changed in place
 _PLANS: dict[tuple[Any, ...], tuple[Any, Any]] = {}
 
