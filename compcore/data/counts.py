@@ -75,16 +75,28 @@ def activity_counts(data: DataLike, *, period: str = "quarter", by: str = "owner
     m = month_index(acts["date"], months)
     first, last = bounds(months, start, end, m, cs.window(as_of))
     grid = (period_table(first, last, months) if first is not None else period_table(0, -1, months))
-    grid = grid.merge(pd.DataFrame({"group": pd.Series(groups, dtype=object)}), how="cross")
-    grid = grid.merge(pd.DataFrame({"kind": pd.Series(list(kinds), dtype=object)}), how="cross")
+    # counts by bincount over the (period, group, kind) grid, not pandas merges (a few times faster)
+    kinds = list(kinds)
+    n_g, n_k = len(groups), len(kinds)
     ev = pd.DataFrame({"_m": m, "group": group, "kind": acts["kind"].to_numpy()})
-    inside = ev["kind"].isin(kinds) & (ev["_m"] >= (first if first is not None else np.inf)) \
-        & (ev["_m"] <= (last if last is not None else -np.inf))
-    counts = ev[inside].groupby(["_m", "group", "kind"]).size().rename("count").reset_index()
-    counts = counts.astype({"_m": float, "group": object, "kind": object})
-    out = grid.merge(counts, on=["_m", "group", "kind"], how="left")
-    out["count"] = out["count"].fillna(0).astype(int)
-    out["headcount"] = out["group"].map(heads).fillna(0).astype(int)
+    inside = (ev["kind"].isin(kinds) & (ev["_m"] >= (first if first is not None else np.inf))
+              & (ev["_m"] <= (last if last is not None else -np.inf))).to_numpy()
+    g_at, k_at = {g: i for i, g in enumerate(groups)}, {k: i for i, k in enumerate(kinds)}
+    g_idx = np.fromiter((g_at[g] for g in group[inside]), dtype=np.int64, count=int(inside.sum()))
+    k_idx = np.fromiter((k_at[k] for k in ev["kind"].to_numpy()[inside]), dtype=np.int64, count=len(g_idx))
+    p_idx = ((m[inside] - (first or 0.0)) // months).astype(np.int64)
+    n_cells = len(grid) * n_g * n_k
+    count = np.bincount((p_idx * n_g + g_idx) * n_k + k_idx, minlength=n_cells).astype(int)
+    group_col = np.tile(np.repeat(np.array(groups, dtype=object), n_k), len(grid))
+    heads_of = {str(g): h for g, h in heads.items()} if len(heads) else {}
+    headcount = np.fromiter((int(heads_of.get(str(g), 0)) for g in group_col), dtype=int, count=n_cells)
+    out = pd.DataFrame({
+        "period": np.repeat(grid["period"].to_numpy(dtype=object), n_g * n_k),
+        "period_start": np.repeat(grid["period_start"].to_numpy(), n_g * n_k),
+        "period_end": np.repeat(grid["period_end"].to_numpy(), n_g * n_k),
+        "group": pd.Series(group_col, dtype=object),
+        "kind": pd.Series(np.tile(np.array(kinds, dtype=object), len(grid) * n_g), dtype=object),
+        "count": count, "headcount": headcount})
     with np.errstate(divide="ignore", invalid="ignore"):
         hc = out["headcount"].to_numpy(dtype=float)
         out["per_person"] = np.where(hc > 0, out["count"] / hc, np.nan)
