@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 import streamlit as st
+from altair.utils import schemapi
 from streamlit.dataframe_util import convert_anything_to_arrow_bytes
 
 from compcore.plan.schema import dump_plan
@@ -30,8 +31,6 @@ def reuse_altair_schema_index() -> None:
     times. The index depends only on the set of classes, so it is kept per set (a new subclass, a new set).
     The specs are the same (tests/ui/test_history_templates.py). Idempotent.
     """
-    from altair.utils import schemapi
-
     original = schemapi._FromDict
     if getattr(original, "_compcore_reused", False):
         return
