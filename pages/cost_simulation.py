@@ -9,6 +9,7 @@ from ui import (
     assumption_inputs,
     charts,
     cohorts,
+    cost_view,
     page,
     session,
     simulation_state,
@@ -104,18 +105,12 @@ else:
     if scn.is_org:
         with st.container(key="cost_by_plan"):
             st.markdown(f"**Cost by plan** (expected per {period})")
-            by_plan = sim.cost_by_plan
-            by_plan = by_plan.assign(team=[sim.plan_names.get(p, p) for p in by_plan["plan"]],
-                                     expected=by_plan["expected_cost"])
+            by_plan, plans_shown = cost_view.plans_table(sim, sk)
             chart_cache.chart(charts.team_chart, len(by_plan), f"Expected cost per {period}", key="cost_plans",
                               cache_key=[len(by_plan), period, "plans"],
                               datasets=chart_cache.memo("cost_plans", sk, lambda: charts.team_chart_data(
                                   by_plan[["team", "expected"]])))
-            st.dataframe(pd.DataFrame({
-                "Plan": by_plan["team"], "People": by_plan["headcount"],
-                f"Target per {period}": [charts.money(x) for x in by_plan["target"]],
-                "Expected cost": [charts.money(x) for x in by_plan["expected_cost"]],
-                "% of target": [charts.pct(x) for x in by_plan["pct_of_target"]]}), hide_index=True, width="stretch")
+            st.dataframe(plans_shown, hide_index=True, width="stretch")
 
     left, right = st.columns(2)
     with left:
@@ -154,12 +149,7 @@ else:
             chart_cache.chart(charts.fairness_chart, len(chances), key="cost_fairness", cache_key=[len(chances)],
                               datasets=chart_cache.memo("cost_fairness", sk, lambda: charts.fairness_data(chances)))
         with f2:
-            st.dataframe(pd.DataFrame({
-                "Team": chances["team"], "People": chances["headcount"],
-                "Reaches target": [charts.pct(x) for x in chances["p_at_or_above_target"]],
-                "Earns nothing": [charts.pct(x) for x in chances["p_zero"]],
-                "Expected payout": [charts.pct(x) for x in chances["expected_payout"]]}), hide_index=True,
-                width="stretch")
+            st.dataframe(cost_view.chances_table(chances, sk), hide_index=True, width="stretch")
         team_list = list(chances["team"])
         if team_list:
             team = st.selectbox("Which metric holds a team back?", team_list,
@@ -172,13 +162,7 @@ else:
                 st.text(f"{team}: {worst['component']} ({worst['name']}) pays {charts.pct(worst['expected_share'])} of "
                         f"its {charts.pct(worst['weight'])} weight on average; its metric reaches target in "
                         f"{charts.pct(worst['p_metric_at_target'])} of {period}s.")
-                st.dataframe(pd.DataFrame({
-                    "Plan": [scn.plans[p].name for p in parts["plan"]], "Component": parts["component"],
-                    "Metric": parts["name"], "Weight": [charts.pct(x) for x in parts["weight"]],
-                    "Metric at target": [charts.pct(x) for x in parts["p_metric_at_target"]],
-                    "Pays on average": [charts.pct(x) for x in parts["expected_share"]],
-                    "Short of its weight": [charts.pct(x) for x in parts["shortfall"]]}), hide_index=True,
-                    width="stretch")
+                st.dataframe(cost_view.breakdown_table(parts, team, sk), hide_index=True, width="stretch")
 
     # ---------------------------------------------------------------- solve for a budget (issue 13)
     st.divider()
@@ -235,9 +219,9 @@ with tab_r:
     st.date_input("Plan year starts on (needed for join and leave dates)", format="YYYY-MM-DD",
                   **year_state.year_start_binding())
     state.show_problems("year_start")
-    if len(prorated := year_state.proration()):
+    if len(prorated := chart_cache.for_scenario(["proration"], lambda _: tables.plain_cells(year_state.proration()))):
         st.caption("Joining or leaving during the year: the share of each period they are paid for")
-        tables.static_table(prorated)
+        tables.plain_table(prorated)
     u, dl = st.columns([3, 1], vertical_alignment="bottom")
     u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],
                     **simulation_state.roster_upload_binding())

@@ -20,7 +20,7 @@ import streamlit as st
 
 from ui.text import md
 
-__all__ = ["hide_table_downloads", "plain_cells", "static_table"]
+__all__ = ["hide_table_downloads", "plain_cells", "plain_table", "static_table"]
 
 
 def plain_cells(df: pd.DataFrame) -> pd.DataFrame:
@@ -39,7 +39,13 @@ def plain_cells(df: pd.DataFrame) -> pd.DataFrame:
 
 def static_table(df: pd.DataFrame, where: Any = st, **kwargs: Any) -> Any:
     """``st.table`` of ``df`` (in ``where``: a column or container) with every cell shown as plain text."""
-    return where.table(plain_cells(df), hide_index=kwargs.pop("hide_index", True), **kwargs)
+    return plain_table(plain_cells(df), where, **kwargs)
+
+
+def plain_table(cells: pd.DataFrame, where: Any = st, **kwargs: Any) -> Any:
+    """``st.table`` of ``cells`` made by :func:`plain_cells` (e.g. cached with the table): :func:`static_table`
+    without converting the cells again."""
+    return where.table(cells, hide_index=kwargs.pop("hide_index", True), **kwargs)
 
 _NO_TABLE_DOWNLOAD = (
     "<style>[data-testid='stElementToolbar'] button[aria-label*='Download as CSV'],"
