@@ -77,3 +77,47 @@ def test_the_cached_year_is_the_simulated_year_and_an_edit_gives_a_new_one(monke
     at.text_input(key="name_in").set_value("AAA renamed plan").run()
     assert not at.exception, at.exception
     assert "AAA renamed plan" in at.text[0].value  # a name only: the year's names follow (no stale result)
+
+
+def _cost_tables_app() -> None:
+    import streamlit as st
+
+    from ui import cost_view, page, simulation_state, state
+
+    page.init()
+    state.set_ui("trials", 500)
+    st.checkbox("rename", key="rename")
+    chances = simulation_state.team_chances()
+    team = str(chances["team"].iloc[0])
+    if st.session_state.get("rename"):  # rename the plan the first team is on
+        pid = str(simulation_state.team_breakdown(team)["plan"].iloc[0])
+        d = state.draft()
+        (d["plans"][pid] if d.get("plans") else d["plan"])["name"] = "AAA renamed plan"
+        state.revalidate()
+        chances = simulation_state.team_chances()
+    sim = simulation_state.simulation()
+    sk = [simulation_state.sim_key(), state.valid().period]
+    shown = cost_view.chances_table(chances, sk)
+    assert cost_view.chances_table(chances, sk) is shown  # the second call is the cached table
+    assert list(shown["Team"]) == list(chances["team"])
+    table = cost_view.breakdown_table(simulation_state.team_breakdown(team), team, sk)
+    names = " | ".join(sorted(set(table["Plan"])))
+    if state.valid().is_org:
+        by_plan, plans_shown = cost_view.plans_table(sim, sk)
+        assert list(plans_shown["Plan"]) == [state.valid().plans[p].name for p in by_plan["plan"]]
+        names += " / " + " | ".join(plans_shown["Plan"])
+    st.text(names)
+
+
+@SCENARIOS
+def test_the_cost_tables_follow_a_renamed_plan(monkeypatch, scenario) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COMPCORE_DEFAULT_SCENARIO", scenario)
+    at = AppTest.from_function(_cost_tables_app, default_timeout=300)
+    at.run()
+    assert not at.exception, at.exception
+    assert "AAA renamed plan" not in at.text[0].value
+    at.checkbox(key="rename").check().run()
+    assert not at.exception, at.exception
+    assert at.text[0].value.startswith("AAA renamed plan")  # the team's breakdown names its plan anew
+    if scenario == "cs_org_teams":
+        assert "/ " in at.text[0].value and "AAA renamed plan" in at.text[0].value.split("/ ")[1]
