@@ -124,17 +124,24 @@ def sync_link(read_only: bool = False) -> None:
 
 
 def share_section() -> None:
-    """Sidebar block: the link to this scenario, always current, with a copy icon."""
+    """Sidebar block: the link to this scenario, always current, with a copy icon, inside a popover.
+
+    The link is an ``st.code`` (it has the copy icon), and a code block makes a browser load and run a
+    1.5 MB syntax highlighter: in a popover it is drawn only when opened, so a page opens without it
+    (0.7-1.3 s of a fresh browser's first chart on a busy 2-core machine, benchmarks/bench_browser.py).
+    """
     with st.sidebar:
-        st.markdown("**Share**")
         params = link_params()
         if not params:
+            st.markdown("**Share**")
             st.caption("This scenario is too large for a link; save it on the Scenarios page instead.")
             return
         base = (st.context.url or "").split("?")[0]
         query = "&".join(f"{k}={v}" for k, v in params.items())
-        st.code(f"{base}?{query}", language=None, wrap_lines=False)
-        st.caption("The address bar follows your edits, so a refresh keeps your work. Copy this link with the "
-                   "icon at its top right: it opens exactly this plan and these numbers. No names go into it.")
-        if problems():
-            st.caption("The link holds the last valid version of the plan.")
+        with st.popover("Share this scenario", icon=":material/share:", width="stretch", key="share_link"):
+            st.code(f"{base}?{query}", language=None, wrap_lines=False)
+            st.caption("Copy this link with the icon at its top right: it opens exactly this plan and these "
+                       "numbers. No names go into it.")
+            if problems():
+                st.caption("The link holds the last valid version of the plan.")
+        st.caption("The address bar follows your edits, so a refresh keeps your work.")

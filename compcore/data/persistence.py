@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtri
-from scipy.stats import rankdata
 
 from compcore.errors import PlanError
 
@@ -56,6 +54,10 @@ def normal_scores(values: np.ndarray) -> np.ndarray:
     [-0.674, 0.674, 0.0]
     """
     values = np.asarray(values, dtype=float)
+    # imported here: scipy.stats costs about 1 s of the app's first request, and only a history needs it
+    from scipy.special import ndtri
+    from scipy.stats import rankdata
+
     return ndtri(rankdata(values) / (len(values) + 1))
 
 

@@ -85,7 +85,8 @@ def test_first_fifteen_minutes(browser, app_server):
     _see(page, "above 120%")
 
     # 5. share: the sidebar's link opens the same plan in a browser that has never seen it
-    link = page.locator("[data-testid='stSidebar'] [data-testid='stCode']").first.inner_text().strip()
+    page.locator(".st-key-share_link button").first.click()  # the link is drawn when its popover opens
+    link = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode']").first.inner_text().strip()
     assert link.startswith("http") and "?s=v1." in link
     fresh = browser.new_context(viewport={"width": 1400, "height": 2400})
     other = fresh.new_page()
