@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from compcore.io.share import encode_scenario
 from compcore.simulation.scenario import dump_scenario, load_scenario
-from tests.app.conftest import ROOT, page
+from tests.app.conftest import ROOT, open_page, page
 
 
 def test_the_address_holds_the_link_and_it_restores_elsewhere():
@@ -50,3 +50,15 @@ def test_bad_link_shows_friendly_error_and_default():
         assert at.session_state["scenario_valid"].plan.name == "CS org quarterly bonus"
         at.run()  # the notice is shown once; the page keeps working
         assert not at.exception and not at.error
+
+
+def test_the_link_is_drawn_in_a_popover():
+    """The sidebar's link (a code block, for its copy icon) sits in a popover: a browser draws it, and loads the
+    1.5 MB code highlighter a code block needs, only when the person opens it, not on every page open."""
+    at = open_page("payout_curves")
+    sidebar = list(at.sidebar.children.values())
+    pops = [b for b in sidebar if getattr(b, "type", None) == "popover"]
+    assert len(pops) == 1
+    codes = [c for c in pops[0].children.values() if getattr(c, "type", None) == "code"]
+    assert len(codes) == 1 and "?s=v1." in codes[0].value
+    assert not [c for c in sidebar if getattr(c, "type", None) == "code"]  # no code block outside it
