@@ -220,16 +220,28 @@ def backtest(plan: Plan | dict[str, Any] | str, histories: Mapping[str, pd.DataF
 
 
 def _cost(teams: pd.DataFrame) -> pd.DataFrame:
-    priced = teams["payout"].notna()
-    t = teams.assign(paid=priced, unpaid=~priced,
-                     priced_target=teams["target_incentive"].where(priced, 0.0),
-                     missing_target=teams["target_incentive"].where(~priced, 0.0))
-    g = t.groupby("period", sort=False).agg(
-        period_start=("period_start", "first"), period_end=("period_end", "first"),
-        complete=("complete", "all"), teams_paid=("paid", "sum"), teams_missing=("unpaid", "sum"),
-        target_cost=("target_incentive", "sum"), cost=("money", lambda s: s.sum(min_count=1)),
-        missing_target_cost=("missing_target", "sum"), priced_target=("priced_target", "sum"),
-    ).reset_index()
+    # per period in order of first appearance, with bincounts (a pandas named aggregation took 40% of a back-test)
+    codes, periods = pd.factorize(teams["period"], sort=False)
+    n = len(periods)
+    first = np.unique(codes, return_index=True)[1] if n else np.zeros(0, dtype=int)
+    priced = teams["payout"].notna().to_numpy()
+    target = teams["target_incentive"].to_numpy(dtype=float)
+    money = teams["money"].to_numpy(dtype=float)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=weights, minlength=n).astype(float)
+    paid = np.bincount(codes, weights=priced, minlength=n).astype(int)
+    has_money = np.bincount(codes, weights=~np.isnan(money), minlength=n) > 0
+    cost = np.where(has_money, total(np.nan_to_num(money)), np.nan)  # sum(min_count=1): NaN when nothing is paid
+    priced_target = total(np.where(priced, target, 0.0))
+    complete = np.bincount(codes, weights=~teams["complete"].to_numpy(dtype=bool), minlength=n) == 0
+    g = pd.DataFrame({"period": teams["period"].iloc[first].to_numpy(),
+                      "period_start": teams["period_start"].iloc[first].to_numpy(),
+                      "period_end": teams["period_end"].iloc[first].to_numpy(),
+                      "complete": complete, "teams_paid": paid,
+                      "teams_missing": np.bincount(codes, minlength=n).astype(int) - paid,
+                      "target_cost": total(target), "cost": cost,
+                      "missing_target_cost": total(np.where(priced, 0.0, target))})
     with np.errstate(divide="ignore", invalid="ignore"):
-        g["payout"] = np.where(g["priced_target"] > 0, g["cost"] / g["priced_target"], np.nan)
-    return g.drop(columns="priced_target").astype({"teams_paid": int, "teams_missing": int})
+        g["payout"] = np.where(priced_target > 0, cost / priced_target, np.nan)
+    return g
