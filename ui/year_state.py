@@ -9,6 +9,8 @@ the plan edited (:func:`compcore.simulation.year.price_plan_year`).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from collections.abc import Callable
 from datetime import date, datetime
@@ -23,7 +25,7 @@ from compcore.simulation.limits import draw_bytes, trials_within
 from compcore.simulation.scenario import Scenario, dump_scenario
 from compcore.simulation.year import PlanYear, YearResult, price_plan_year, year_of_plans
 from compcore.simulation.year_draws import YearDraws, draw_year, year_spec
-from ui.charts.cache import scenario_key
+from ui.charts.cache import for_scenario, scenario_key
 from ui.lru import shared_caches
 from ui.session import K_SCENARIO, K_UI
 from ui.state import bind, draft, set_ui, ui, valid
@@ -184,20 +186,36 @@ def _year_draws(scn: Scenario, trials: int, seed: int, progress: Callable[[float
                                                 lambda: draw_year(scn, trials=trials, seed=seed, progress=progress))
 
 
-def year_key() -> str:
+def _without_budgets(scn: Scenario) -> str:
+    data = dump_scenario(scn)
+    data.pop("budget", None)
+    data.pop("annual_budget", None)
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def year_key(budgets: bool = True) -> str:
     """What the valid scenario's year depends on: the whole scenario (plans, roster, budgets, names), trials and
-    seed. Keys the year's result and the Year view's tables (a cheap string once per scenario object)."""
-    return json.dumps(["year", scenario_key(), int(ui("trials")), int(ui("seed"))])
+    seed; ``budgets=False``: all that but the budgets. Keys the year's result and the Year view's tables (a cheap
+    string, worked out once per scenario object)."""
+    scenario = scenario_key() if budgets else for_scenario(["year without budgets"], _without_budgets)
+    return json.dumps(["year", scenario, int(ui("trials")), int(ui("seed"))])
 
 
 def year_simulation(progress: Callable[[float], None] | None = None) -> YearResult:
     """The valid scenario's year: cached year draws, each plan's year priced once per version of that plan, the
-    year put together once per :func:`year_key` (its tables, e.g. fairness, are then worked out once too)."""
-    whole = shared_caches()["priced"].get(year_key())
+    year put together once per :func:`year_key` (its tables, e.g. fairness, are then worked out once too). A
+    budget edit only swaps the year's budget (the costs do not depend on it)."""
+    priced = shared_caches()["priced"]
+    whole = priced.get(year_key())
     if whole is not None:
         return whole
-    whole = _year_simulation(progress)
-    shared_caches()["priced"].put(year_key(), whole)
+    same = priced.get(year_key(budgets=False))
+    if same is not None:
+        whole = dataclasses.replace(same, budget=valid().year_budget)
+    else:
+        whole = _year_simulation(progress)
+        priced.put(year_key(budgets=False), whole)
+    priced.put(year_key(), whole)
     return whole
 
 

@@ -19,7 +19,7 @@ from compcore.simulation.year import YearResult
 from ui import state, year_state
 from ui.charts import cache as chart_cache
 from ui.charts.base import money, pct
-from ui.charts.cost import cost_histogram, cost_histogram_data
+from ui.charts.cost import budget_rows, cost_histogram, cost_histogram_data
 from ui.charts.year import cash_chart, cash_data
 
 __all__ = ["render"]
@@ -45,10 +45,11 @@ def _tables(yr: YearResult) -> dict[str, Any]:
     year (:func:`ui.year_state.year_key`) and shared; read-only."""
     scn = state.valid()
     bp = yr.by_period
+    bins = histogram_frame(yr.cost, 50, hi=float(max(yr.cost.max(), yr.percentiles["P95"] * 1.15)))
     out: dict[str, Any] = {
-        "hist": cost_histogram_data(histogram_frame(yr.cost, 50, hi=float(max(yr.cost.max(),
-                                                                                yr.percentiles["P95"] * 1.15))),
-                                    {q: yr.percentiles[q] for q in ("P10", "P50", "P90")}, yr.budget),
+        # the budget line is drawn per rerun (budget_rows): a budget edit does not rebuild these
+        "hist": cost_histogram_data(bins, {q: yr.percentiles[q] for q in ("P10", "P50", "P90")}, None),
+        "peak": float(bins["share"].max()) if len(bins) else 1.0,
         "cash": cash_data(bp),
         "cash_table": pd.DataFrame({"Paid at": bp["when"], "Expected": [money(x) for x in bp["expected"]],
                                     "P10": [money(x) for x in bp["p10"]], "P90": [money(x) for x in bp["p90"]]}),
@@ -139,9 +140,9 @@ def render() -> None:
     if progress is not None:
         bar.empty()
     _figures(yr, period, ppy)
-    view = chart_cache.memo("year_view", year_state.year_key(), lambda: _tables(yr))
+    view = chart_cache.memo("year_view", year_state.year_key(budgets=False), lambda: _tables(yr))
     chart_cache.chart(cost_histogram, "Cost of the year", key="year_hist", cache_key=["year_hist"],
-                      datasets=view["hist"])
+                      datasets={**view["hist"], "budget": budget_rows(yr.budget, view["peak"])})
     _cash(yr, view)
     left, right = st.columns(2)
     with left:

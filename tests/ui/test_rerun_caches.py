@@ -60,6 +60,8 @@ def _year_app() -> None:
     plain = simulate_year(state.valid(), trials=500, seed=int(state.ui("seed")))
     assert again is yr  # the second call in a run is the cached year
     assert np.array_equal(yr.cost, plain.cost) and yr.budget == plain.budget
+    assert yr.p_over_budget == plain.p_over_budget  # a budget edit swaps the budget of the cached year
+    assert yr.fairness.equals(plain.fairness) and yr.by_period.equals(plain.by_period)
     assert yr.plan_names == plain.plan_names
     st.text(f"{yr.budget} {sorted(yr.plan_names.values())[0]} {len(year_state.year_key())}")
 
