@@ -219,7 +219,7 @@ with tab_r:
     st.date_input("Plan year starts on (needed for join and leave dates)", format="YYYY-MM-DD",
                   **year_state.year_start_binding())
     state.show_problems("year_start")
-    if len(prorated := chart_cache.for_scenario(["proration"], lambda _: tables.plain_cells(year_state.proration()))):
+    if len(prorated := year_state.proration_cells()):
         st.caption("Joining or leaving during the year: the share of each period they are paid for")
         tables.plain_table(prorated)
     u, dl = st.columns([3, 1], vertical_alignment="bottom")

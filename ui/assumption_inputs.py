@@ -24,7 +24,7 @@ from compcore.report.assumption_use import (
 )
 from compcore.report.words import assumption_words
 from compcore.simulation.assumptions import default_assumption
-from ui.charts.cache import for_scenario
+from ui.charts.cache import for_scenario, memo
 from ui.session import K_SCENARIO
 from ui.state import bind, draft, is_org, pct_in, pct_out, revalidate, valid
 
@@ -47,7 +47,9 @@ def _words(scn: Any, mid: str) -> str:
     dist = scn.assumptions.get(mid)
     if m is None or dist is None:
         return ""
-    text = assumption_words(dist, m.unit, scn.period)
+    # also once per (assumption, unit, period): a budget or plan edit makes a new scenario, not new words
+    key = [dist.model_dump(mode="json") if hasattr(dist, "model_dump") else str(dist), m.unit, scn.period]
+    text = memo("assumption words", key, lambda: assumption_words(dist, m.unit, scn.period))
     return text[0].upper() + text[1:] + "."
 
 

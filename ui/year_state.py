@@ -25,16 +25,17 @@ from compcore.simulation.limits import draw_bytes, trials_within
 from compcore.simulation.scenario import Scenario, dump_scenario
 from compcore.simulation.year import PlanYear, YearResult, price_plan_year, year_of_plans
 from compcore.simulation.year_draws import YearDraws, draw_year, year_spec
-from ui.charts.cache import for_scenario, scenario_key
+from ui.charts.cache import for_scenario, memo, scenario_key
 from ui.lru import shared_caches
 from ui.session import K_SCENARIO, K_UI
 from ui.state import bind, draft, set_ui, ui, valid
+from ui.tables import plain_cells
 
 #: most memory the draws of one session's year may take (as a period's: DESIGN.md "Limits")
 MAX_SESSION_DRAW_BYTES = 256 * 2**20
 
 __all__ = ["HORIZONS", "annual_budget_binding", "date_cell", "date_text", "horizon", "horizon_binding",
-           "proration", "year_key", "year_simulation", "year_start_binding"]
+           "proration", "proration_cells", "year_key", "year_simulation", "year_start_binding"]
 
 
 def date_cell(value: Any) -> date | None:
@@ -86,6 +87,14 @@ def proration() -> pd.DataFrame:
     for c in shown.columns[5:]:
         shown[c] = [f"{x:.0%}" for x in shown[c]]
     return shown
+
+
+def proration_cells() -> pd.DataFrame:
+    """:func:`proration` as plain-text cells (:func:`ui.tables.plain_cells`), worked out once per roster, year
+    start and period (a budget or plan edit does not redo it). Read-only."""
+    scn = valid()
+    key = [[r.model_dump(mode="json") for r in scn.roster], str(scn.year_start), scn.period]
+    return memo("proration", key, lambda: plain_cells(proration()))
 
 
 def draws_inputs(scn: Scenario) -> dict[str, Any]:
