@@ -10,11 +10,12 @@ the sum over plans (:func:`org_cost_chunk`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from compcore.plan.kernel import FusedPlan, fused_plan, kernel
 from compcore.plan.payout import combine, payout_parts, payout_total
 from compcore.plan.schema import TOLERANCE, Plan
 from compcore.simulation.draws import roster_arrays
@@ -58,6 +59,17 @@ class PriceContext:
     emp_cols: np.ndarray | None = None  # (E,) columns of these employees in the draws; None: every employee
     n_teams: int = 0            # teams of the whole roster (columns of a team metric's draws)
     identity: bool = False      # units are the draws' employee columns in order: no scatter needed
+    #: the plan for the fused kernel (None: numpy prices it) and ``(metrics, U)`` the draws' column each unit
+    #: reads per metric (-1: an empty slot); made from the fields above, so ``replace(ctx, plan=...)`` remakes them
+    fused: FusedPlan | None = field(init=False, default=None, repr=False)
+    cols: np.ndarray | None = field(init=False, default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        fused = _fused(self.plan)
+        object.__setattr__(self, "fused", fused)
+        if fused is not None:
+            object.__setattr__(self, "cols", _unit_columns(self.plan, self.level, self.slots, self.block_team,
+                                                           self.emp_unit, self.emp_cols, len(self.unit_target)))
 
     def unit_team_heads(self) -> np.ndarray:
         """``(U, n_teams)`` people of each team in each unit (a company-level unit holds every team)."""
@@ -130,6 +142,28 @@ def price_context(plan: Plan, roster: list[RosterRow], team_index: np.ndarray, *
                         emp_row, emp_cols, n_teams, identity)
 
 
+def _fused(plan: Plan) -> FusedPlan | None:
+    """The plan for the fused kernel, or None when numpy must price it: a metric nothing reads leaves the numpy
+    total narrower than the units (a broadcast view, which BLAS would sum in another order)."""
+    used = {c.metric for c in plan.components} | {g.metric for g in plan.gates} | {m.metric for m in plan.modifiers}
+    return fused_plan(plan) if all(m.id in used for m in plan.metrics) else None
+
+
+def _unit_columns(plan: Plan, level: str, slots: int, block_team: np.ndarray, emp_unit: np.ndarray,
+                  emp_cols: np.ndarray | None, n_units: int) -> np.ndarray:
+    """``(metrics, U)``: the column of each metric's draws that each pricing unit reads (what :func:`_actuals`
+    broadcasts or scatters); -1 for an empty slot of a block, whose actual is 0."""
+    out = np.zeros((len(plan.metrics), n_units), dtype=np.int64)
+    people = np.full(n_units, -1, dtype=np.int64)
+    people[emp_unit] = np.arange(len(emp_unit)) if emp_cols is None else emp_cols
+    for i, m in enumerate(plan.metrics):
+        if m.scope == "team":
+            out[i] = block_team[np.arange(n_units) // slots] if level == "individual" else np.arange(n_units)
+        elif m.scope == "individual":
+            out[i] = people
+    return out
+
+
 def _blocks(team_index: np.ndarray, n_teams: int, n_team: int, n_ind: int) -> tuple[int, np.ndarray, np.ndarray]:
     """``(slots, block_team, emp_unit)``: teams cut into blocks of ``slots`` people, the cheapest size.
 
@@ -177,9 +211,29 @@ def _actuals(ctx: PriceContext, values: dict[str, np.ndarray]) -> dict[str, np.n
 
 
 def _totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
-    """Total payout fraction, shape ``(n, units)``."""
+    """Total payout fraction, shape ``(n, units)``: the fused kernel's when it is ready, else numpy's (same bits)."""
+    fused = _fused_totals(ctx, values)
+    if fused is not None:
+        return fused[0]
     n = len(next(iter(values.values())))
     return _per_unit(ctx, payout_total(ctx.plan, _actuals(ctx, values)), n)
+
+
+def _fused_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+    """``(totals, counts)`` from the fused kernel: ``(n, units)`` totals (C-ordered, like numpy's) and ``(3, units)``
+    trials paid above target, nothing, at target; None without a kernel, or for a draw that is not finite
+    (numpy then says which metric)."""
+    if ctx.fused is None:
+        return None
+    fn = kernel()
+    if fn is None:
+        return None
+    raws = [values[mid] for mid in ctx.fused.metric_ids]
+    n = len(raws[0])
+    out = np.empty((n, len(ctx.unit_target)))
+    counts = np.zeros((3, len(ctx.unit_target)), dtype=np.int64)
+    ok = ctx.fused.run(fn, [r if r.ndim == 2 else r.reshape(n, 1) for r in raws], ctx.cols, out, counts)  # type: ignore[arg-type]
+    return (out, counts) if ok else None
 
 
 def unit_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
@@ -205,8 +259,26 @@ def _blocks_of(values: dict[str, np.ndarray], units: int) -> list[dict[str, np.n
     return [{k: v[s:s + step] for k, v in values.items()} for s in range(0, n, step)]
 
 
+def _block_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> Iterator[np.ndarray]:
+    """The totals of each row slice of :func:`_blocks_of`: the fused kernel prices the whole chunk in one
+    pass (it needs no slicing to stay in cache) and each slice is a view of it, the same bits as numpy's."""
+    fused = _fused_totals(ctx, values)
+    if fused is None:
+        yield from (_totals(ctx, block) for block in _blocks_of(values, len(ctx.unit_target)))
+    else:
+        yield from _slices(fused[0], len(ctx.unit_target))
+
+
+def _slices(whole: np.ndarray, units: int) -> Iterator[np.ndarray]:
+    step = sub_rows(units)
+    return (whole[s:s + step] for s in range(0, len(whole), step))
+
+
 def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: int, keep_rows: int = 0) -> ChunkStats:
     """Cost and payout statistics of one chunk of trials; ``keep_rows`` unit payouts are kept for fairness."""
+    fused = _fused_totals(ctx, values)
+    if fused is not None:
+        return _fused_stats(ctx, *fused, sample_rows, keep_rows)
     costs, samples, kept = [], [], []
     n_units = len(ctx.unit_target)
     frac_sum, at_target, zero = np.zeros(n_units), np.zeros(n_units), np.zeros(n_units)
@@ -231,9 +303,29 @@ def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: i
                       np.concatenate(kept) if kept else np.zeros((0, n_units)))
 
 
+def _fused_stats(ctx: PriceContext, whole: np.ndarray, counts: np.ndarray, sample_rows: int,
+                 keep_rows: int) -> ChunkStats:
+    """:func:`price_chunk`'s statistics from the fused kernel's totals and counts, the same bits: costs and
+    sums block by block (:func:`sub_rows` trials, the same BLAS calls and sum order), counts whole numbers."""
+    n_units = len(ctx.unit_target)
+    costs, frac_sum = [], np.zeros(n_units)
+    for total in _slices(whole, n_units):
+        costs.append(total @ ctx.unit_target)
+        frac_sum += total.sum(axis=0)
+    above, zeros, reached = counts
+    # every row kept (one chunk of a short run): the totals themselves, else a copy of the first rows
+    keep_all = keep_rows >= len(whole)
+    kept = whole if keep_all else whole[:max(keep_rows, 0)].copy()
+    rows = whole[:max(sample_rows, 0)]
+    sample = (rows if ctx.identity else rows[:, ctx.emp_unit]).ravel()
+    if ctx.identity and not keep_all:
+        sample = sample.copy()  # a view would keep the whole chunk's totals alive
+    return ChunkStats(np.concatenate(costs), frac_sum, float(above @ ctx.unit_heads), float(zeros @ ctx.unit_heads),
+                      sample, reached.astype(float), zeros.astype(float), kept)
+
+
 def cost_chunk(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
-    return np.concatenate([_totals(ctx, block) @ ctx.unit_target
-                           for block in _blocks_of(values, len(ctx.unit_target))])
+    return np.concatenate([total @ ctx.unit_target for total in _block_totals(ctx, values)])
 
 
 def org_cost_chunk(ctxs: PlanContexts, values: dict[str, np.ndarray]) -> np.ndarray:
