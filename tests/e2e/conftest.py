@@ -47,13 +47,15 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def running_app(db_url: str, default_scenario: str | None = "cs_org_quarterly", *, env: dict[str, str] | None = None,
-                secrets: Path | None = None, port: int | None = None, log: Path | None = None) -> Iterator[str]:
+                secrets: Path | None = None, port: int | None = None, log: Path | None = None,
+                launcher: tuple[str, ...] = ("-m", "streamlit", "run", "app.py")) -> Iterator[str]:
     """A fresh ``streamlit run app.py`` on a free port using the store at ``db_url``; yields its base URL.
 
     ``default_scenario``: the sample a new session opens on (the single-plan sample these flows were
     written against); None opens on the app's own default, the seed-001 org. ``env`` adds environment
     variables; ``secrets`` is a secrets.toml used instead of the repo's; ``log`` a file that gets the
-    server's output (its tracebacks), else it is dropped.
+    server's output (its tracebacks), else it is dropped. ``launcher``: the arguments after ``python``
+    (``("-m", "ui.serve")`` starts the app the way it is deployed).
     """
     port = port or _free_port()
     env = dict(os.environ, COMPCORE_DB_URL=db_url, PYTHONPATH=str(ROOT), **(env or {}))
@@ -63,7 +65,7 @@ def running_app(db_url: str, default_scenario: str | None = "cs_org_quarterly", 
     extra = ["--secrets.files", str(secrets)] if secrets else []
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 - closed in the finally below
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, *launcher, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
          *extra],
         cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT if log else subprocess.DEVNULL)
