@@ -184,29 +184,28 @@ def tally(events: pd.DataFrame, *, months: int, by: str, groups: Sequence[str],
     num = events["num"].to_numpy(dtype=float)[inside][known]
     den = np.broadcast_to(events["den"].to_numpy(dtype=float), len(m))[inside][known]
     c = cell[in_cohort]
-    out = pd.DataFrame({
-        "period": np.repeat(grid["period"].to_numpy(dtype=object), n_groups),
-        "period_start": np.repeat(grid["period_start"].to_numpy(), n_groups),
-        "period_end": np.repeat(grid["period_end"].to_numpy(), n_groups),
-        by: pd.Series(np.tile(np.array(groups, dtype=object), len(grid)), dtype=object),
-        "n": np.bincount(c, minlength=n_cells).astype(int),
-        "numerator": np.bincount(c, weights=num[in_cohort], minlength=n_cells).astype(float),
-        "denominator": np.bincount(c, weights=den[in_cohort], minlength=n_cells).astype(float),
-    })
-    den_all = out["denominator"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(den_all > 0, out["numerator"].to_numpy(dtype=float) / den_all, np.nan)
     cols = [f"excluded_{r}" for r in reasons]
     counts = {col: np.bincount(cell[reason == r], minlength=n_cells).astype(int) for col, r in zip(cols, reasons,
                                                                                                   strict=True)}
-    out["excluded"] = sum(counts.values(), np.zeros(n_cells, dtype=int)).astype(int)
-    for col in cols:
-        out[col] = counts[col]
-    out["complete"] = out["period_end"] + pd.Timedelta(days=lag_days) <= as_of
+    n = np.bincount(c, minlength=n_cells).astype(int)
+    numerator = np.bincount(c, weights=num[in_cohort], minlength=n_cells).astype(float)
+    denominator = np.bincount(c, weights=den[in_cohort], minlength=n_cells).astype(float)
+    # rows by period, then group by name (what sorting by period start and group gave): one frame, built once
+    by_name = np.array(sorted(range(n_groups), key=lambda i: groups[i]), dtype=np.int64)
+    order = (np.arange(len(grid), dtype=np.int64)[:, None] * n_groups + by_name[None, :]).ravel()
+    p_of = order // n_groups if n_groups else order
+    period_end = grid["period_end"].to_numpy()[p_of]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(denominator > 0, numerator / denominator, np.nan)[order]
+    out = pd.DataFrame({
+        "period": grid["period"].to_numpy(dtype=object)[p_of], "period_start": grid["period_start"].to_numpy()[p_of],
+        "period_end": period_end, "complete": period_end + np.timedelta64(int(lag_days), "D") <= as_of.to_datetime64(),
+        by: pd.Series(np.array(groups, dtype=object)[order % n_groups] if n_groups else np.array([], dtype=object),
+                      dtype=object),
+        "n": n[order], "numerator": numerator[order], "denominator": denominator[order], "value": value,
+        "excluded": sum(counts.values(), np.zeros(n_cells, dtype=int)).astype(int)[order],
+        **{col: counts[col][order] for col in cols}})
     if not n_cells:  # no row: the period column's dtype as the pandas merges left it (tests pin the same table)
         out["period"] = out["period"].astype(grid["period"].dtype if has_range else float)
-    order = ["period", "period_start", "period_end", "complete", by, "n", "numerator",
-             "denominator", "value", "excluded", *cols]
-    out = out[order].sort_values(["period_start", by], kind="stable").reset_index(drop=True)
     out.attrs["excluded"] = {str(k): int(v) for k, v in attrs.items()}
     return out
