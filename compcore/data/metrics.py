@@ -149,6 +149,10 @@ def on_time_go_live(data: DataLike, *, period: str = "quarter", by: str = "team"
 
 
 def _usage_with_clients(cs: CSData) -> pd.DataFrame:
+    return cs.memo("usage_with_clients", lambda: _join_usage(cs))  # the same join for every adoption metric
+
+
+def _join_usage(cs: CSData) -> pd.DataFrame:
     u = cs.require("usage_weekly")
     cols = ["client_id", "actual_go_live", "licensed_seats"]
     return u.merge(cs.clients[cols], on="client_id", how="left")

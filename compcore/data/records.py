@@ -11,9 +11,10 @@ header. Unknown extra columns are ignored (dropped from the clean frames).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -78,6 +79,14 @@ class CSData:
     usage: pd.DataFrame | None = None
     activities: pd.DataFrame | None = None
     people: pd.DataFrame | None = None
+    # what every metric asks of the same records (the frames are never changed): worked out once per object
+    _memo: dict[str, object] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    def memo(self, name: str, make: Callable[[], Any]) -> Any:
+        """``make()``, kept with these records under ``name`` (a value derived from them alone; read-only)."""
+        if name not in self._memo:
+            self._memo[name] = make()
+        return self._memo[name]
 
     def require(self, name: str) -> pd.DataFrame:
         """Return the frame ``name`` or raise a PlanError saying which file is missing."""
@@ -88,6 +97,9 @@ class CSData:
 
     def first_date(self) -> pd.Timestamp:
         """Earliest observed date: first usage week or activity, else first contract start."""
+        return self.memo("first_date", self._first_date)
+
+    def _first_date(self) -> pd.Timestamp:
         dates = []
         if self.usage is not None and len(self.usage):
             dates.append(self.usage["week_start"].min())
@@ -102,6 +114,9 @@ class CSData:
     def as_of(self) -> pd.Timestamp:
         """Latest date the records cover: last usage week's end, activity, contract start,
         go-live, churn, or renewal with a known renewal ARR."""
+        return self.memo("as_of", self._as_of)
+
+    def _as_of(self) -> pd.Timestamp:
         c = self.clients
         dates = [c["contract_start"].max(), c["actual_go_live"].max(), c["churn_date"].max(),
                  c.loc[c["arr_renewal"].notna(), "renewal_date"].max()]

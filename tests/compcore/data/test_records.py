@@ -116,3 +116,15 @@ def test_typed_frames_are_accepted() -> None:
     data = load_cs_data({"clients": clients})
     assert data.clients["segment"].isna().all()  # optional column added blank
     assert load_cs_data(data) is data
+
+
+def test_what_metrics_ask_of_records_is_worked_out_once_and_never_carried_to_other_records() -> None:
+    import dataclasses
+
+    from compcore.data.records import load_cs_data
+
+    data = load_cs_data(Path(__file__).resolve().parents[3] / "sample_data")
+    assert data.as_of() == data._as_of() and data.first_date() == data._first_date()
+    assert data.memo("as_of", lambda: None) == data._as_of()  # kept: not made again
+    later = dataclasses.replace(data, clients=data.clients.assign(contract_start=pd.Timestamp("2030-01-01")))
+    assert later.as_of() == pd.Timestamp("2030-01-01") != data.as_of()  # other records: their own dates
