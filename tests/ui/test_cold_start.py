@@ -31,3 +31,14 @@ def test_a_history_still_gets_its_normal_scores():
 
     # ranks 1, 3, 2 of 3 -> Phi^-1(1/4), Phi^-1(3/4), Phi^-1(2/4)
     assert normal_scores([0.2, 0.9, 0.5]).round(4).tolist() == [-0.6745, 0.6745, 0.0]
+
+
+def test_the_launcher_imports_what_the_pages_use_before_the_server_starts():
+    """``python -m ui.serve`` imports every ui module (and so compcore, pandas, Altair) before Streamlit serves:
+    a fresh server's first visitor does not wait for those imports."""
+    code = ("import sys\nfrom ui.serve import warm_up\nnames = warm_up()\n"
+            "print(len(names), all(n in sys.modules for n in names), 'ui.charts.cache' in names,"
+            " 'altair' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    count, all_in, has_cache, altair = out.split()
+    assert int(count) > 30 and all_in == has_cache == altair == "True"
