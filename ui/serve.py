@@ -25,6 +25,8 @@ from pathlib import Path
 
 from streamlit.web import cli
 
+import ui
+
 APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
@@ -42,8 +44,6 @@ def warm_up() -> list[str]:
     """Import every module of :mod:`ui` (what app.py and the pages import: compcore, pandas, Altair, SQLAlchemy);
     returns their names. Done before the server starts, not in a thread beside it: a page's first run importing
     the same modules at the same moment could see one half initialised."""
-    import ui
-
     names = [m.name for m in pkgutil.walk_packages(ui.__path__, "ui.") if m.name != "ui.serve"]
     for name in names:
         importlib.import_module(name)
