@@ -29,13 +29,11 @@ def _np_max(x: float, y: float) -> float:
 @njit(cache=True, nogil=True)
 def _counts(t0: np.ndarray, s: int, n: int, a: np.ndarray, shift: float, size: int, cnt: np.ndarray) -> None:
     """``cnt[j] = #{i: t0[s + i] <= a[j] + shift}`` (``_count_at_or_below``), point by point: branch-free."""
-    for j in range(size):
-        cnt[j] = 0
     for i in range(n):
         x = t0[s + i]
-        if shift == 0.0:
+        if i == 0:
             for j in range(size):
-                cnt[j] += a[j] >= x
+                cnt[j] = a[j] + shift >= x
         else:
             for j in range(size):
                 cnt[j] += a[j] + shift >= x
@@ -50,8 +48,9 @@ def _curve(c: int, a: np.ndarray, size: int, out: np.ndarray, cnt: np.ndarray, c
     kind, s, n = ckind[c], cstart[c], clen[c]
     # cpar[c]: 0 first x, 1 last x, 2 mask flag, 3 mask at (x0 - tol), 4 threshold flag, 5 threshold - tol, 6 cap
     if kind == LINEAR:
-        _counts(t0, s, n, a, 0.0, size, cnt)
+        _counts(t0, s, n, a, 0.0, size, cnt)  # a + 0.0 is a (no attainment is -0.0 and NaN stays NaN)
         lo, hi = cpar[c, 0], cpar[c, 1]
+        masked, at = cpar[c, 2] != 0.0, cpar[c, 3]
         for j in range(size):
             v = a[j]
             k = s + cnt[j]
@@ -60,14 +59,10 @@ def _curve(c: int, a: np.ndarray, size: int, out: np.ndarray, cnt: np.ndarray, c
             o -= t1[k]
             o *= t2[k]
             o += t3[k]
+            if masked:
+                o = o * (1.0 if v >= at else 0.0)
             out[j] = o
-        if cpar[c, 2] != 0.0:
-            at = cpar[c, 3]
-            for j in range(size):
-                out[j] = out[j] * (1.0 if a[j] >= at else 0.0)
     elif kind == MARGINAL:
-        for j in range(size):
-            out[j] = 0.0
         for i in range(n):
             start, width, rate = t0[s + i], t1[s + i], t2[s + i]
             last = i + 1 == n
@@ -76,7 +71,7 @@ def _curve(c: int, a: np.ndarray, size: int, out: np.ndarray, cnt: np.ndarray, c
                 if not last:
                     inside = _np_min(inside, width)
                 inside *= rate
-                out[j] += inside
+                out[j] = (0.0 if i == 0 else out[j]) + inside  # numpy adds each band to zeros
     elif kind == RETROACTIVE:
         _counts(t0, s, n, a, 1e-9, size, cnt)
         for j in range(size):
@@ -92,8 +87,9 @@ def _curve(c: int, a: np.ndarray, size: int, out: np.ndarray, cnt: np.ndarray, c
         for j in range(size):
             out[j] = out[j] * (1.0 if a[j] >= at else 0.0)
     cap = cpar[c, 6]
-    for j in range(size):
-        out[j] = _np_min(out[j], cap)
+    if cap != np.inf:  # min(x, inf) is x
+        for j in range(size):
+            out[j] = _np_min(out[j], cap)
 
 
 @njit(cache=True, nogil=True)
