@@ -148,6 +148,28 @@ def on_time_go_live(data: DataLike, *, period: str = "quarter", by: str = "team"
                  lag_days=int(grace_days), first=first, last=last)
 
 
+def _window_users(usage: pd.DataFrame, clients: pd.DataFrame, rows: np.ndarray, lo: np.ndarray,
+                  hi: np.ndarray) -> np.ndarray:
+    """Active users summed over the usage weeks starting in ``lo..hi`` of client ``clients.iloc[rows[k]]``, for
+    each k (0 without a week). Windows are per period, so each is summed once over the usage rows by client,
+    instead of joining the usage to every client-period."""
+    client = pd.Index(clients["client_id"]).get_indexer(usage["client_id"])  # -1: not a client
+    week = usage["week_start"].to_numpy(dtype="datetime64[ns]")
+    users = np.nan_to_num(usage["active_users"].to_numpy(dtype=float))  # a blank is no user, as a group sum
+    out = np.zeros(len(rows))
+    windows = np.stack([lo.astype("datetime64[ns]").astype(np.int64), hi.astype("datetime64[ns]").astype(np.int64)])
+    if not len(rows):
+        return out
+    pairs, which = np.unique(windows, axis=1, return_inverse=True)
+    which = np.asarray(which).reshape(-1)
+    for w in range(pairs.shape[1]):
+        inside = (week.astype(np.int64) >= pairs[0, w]) & (week.astype(np.int64) <= pairs[1, w]) & (client >= 0)
+        sums = np.bincount(client[inside], weights=users[inside], minlength=len(clients))
+        mine = which == w
+        out[mine] = sums[rows[mine]]
+    return out
+
+
 def _usage_with_clients(cs: CSData) -> pd.DataFrame:
     return cs.memo("usage_with_clients", lambda: _join_usage(cs))  # the same join for every adoption metric
 
@@ -258,12 +280,7 @@ def continued_adoption(data: DataLike, *, rule: AdoptionRule = DEFAULT_ADOPTION_
     wk = pd.Series(np.sort(weeks.unique()))
     n_weeks = ((wk.to_numpy()[None, :] >= win_lo.to_numpy()[:, None])
                & (wk.to_numpy()[None, :] <= pc["wk_hi"].to_numpy()[:, None])).sum(axis=1)
-    j = usage.merge(pd.DataFrame({"client_id": cl["client_id"], "_m": pc["_m"],
-                                  "lo": win_lo, "hi": pc["wk_hi"]}), on="client_id")
-    j = j[(j["week_start"] >= j["lo"]) & (j["week_start"] <= j["hi"])]
-    total = j.groupby(["client_id", "_m"])["active_users"].sum()
-    key = pd.MultiIndex.from_arrays([cl["client_id"], pc["_m"]])
-    users = total.reindex(key).fillna(0).to_numpy()
+    users = _window_users(usage, c, pc["row"].to_numpy(), win_lo.to_numpy(), pc["wk_hi"].to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
         met = rule.met(users / n_weeks, cl["licensed_seats"].to_numpy())
     reason = first_reason([((churn <= pc["pend"]).to_numpy(), "churned_in_period"),
