@@ -171,62 +171,67 @@ else:
 
 # ---------------------------------------------------------------- inputs
 st.divider()
-tab_a, tab_c, tab_r = st.tabs(["Assumptions", "Correlations", "Roster"])
+# only the open tab is built and sent (clicking another reruns): the three held about 30% of what a browser
+# does to switch to this page; a problem in a closed tab is listed at the bottom (unshown problems)
+tab_a, tab_c, tab_r = st.tabs(["Assumptions", "Correlations", "Roster"], key="cost_inputs", on_change="rerun")
 with tab_a:
-    st.caption(f"What you expect each metric's actual value to be in a {period}: the numbers you edit, then what "
-               "they mean in words. A share is typed in percent, like its target.")
-    for m in scn.metrics.values():
-        a = d["assumptions"].get(m.id) or {}
-        cols = st.columns([2.2, 1.6, 3, 2], vertical_alignment="bottom")
-        cols[0].markdown(f"**{md(m.name)}**  \ntarget {md(units.format_value(m.target, m.unit))}, "
-                         f"{assumption_inputs.SCOPE_WORDS[m.scope]}")
-        dist = cols[1].selectbox("Distribution", DIST_KINDS, format_func=assumption_inputs.DIST_WORDS.get,
-                                 help=assumption_inputs.DIST_HELP, **assumption_inputs.dist_binding(m.id))
-        pcols = cols[2].columns(max(len(assumptions.DIST_PARAMS[dist]), 1))
-        for pc, param in zip(pcols, assumptions.DIST_PARAMS[dist], strict=False):
-            label, kw = assumption_inputs.param_widget(m.id, param, m.unit)
-            if param == "values":
-                pc.text_input(label, **kw)
-            else:
-                pc.number_input(label, format="%.4g", **kw)
-        with cols[3]:
-            try:  # the preview's 2,000 draws only when this assumption's chart is not cached yet
-                fmt = charts.PCT if units.in_percent(m.unit) else ",.3~g"
-                chart_cache.lazy_chart(charts.preview_chart, lambda a=a, fmt=fmt: (explore.histogram_frame(
-                    assumptions.preview_samples(a, 2000, seed=seed), 24), fmt), key=f"preview_{m.id}",
-                    cache_key=[a, seed, m.unit])
-            except PlanError:  # shown below as an inline problem
-                st.caption("No preview until the parameters are valid.")
-        st.text(assumption_inputs.words(m.id))
-        for line in assumption_inputs.team_lines(m.id):
-            st.text(line)
-        state.show_problems(f"assumptions.{m.id}")
+    if tab_a.open:
+        st.caption(f"What you expect each metric's actual value to be in a {period}: the numbers you edit, then what "
+                   "they mean in words. A share is typed in percent, like its target.")
+        for m in scn.metrics.values():
+            a = d["assumptions"].get(m.id) or {}
+            cols = st.columns([2.2, 1.6, 3, 2], vertical_alignment="bottom")
+            cols[0].markdown(f"**{md(m.name)}**  \ntarget {md(units.format_value(m.target, m.unit))}, "
+                             f"{assumption_inputs.SCOPE_WORDS[m.scope]}")
+            dist = cols[1].selectbox("Distribution", DIST_KINDS, format_func=assumption_inputs.DIST_WORDS.get,
+                                     help=assumption_inputs.DIST_HELP, **assumption_inputs.dist_binding(m.id))
+            pcols = cols[2].columns(max(len(assumptions.DIST_PARAMS[dist]), 1))
+            for pc, param in zip(pcols, assumptions.DIST_PARAMS[dist], strict=False):
+                label, kw = assumption_inputs.param_widget(m.id, param, m.unit)
+                if param == "values":
+                    pc.text_input(label, **kw)
+                else:
+                    pc.number_input(label, format="%.4g", **kw)
+            with cols[3]:
+                try:  # the preview's 2,000 draws only when this assumption's chart is not cached yet
+                    fmt = charts.PCT if units.in_percent(m.unit) else ",.3~g"
+                    chart_cache.lazy_chart(charts.preview_chart, lambda a=a, fmt=fmt: (explore.histogram_frame(
+                        assumptions.preview_samples(a, 2000, seed=seed), 24), fmt), key=f"preview_{m.id}",
+                        cache_key=[a, seed, m.unit])
+                except PlanError:  # shown below as an inline problem
+                    st.caption("No preview until the parameters are valid.")
+            st.text(assumption_inputs.words(m.id))
+            for line in assumption_inputs.team_lines(m.id):
+                st.text(line)
+            state.show_problems(f"assumptions.{m.id}")
 
 with tab_c:
-    st.caption("Correlation (rho, -1 to 1) between metrics that move together, e.g. adoption and usage.")
-    rows, kw = simulation_state.bind_correlations()
-    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
-                   column_config=simulation_state.correlation_columns(), **kw)
-    state.show_problems("correlations")
+    if tab_c.open:
+        st.caption("Correlation (rho, -1 to 1) between metrics that move together, e.g. adoption and usage.")
+        rows, kw = simulation_state.bind_correlations()
+        st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
+                       column_config=simulation_state.correlation_columns(), **kw)
+        state.show_problems("correlations")
 
 with tab_r:
-    st.caption("Groups of people, not names: team, role, headcount, base salary; an incentive here overrides "
-               "the plan's target incentive for that row.")
-    rows, kw = simulation_state.bind_roster()
-    st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
-                   column_config=simulation_state.roster_columns(), **kw)
-    state.show_problems("roster")
-    st.date_input("Plan year starts on (needed for join and leave dates)", format="YYYY-MM-DD",
-                  **year_state.year_start_binding())
-    state.show_problems("year_start")
-    if len(prorated := year_state.proration_cells()):
-        st.caption("Joining or leaving during the year: the share of each period they are paid for")
-        tables.plain_table(prorated)
-    u, dl = st.columns([3, 1], vertical_alignment="bottom")
-    u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],
-                    **simulation_state.roster_upload_binding())
-    dl.download_button("Download roster CSV", simulation_state.roster_csv(), file_name="roster.csv", mime="text/csv",
-                       key="roster_download")
+    if tab_r.open:
+        st.caption("Groups of people, not names: team, role, headcount, base salary; an incentive here overrides "
+                   "the plan's target incentive for that row.")
+        rows, kw = simulation_state.bind_roster()
+        st.data_editor(rows, num_rows="dynamic", hide_index=True, width="stretch",
+                       column_config=simulation_state.roster_columns(), **kw)
+        state.show_problems("roster")
+        st.date_input("Plan year starts on (needed for join and leave dates)", format="YYYY-MM-DD",
+                      **year_state.year_start_binding())
+        state.show_problems("year_start")
+        if len(prorated := year_state.proration_cells()):
+            st.caption("Joining or leaving during the year: the share of each period they are paid for")
+            tables.plain_table(prorated)
+        u, dl = st.columns([3, 1], vertical_alignment="bottom")
+        u.file_uploader("Replace the roster from a CSV (team, role, headcount, base_salary)", type=["csv"],
+                        **simulation_state.roster_upload_binding())
+        dl.download_button("Download roster CSV", simulation_state.roster_csv(), file_name="roster.csv",
+                           mime="text/csv", key="roster_download")
 
 rest = state.unshown_problems()
 if rest:

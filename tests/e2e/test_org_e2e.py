@@ -72,6 +72,8 @@ def test_add_a_plan_move_a_team_see_fairness_change_save_and_open_one_plans_hr_l
 
     # move PMO onto the new plan (roster CSV with a plan column)
     page.get_by_role("tab", name="Roster").click()
+    page.locator(key("roster_upload")).wait_for(timeout=60_000)  # the tab's content comes with its rerun
+    settle(page)
     page.locator(f"{key('roster_upload')} input[type='file']").set_input_files(str(_moved_roster_csv(tmp_path)))
     settle(page)
     # PMO on the adoption plan: now Customer Success is the one left behind (21%, the others 43-62%)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import running_app, settle
+from tests.e2e.conftest import key, running_app, settle
 
 pytestmark = pytest.mark.e2e
 SHOTS = os.environ.get("COMPCORE_SCREENSHOTS")
@@ -40,6 +40,8 @@ def _people(page: Any) -> str:
 
 def _roster_grid(page: Any) -> Any:
     page.get_by_role("tab", name="Roster").click()
+    page.locator(key("roster_upload")).wait_for(timeout=60_000)  # the tab's content comes with its rerun
+    settle(page)
     grid = page.locator("[data-testid='stDataFrame']").last
     grid.scroll_into_view_if_needed()
     page.wait_for_timeout(1000)  # let the grid finish mounting before its toolbar is used

@@ -87,6 +87,8 @@ def test_set_a_year_to_date_schedule_add_a_q3_hire_and_read_the_annual_p90(year_
     page.get_by_role("link", name="Cost simulation").click()
     settle(page)
     page.get_by_role("tab", name="Roster").click()
+    page.locator(key("roster_upload")).wait_for(timeout=60_000)  # the tab's content comes with its rerun
+    settle(page)
     data = json.loads((ROOT / "sample_data/scenarios/cs_org_teams.json").read_text())
     csv_path = tmp_path / "roster.csv"
     csv_path.write_text(roster_to_csv(_with_hire(data)))
