@@ -36,7 +36,7 @@ from compcore.simulation.limits import MAX_TRIALS as LIMIT_TRIALS
 from compcore.simulation.limits import check_seed
 from compcore.simulation.scenario import Scenario, load_scenario
 from compcore.simulation.streams import stream_rng
-from compcore.simulation.tasks import Task, run_task
+from compcore.simulation.tasks import run_chunks
 
 __all__ = ["CHUNK_ELEMENTS", "CHUNK_MAX_VALUES", "CHUNK_METRIC_VALUES", "CHUNK_TRIALS", "DrawSpec", "MAX_TRIALS",
            "MetricDraws", "chunk_normals", "chunk_trials", "draw_chunk", "draw_metrics", "draw_spec", "roster_arrays",
@@ -281,25 +281,6 @@ def rows_per_chunk(limit: int, width: int, n_chunks: int) -> list[int]:
         return [rows] * n_chunks
     keep = math.ceil(limit / width)
     return [1 if i < keep else 0 for i in range(n_chunks)]
-
-
-def run_chunks(fn: Callable[..., object], jobs: list[tuple[object, ...]], executor: Executor | None,
-               progress: Progress | None) -> list[object]:
-    """``[fn(*job) for job in jobs]``, on ``executor`` if given, reporting progress after each chunk."""
-    out: list[object] = []
-    if executor is None:
-        for i, job in enumerate(jobs):
-            out.append(fn(*job))
-            if progress is not None:
-                progress((i + 1) / len(jobs))
-        return out
-    # wrapped: a Dask executor would otherwise hash every task's draw spec and contexts to name it
-    futures = [executor.submit(run_task, Task(fn, job)) for job in jobs]
-    for i, fut in enumerate(futures):
-        out.append(fut.result())
-        if progress is not None:
-            progress((i + 1) / len(jobs))
-    return out
 
 
 def _c_ordered(parts: list[np.ndarray]) -> np.ndarray:

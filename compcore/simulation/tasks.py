@@ -1,23 +1,39 @@
-"""One chunk task as an executor sees it: cheap to name, so a Dask client does not hash the draw spec per task.
+"""Chunk tasks on an executor: a few per worker, cheap to name, results identical to one process.
 
-``Client.get_executor().submit(fn, *args)`` names each task by hashing its
-arguments (``dask.base.tokenize``, since Dask executors are ``pure`` by default).
-A task's arguments are the draw spec and pricing contexts, which Dask cannot
-hash directly, so it pickles and hashes them once per task: about 7 ms of the
-submitting process's time for each of the 50 tasks of 1,000,000 trials, spent
-before the task reaches a worker (measured on the sample org; a process pool
-pays nothing of the kind). :class:`Task` carries its own random name
-(``__dask_tokenize__``): every task differs by its seeds anyway, so nothing
-could be shared between them.
+:func:`run_chunks` runs a list of jobs (a chunk group each, see
+:func:`compcore.simulation.draws.chunk_groups`) on any ``concurrent.futures.Executor``
+and returns exactly ``[fn(*job) for job in jobs]``, so how jobs are shared out can never
+change a result bit.
+
+What a task costs besides its work (measured on the sample org, 1,000,000 trials, a Dask
+``LocalCluster(n_workers=2)`` with Dask's defaults, ``benchmarks/bench_scale_out.py``):
+
+- Naming. ``Client.get_executor().submit(fn, *args)`` names each task by hashing its
+  arguments (``dask.base.tokenize``, since Dask executors are ``pure`` by default): it
+  pickles and hashes the draw spec and pricing contexts, about 7 ms of the submitting
+  process per task. :class:`Task` carries its own random name (``__dask_tokenize__``):
+  every task differs by its seeds anyway, so nothing could be shared between them.
+- Scheduling. Each Dask task passes through the scheduler and the client's event loop
+  (in the submitting process, beside the workers on the same cores) and the worker's
+  event loop: about 8 ms of CPU per task in all, 0.4 s for 50 tasks of one chunk
+  each, 12% on top of the 3.3 s of work, where a process pool spends almost nothing.
+  :func:`task_runs` therefore gives each worker a few tasks of several jobs (when the
+  executor says how many workers it has, :func:`executor_workers`), and all tasks go
+  through one ``executor.map`` call (one graph update on Dask).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 
-__all__ = ["Task", "run_task"]
+__all__ = ["TASKS_PER_WORKER", "Task", "executor_workers", "run_chunks", "run_jobs", "run_task", "task_runs"]
+
+#: tasks per worker: few enough that Dask's per-task cost is a few % of the work, enough that a worker
+#: finishing early takes over a short task instead of waiting for a long one
+TASKS_PER_WORKER = 4
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,3 +57,91 @@ class Task:
 def run_task(task: Task) -> object:
     """Run one task (a module-level function, so any executor pickles it by name)."""
     return task.fn(*task.args)
+
+
+def run_jobs(fn: Callable[..., object], jobs: list[tuple[object, ...]]) -> list[object]:
+    """``[fn(*job) for job in jobs]``: one task's jobs, in order.
+
+    Examples
+    --------
+    >>> run_jobs(divmod, [(7, 2), (9, 4)])
+    [(3, 1), (2, 1)]
+    """
+    return [fn(*job) for job in jobs]
+
+
+def executor_workers(executor: Executor) -> int | None:
+    """How many tasks ``executor`` runs at once, if it tells: None for an executor that does not.
+
+    A ``concurrent.futures`` pool (and loky's) keeps its ``max_workers`` as ``_max_workers``; a
+    Dask ``Client.get_executor()`` keeps its client as ``_client``, whose ``nthreads()`` are the
+    threads of every worker. Anything else (or a Dask cluster with no worker yet) gives None.
+
+    Examples
+    --------
+    >>> from concurrent.futures import ThreadPoolExecutor
+    >>> with ThreadPoolExecutor(3) as pool:
+    ...     executor_workers(pool)
+    3
+    """
+    n = getattr(executor, "_max_workers", None)
+    if isinstance(n, int) and not isinstance(n, bool):
+        return n if n > 0 else None
+    nthreads = getattr(getattr(executor, "_client", None), "nthreads", None)
+    if not callable(nthreads):
+        return None
+    try:
+        threads = nthreads()
+        total = sum(int(t) for t in threads.values())
+    except Exception:  # noqa: BLE001 - a client that cannot answer is just an executor that does not tell
+        return None
+    return total if total > 0 else None
+
+
+def task_runs(n_jobs: int, workers: int | None) -> list[range]:
+    """Consecutive jobs of each task: :data:`TASKS_PER_WORKER` per worker, sizes within one job, longest first.
+
+    With ``workers`` unknown (None) every job is its own task.
+
+    Examples
+    --------
+    >>> [len(r) for r in task_runs(50, 2)]  # 8 tasks: a worker runs 4, 25 jobs each when they alternate
+    [7, 7, 6, 6, 6, 6, 6, 6]
+    >>> task_runs(3, 2)
+    [range(0, 1), range(1, 2), range(2, 3)]
+    >>> len(task_runs(50, None))
+    50
+    """
+    if n_jobs <= 0:
+        return []
+    tasks = n_jobs if workers is None else min(n_jobs, max(1, workers) * TASKS_PER_WORKER)
+    size, longer = divmod(n_jobs, tasks)
+    out, start = [], 0
+    for i in range(tasks):
+        stop = start + size + (i < longer)
+        out.append(range(start, stop))
+        start = stop
+    return out
+
+
+def run_chunks(fn: Callable[..., object], jobs: list[tuple[object, ...]], executor: Executor | None,
+               progress: Callable[[float], None] | None) -> list[object]:
+    """``[fn(*job) for job in jobs]``, on ``executor`` if given, reporting progress after each task.
+
+    On an executor the jobs go out as :func:`task_runs` tasks through one ``executor.map``; the
+    list returned is the same, in the same order, whatever the executor and its workers.
+    """
+    out: list[object] = []
+    if executor is None:
+        for i, job in enumerate(jobs):
+            out.append(fn(*job))
+            if progress is not None:
+                progress((i + 1) / len(jobs))
+        return out
+    runs = task_runs(len(jobs), executor_workers(executor))
+    tasks = [Task(run_jobs, (fn, [jobs[i] for i in r])) for r in runs]
+    for r, part in zip(runs, executor.map(run_task, tasks), strict=True):
+        out.extend(part)  # type: ignore[call-overload]
+        if progress is not None:
+            progress(r.stop / len(jobs))
+    return out

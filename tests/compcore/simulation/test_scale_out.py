@@ -35,6 +35,8 @@ from compcore.simulation.draws import (
     values_per_trial,
 )
 from compcore.simulation.simulate import PAYOUT_SAMPLE, simulate
+from compcore.simulation.tasks import executor_workers
+from compcore.simulation.year import simulate_year
 
 ROOT = Path(__file__).resolve().parents[3]
 QUARTERLY = ROOT / "sample_data/scenarios/cs_org_quarterly.json"
@@ -80,17 +82,22 @@ def test_a_dask_local_cluster_gives_the_identical_result_and_a_later_process_poo
     distributed = pytest.importorskip("dask.distributed")
     dask = pytest.importorskip("dask")
     before = os.environ.get("MALLOC_TRIM_THRESHOLD_")
-    alone = simulate(QUARTERLY, trials=45_000, seed=3)  # three chunks, the last one short
+    trials = 10 * CHUNK_TRIALS - 700  # ten chunks, the last one short: 8 tasks on 2 workers, two of 2 chunks
+    alone = simulate(QUARTERLY, trials=trials, seed=3)
+    year = simulate_year(QUARTERLY, trials=trials, seed=3)
     try:
         # a busy CI machine can take longer than Dask's default 30 s to start a worker process
         with dask.config.set({"distributed.comm.timeouts.connect": "180s"}), \
                 distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
                                          dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-            on_dask = simulate(QUARTERLY, trials=45_000, seed=3, executor=client.get_executor())
+            executor = client.get_executor()
+            assert executor_workers(executor) == 2  # read from the client: tasks of several chunks
+            on_dask = simulate(QUARTERLY, trials=trials, seed=3, executor=executor)
+            year_on_dask = simulate_year(QUARTERLY, trials=trials, seed=3, executor=executor)
             tuned = client.run(tune_allocator)  # in each worker: already run by its chunks
         assert set(tuned.values()) == {True}  # the workers had Dask's setting, and compcore undid it
         with ProcessPoolExecutor(2) as pool:  # started after the cluster: inherits what Dask left in os.environ
-            on_pool = simulate(QUARTERLY, trials=45_000, seed=3, executor=pool)
+            on_pool = simulate(QUARTERLY, trials=trials, seed=3, executor=pool)
     finally:
         if before is None:
             os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)  # Dask's nanny leaves it set; don't leak it to other tests
@@ -100,7 +107,9 @@ def test_a_dask_local_cluster_gives_the_identical_result_and_a_later_process_poo
         assert other.share_above_target == alone.share_above_target
         np.testing.assert_array_equal(other.payout_pct, alone.payout_pct)
         assert other.cost_by_team.equals(alone.cost_by_team)
-
+        assert other.fairness.equals(alone.fairness)
+    np.testing.assert_array_equal(year_on_dask.paid, year.paid)
+    assert year_on_dask.fairness.equals(year.fairness)
 
 
 def wide(people: int, metrics: int = 4) -> dict:
