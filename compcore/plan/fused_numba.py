@@ -18,12 +18,13 @@ TILE = 2048
 
 @njit(cache=True, nogil=True)
 def _np_min(x: float, y: float) -> float:
-    return x if (x <= y) | (x != x) else y  # np.minimum (a select, no branch)
+    # np.minimum as numpy computes it (minpd): NaN if either is, y when they are equal (min(-0.0, 0.0) is 0.0)
+    return x if (x < y) | (x != x) else y
 
 
 @njit(cache=True, nogil=True)
 def _np_max(x: float, y: float) -> float:
-    return x if (x >= y) | (x != x) else y  # np.maximum
+    return x if (x > y) | (x != x) else y  # np.maximum (maxpd), the same way
 
 
 @njit(cache=True, nogil=True)
@@ -93,7 +94,8 @@ def _curve(c: int, a: np.ndarray, size: int, out: np.ndarray, cnt: np.ndarray, c
 
 
 @njit(cache=True, nogil=True)
-def plan_totals(raws, cols: np.ndarray, target: np.ndarray, lower: np.ndarray,  # noqa: ANN001 (a tuple of arrays)
+def plan_totals(raws, cols: np.ndarray, scaled: np.ndarray, affine: np.ndarray,  # noqa: ANN001 (a tuple of arrays)
+                target: np.ndarray, lower: np.ndarray,
                 ckind: np.ndarray, cstart: np.ndarray, clen: np.ndarray, cpar: np.ndarray,
                 t0: np.ndarray, t1: np.ndarray, t2: np.ndarray, t3: np.ndarray,
                 comp: np.ndarray, weight: np.ndarray, comp_gate: np.ndarray, comp_mod: np.ndarray,
@@ -107,8 +109,10 @@ def plan_totals(raws, cols: np.ndarray, target: np.ndarray, lower: np.ndarray,  
     nothing, at target): exact integers, so the same numbers as counting the totals with numpy.
 
     ``raws[m]``: metric m's draws transposed, ``(columns, n)`` C-ordered; ``cols[m, u]``: the column unit u
-    reads (-1: an empty slot, actual 0). ``comp[c]`` = (curve, metric) of component c. Works on tiles of
-    :data:`TILE` trials of one unit: every temporary stays in cache, each step is a tight loop of one kind.
+    reads (-1: an empty slot, actual 0); where ``scaled[m]``, ``raws[m]`` are standard normals ``z`` of a
+    normal metric and its values are ``z * affine[m, 0] + affine[m, 1]`` (``Normal.sample``'s operations).
+    ``comp[c]`` = (curve, metric) of component c. Works on tiles of :data:`TILE` trials of one unit: every
+    temporary stays in cache, each step is a tight loop of one kind.
     """
     n, units = out.shape
     above, nothing, reached = bounds[0], bounds[1], bounds[2]
@@ -135,10 +139,17 @@ def plan_totals(raws, cols: np.ndarray, target: np.ndarray, lower: np.ndarray,  
                 else:
                     a = raws[m][col, first:first + size]
                     bad = False
-                    for j in range(size):
-                        r = a[j] / tm
-                        row[j] = r
-                        bad |= r - r != 0.0  # inf or NaN (in the same pass, vectorised, unlike isfinite)
+                    if scaled[m]:
+                        sd, mean = affine[m, 0], affine[m, 1]
+                        for j in range(size):
+                            r = (a[j] * sd + mean) / tm
+                            row[j] = r
+                            bad |= r - r != 0.0
+                    else:
+                        for j in range(size):
+                            r = a[j] / tm
+                            row[j] = r
+                            bad |= r - r != 0.0  # inf or NaN (in the same pass, vectorised, unlike isfinite)
                     if bad:
                         return False  # numpy prices it and says which metric (or pays an overflow the same)
                 if lower[m]:

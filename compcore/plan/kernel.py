@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -132,17 +133,22 @@ class FusedPlan:
     mod_all: np.ndarray
     plan_cap: float
 
-    def run(self, fn: Any, raws: list[np.ndarray], cols: np.ndarray, out: np.ndarray, counts: np.ndarray) -> bool:
+    def run(self, fn: Any, raws: list[np.ndarray], cols: np.ndarray, out: np.ndarray, counts: np.ndarray,
+            affine: Mapping[str, tuple[float, float]] | None = None) -> bool:
         """``fn`` (the kernel) over ``raws`` (each metric's draws ``(n, columns)``, in :attr:`metric_ids` order):
         the totals into ``out``, and ``counts`` (3, units) incremented by the trials paid above target, nothing,
-        at target (:data:`BOUNDS`); False when a draw is not finite."""
+        at target (:data:`BOUNDS`); False when a draw is not finite. ``affine``: {metric id: (sd, mean)} of the
+        metrics whose ``raws`` are standard normals (values ``z * sd + mean``)."""
+        affine = affine or {}
+        scaled = np.array([mid in affine for mid in self.metric_ids])
+        params = np.array([affine.get(mid, (1.0, 0.0)) for mid in self.metric_ids], dtype=float).reshape(-1, 2)
         # a tuple of MAX_METRICS arrays (padded): one compiled signature for any plan, and no numba typed List
         # (whose own methods compile in every new process)
         arrays = tuple(np.ascontiguousarray(r.T) for r in raws) + (_PAD,) * (MAX_METRICS - len(raws))
-        return bool(fn(arrays, cols, self.target, self.lower, self.ckind, self.cstart, self.clen, self.cpar,
-                       *self.tables, self.comp, self.weight, self.comp_gate, self.comp_mod, self.gate_metric,
-                       self.gate_at, self.gate_cap, self.gate_all, self.mod_curve, self.mod_metric, self.mod_all,
-                       self.plan_cap, out, counts, BOUNDS))
+        return bool(fn(arrays, cols, scaled, params, self.target, self.lower, self.ckind, self.cstart, self.clen,
+                       self.cpar, *self.tables, self.comp, self.weight, self.comp_gate, self.comp_mod,
+                       self.gate_metric, self.gate_at, self.gate_cap, self.gate_all, self.mod_curve, self.mod_metric,
+                       self.mod_all, self.plan_cap, out, counts, BOUNDS))
 
 
 def _curve_rows(curve: LinearCurve | TiersCurve | StepsCurve) -> tuple[int, list[float], list[list[float]]] | None:

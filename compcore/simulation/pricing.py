@@ -18,7 +18,7 @@ import numpy as np
 from compcore.plan.kernel import FusedPlan, fused_plan, kernel
 from compcore.plan.payout import combine, payout_parts, payout_total
 from compcore.plan.schema import TOLERANCE, Plan
-from compcore.simulation.draws import roster_arrays
+from compcore.simulation.draws import Affine, roster_arrays, scale_draws
 from compcore.simulation.org import plan_rows
 from compcore.simulation.roster import RosterRow, row_period_targets
 
@@ -219,10 +219,12 @@ def _totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
     return _per_unit(ctx, payout_total(ctx.plan, _actuals(ctx, values)), n)
 
 
-def _fused_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+def _fused_totals(ctx: PriceContext, values: dict[str, np.ndarray],
+                  affine: Affine | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """``(totals, counts)`` from the fused kernel: ``(n, units)`` totals (C-ordered, like numpy's) and ``(3, units)``
     trials paid above target, nothing, at target; None without a kernel, or for a draw that is not finite
-    (numpy then says which metric)."""
+    (numpy then says which metric). ``affine``: the metrics drawn as standard normals
+    (:func:`~compcore.simulation.draws.draw_chunk_scaled`)."""
     if ctx.fused is None:
         return None
     fn = kernel()
@@ -232,7 +234,8 @@ def _fused_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> tuple[np.
     n = len(raws[0])
     out = np.empty((n, len(ctx.unit_target)))
     counts = np.zeros((3, len(ctx.unit_target)), dtype=np.int64)
-    ok = ctx.fused.run(fn, [r if r.ndim == 2 else r.reshape(n, 1) for r in raws], ctx.cols, out, counts)  # type: ignore[arg-type]
+    ok = ctx.fused.run(fn, [r if r.ndim == 2 else r.reshape(n, 1) for r in raws], ctx.cols, out, counts,  # type: ignore[arg-type]
+                       affine)
     return (out, counts) if ok else None
 
 
@@ -274,11 +277,18 @@ def _slices(whole: np.ndarray, units: int) -> Iterator[np.ndarray]:
     return (whole[s:s + step] for s in range(0, len(whole), step))
 
 
-def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: int, keep_rows: int = 0) -> ChunkStats:
-    """Cost and payout statistics of one chunk of trials; ``keep_rows`` unit payouts are kept for fairness."""
-    fused = _fused_totals(ctx, values)
+def price_chunk(ctx: PriceContext, values: dict[str, np.ndarray], sample_rows: int, keep_rows: int = 0,
+                affine: Affine | None = None) -> ChunkStats:
+    """Cost and payout statistics of one chunk of trials; ``keep_rows`` unit payouts are kept for fairness.
+
+    ``affine``: the metrics of ``values`` that are standard normals still to scale
+    (:func:`~compcore.simulation.draws.draw_chunk_scaled`): the kernel scales them as it reads them, numpy first.
+    """
+    fused = _fused_totals(ctx, values, affine)
     if fused is not None:
         return _fused_stats(ctx, *fused, sample_rows, keep_rows)
+    if affine:
+        values = scale_draws(values, affine)
     costs, samples, kept = [], [], []
     n_units = len(ctx.unit_target)
     frac_sum, at_target, zero = np.zeros(n_units), np.zeros(n_units), np.zeros(n_units)

@@ -23,10 +23,12 @@ from typing import Any
 import numpy as np
 
 from compcore.errors import PlanError
+from compcore.plan.kernel import kernel
 from compcore.plan.schema import Plan, load_plan
 from compcore.simulation.draw_reuse import Reuse, draw_after, reuse_plan
 from compcore.simulation.draws import (
     CHUNK_TRIALS,
+    Affine,
     DrawSpec,
     MetricDraws,
     Progress,
@@ -34,6 +36,7 @@ from compcore.simulation.draws import (
     chunk_plan,
     chunk_trials,
     draw_chunk,
+    draw_chunk_scaled,
     draw_spec,
     roster_arrays,
     rows_per_chunk,
@@ -60,9 +63,19 @@ PlansLike = Plan | dict[str, Any] | str | Mapping[str, Plan | dict[str, Any]]
 
 
 def _price_chunks(ctxs: PlanContexts, values: dict[str, np.ndarray], sample_rows: int,
-                  keep_rows: int) -> dict[str, ChunkStats]:
+                  keep_rows: int, affine: Affine | None = None) -> dict[str, ChunkStats]:
     """Every plan with people priced over one chunk of draws."""
-    return {pid: price_chunk(ctx, values, sample_rows, keep_rows) for pid, ctx in ctxs.items() if ctx is not None}
+    return {pid: price_chunk(ctx, values, sample_rows, keep_rows, affine)
+            for pid, ctx in ctxs.items() if ctx is not None}
+
+
+def _draw_for(ctxs: PlanContexts, spec: DrawSpec, n: int, seed: np.random.SeedSequence
+              ) -> tuple[dict[str, np.ndarray], Affine | None]:
+    """One chunk's draws for pricing: normals left unscaled when the fused kernel prices every plan (it scales
+    them as it reads them), else the values."""
+    if kernel() is not None and all(c is None or c.fused is not None for c in ctxs.values()):
+        return draw_chunk_scaled(spec, n, seed)
+    return draw_chunk(spec, n, seed), None
 
 
 def _fold(parts: list[dict[str, ChunkStats]]) -> dict[str, ChunkStats]:
@@ -72,7 +85,11 @@ def _fold(parts: list[dict[str, ChunkStats]]) -> dict[str, ChunkStats]:
 def _simulate_group(spec: DrawSpec, ctxs: PlanContexts,
                     group: list[tuple[int, np.random.SeedSequence, int, int]]) -> dict[str, ChunkStats]:
     """Draw and price consecutive chunks ``(size, seed, sample rows, kept rows)``: one task."""
-    return _fold([_price_chunks(ctxs, draw_chunk(spec, n, seed), r, k) for n, seed, r, k in group])
+    parts = []
+    for n, seed, r, k in group:
+        values, affine = _draw_for(ctxs, spec, n, seed)
+        parts.append(_price_chunks(ctxs, values, r, k, affine))
+    return _fold(parts)
 
 
 def _sample_rows(n_chunks: int, n_employees: int) -> list[int]:

@@ -157,3 +157,25 @@ def test_the_numpy_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     assert kern.kernel_mode() == "auto"
     monkeypatch.setenv("COMPCORE_KERNEL", "numba")
     assert kern.kernel() is compiled()
+
+
+@given(plan_and_values(), st.data())
+def test_standard_normals_scaled_in_the_kernel_are_numpys_values(case: tuple[Any, dict[str, np.ndarray]],
+                                                                 data: Any) -> None:
+    """``draw_chunk_scaled`` leaves a normal metric as z: the kernel's ``z * sd + mean`` is numpy's, bit for bit."""
+    plan, values = case
+    fp = kern.fused_plan(plan)
+    n = len(next(iter(values.values())))
+    affine, raws = {}, []
+    for mid in fp.metric_ids:
+        if data.draw(st.booleans()):
+            sd, mean = data.draw(st.floats(0.0, 5.0)), data.draw(st.floats(-5.0, 5.0))
+            z = np.array(data.draw(st.lists(st.floats(-8.0, 8.0), min_size=n, max_size=n)))
+            affine[mid] = (sd, mean)
+            values[mid] = z * sd + mean  # what Normal.sample_into leaves in the array
+            raws.append(z[:, None])
+        else:
+            raws.append(values[mid][:, None])
+    out, counts = np.empty((n, 1)), np.zeros((3, 1), dtype=np.int64)
+    assert fp.run(compiled(), raws, np.zeros((len(raws), 1), dtype=np.int64), out, counts, affine)
+    assert out[:, 0].tobytes() == np.ascontiguousarray(payout_total(plan, values), dtype=float).tobytes()

@@ -103,3 +103,31 @@ def test_a_plan_swapped_into_a_context_is_the_one_the_kernel_prices() -> None:
     from dataclasses import replace
 
     assert replace(ctx, plan=doubled).fused.target.tolist() == [2 * m.target for m in scn.plan.metrics]
+
+
+@pytest.mark.parametrize("path", [*SAMPLES, None], ids=lambda p: "slowest_shape" if p is None else p.stem)
+def test_scaled_draws_scale_to_draw_chunks_values(path: Path | None) -> None:
+    from benchmarks.bench_simulate import slowest_shape
+    from compcore.simulation.draws import draw_chunk, draw_chunk_scaled, scale_draws
+
+    run = _prepare(slowest_shape() if path is None else str(path), 700, 9)
+    plain = draw_chunk(run.spec, 700, run.chunks[0][1])
+    drawn, affine = draw_chunk_scaled(run.spec, 700, run.chunks[0][1])
+    assert (path is None) == bool(affine)  # only the slowest shape has uncorrelated normal metrics
+    scaled = scale_draws(drawn, affine)
+    assert {k: v.tobytes() for k, v in scaled.items()} == {k: v.tobytes() for k, v in plain.items()}
+
+
+def test_a_scaled_chunk_prices_the_same_on_the_numpy_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.bench_simulate import slowest_shape
+    from compcore.simulation.draws import draw_chunk, draw_chunk_scaled
+
+    run = _prepare(slowest_shape(), 900, 2)
+    ctx = run.ctxs["plan"]
+    plain = draw_chunk(run.spec, 900, run.chunks[0][1])
+    drawn, affine = draw_chunk_scaled(run.spec, 900, run.chunks[0][1])
+    compiled()
+    for mode in ("numpy", "numba"):
+        monkeypatch.setenv("COMPCORE_KERNEL", mode)
+        a, b = price_chunk(ctx, plain, 100, 100), price_chunk(ctx, drawn, 100, 100, affine)
+        assert a.cost.tobytes() == b.cost.tobytes() and a.kept.tobytes() == b.kept.tobytes()
