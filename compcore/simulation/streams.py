@@ -12,6 +12,7 @@ JSON file with sorted keys and a saved version give the original's numbers bit f
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 
@@ -23,6 +24,7 @@ __all__ = ["key_words", "stream_rng", "stream_seed"]
 KEY_SCHEME = "compcore.draws/v2"
 
 
+@functools.lru_cache(maxsize=4096)  # the same keys in every chunk and every run: hash each once
 def key_words(key: tuple[str | int, ...]) -> tuple[int, ...]:
     """Four 32-bit words of a stable hash of ``key`` (the same on every machine and Python).
 
