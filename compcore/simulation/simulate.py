@@ -127,7 +127,7 @@ def _result(ctxs: PlanContexts, plans: Mapping[str, Plan], roster: list[RosterRo
         plan_costs[pid] = np.concatenate([s.cost for s in mine]) if len(mine) > 1 else mine[0].cost
         tallies[pid] = PlanTally(ctx, np.sum([s.frac_sum for s in mine], axis=0),
                                  np.sum([s.at_target for s in mine], axis=0), np.sum([s.zero for s in mine], axis=0),
-                                 np.concatenate([s.kept for s in mine]))
+                                 mine[0].kept if len(mine) == 1 else np.concatenate([s.kept for s in mine]))
     costs = iter(plan_costs[pid] for pid in sorted(plan_costs))  # by id: the plans' order changes no bit
     cost = next(costs)
     for c in costs:
