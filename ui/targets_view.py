@@ -134,6 +134,10 @@ def headline(data: Any, spec: dict[str, Any], year: pd.DataFrame, share: bool) -
                            delta_color="off", delta_arrow="off")
 
 
+#: the history chart's y title in its cached template (a string no definition's name can be)
+TITLE_SLOT = "\u0000metric title\u0000"
+
+
 def history_section(history: pd.DataFrame, spec: dict[str, Any], period: str, by: str, share: bool,
                     target_line: float | None) -> None:
     """The history chart, its table and what the definition left out."""
@@ -141,9 +145,9 @@ def history_section(history: pd.DataFrame, spec: dict[str, Any], period: str, by
     # a template per layout (groups, unit, title); a new definition or target swaps its rows only
     groups = ts.cached(["history_groups", ts.history_key(spec, period, by)],
                        lambda: charts.history_groups(history, by))
-    title = describe_spec(spec).split(" (")[0]
-    chart_cache.chart(charts.history_template, by, groups, share, title, key="tfd_history_chart",
-                      cache_key=[by, groups, share, title],
+    title = describe_spec(spec).split(" (")[0]  # placed by the template, never wrapped: filled in per definition
+    chart_cache.chart(charts.history_template, by, groups, share, TITLE_SLOT, key="tfd_history_chart",
+                      cache_key=[by, groups, share], texts={TITLE_SLOT: title},
                       datasets=ts.cached(["history_rows", ts.history_key(spec, period, by), target_line],
                                          lambda: charts.history_datasets(history, by, target_line)))
     table, notes = ts.cached(["history_table", ts.history_key(spec, period, by), share],

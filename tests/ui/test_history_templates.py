@@ -84,3 +84,15 @@ def test_a_filled_components_template_is_the_components_chart() -> None:
         _same(_inline(template, charts.components_rows(df, labels)), full)
         rows = full["layer"][0]["data"]["values"]
         assert len(rows) == len(df) and {r["label"] for r in rows} == set(labels)
+
+
+@pytest.mark.parametrize("title", ["Adopted within 90 days", "On-time go-live", 'Quote " and \\ back', "Ünïcode ✓"])
+def test_a_history_template_with_its_title_filled_in_is_the_template_built_with_that_title(title) -> None:  # type: ignore[no-untyped-def]
+    from ui.charts.cache import _with_texts
+    from ui.targets_view import TITLE_SLOT
+
+    groups = ("CS Ops", "PMO")
+    built = _spec("history_template", "team", groups, True, title)
+    filled = _with_texts(_spec("history_template", "team", groups, True, TITLE_SLOT), {TITLE_SLOT: title})
+    _same(filled, built)
+    assert TITLE_SLOT not in json.dumps(filled)

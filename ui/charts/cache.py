@@ -114,15 +114,28 @@ def _build_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     return _inline(spec, spec.get("datasets", {}))
 
 
+def _with_texts(node: Any, texts: dict[str, str]) -> Any:
+    """A copy of ``node`` with every string equal to a key of ``texts`` replaced by its value."""
+    if isinstance(node, str):
+        return texts.get(node, node)
+    if isinstance(node, dict):
+        return {k: _with_texts(v, texts) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_with_texts(v, texts) for v in node]
+    return node
+
+
 def chart(builder: Callable[..., Any], *args: Any, key: str, cache_key: Any = None,
-          datasets: dict[str, Any] | None = None, **kwargs: Any) -> None:
+          datasets: dict[str, Any] | None = None, texts: dict[str, str] | None = None, **kwargs: Any) -> None:
     """Draw ``builder(*args, **kwargs)`` (a builder of ``ui.charts``), its Vega-Lite spec cached.
 
     Building and validating an Altair chart takes 20-40 ms, so specs are cached
     under ``cache_key`` (a cheap string saying what the inputs are, e.g. the
     priced simulation's key; default: the builder's arguments, hashed) and a
     rerun that draws the same data reuses the spec. ``datasets`` fills named
-    datasets (e.g. the budget line), so a small change does not rebuild a chart.
+    datasets (e.g. the budget line), so a small change does not rebuild a chart. ``texts``: placeholder ->
+    text, for a title the builder only places (never wraps or measures): the builder gets the placeholder, so
+    one spec serves every title (e.g. every metric's history).
     """
     store = shared_caches()["specs"]
     name = f"{builder.__module__}:{builder.__name__}"
@@ -132,6 +145,8 @@ def chart(builder: Callable[..., Any], *args: Any, key: str, cache_key: Any = No
         spec = _arrow_values(_build_spec(name, args, kwargs)) if ck else _hashed_spec(name, args, kwargs)
         if ck:
             store.put(ck, spec)
+    if texts:
+        spec = _with_texts(spec, texts)
     if datasets:
         spec = _with_rows(_inline(spec, datasets))
     with st.container(key=key):  # gives the chart the CSS class st-key-<key> that browser tests locate
