@@ -15,7 +15,7 @@ import subprocess
 import sys
 import textwrap
 import tracemalloc
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +35,7 @@ from compcore.simulation.draws import (
     values_per_trial,
 )
 from compcore.simulation.simulate import PAYOUT_SAMPLE, simulate
-from compcore.simulation.tasks import executor_workers
+from compcore.simulation.tasks import direct_client, executor_workers
 from compcore.simulation.year import simulate_year
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -78,6 +78,21 @@ def test_without_such_a_setting_the_allocator_is_left_alone() -> None:
     assert out.stdout.strip() == "False"
 
 
+class MapOnly(Executor):
+    """A Dask executor seen only through ``map``, with 2 workers: tasks of several chunks, results via the scheduler."""
+
+    _max_workers = 2
+
+    def __init__(self, inner: Executor) -> None:
+        self.inner = inner
+
+    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN204
+        return self.inner.submit(fn, *args, **kwargs)
+
+    def map(self, fn, *iterables, **kwargs):  # noqa: ANN001, ANN204
+        return self.inner.map(fn, *iterables, **kwargs)
+
+
 def test_a_dask_local_cluster_gives_the_identical_result_and_a_later_process_pool_too() -> None:
     distributed = pytest.importorskip("dask.distributed")
     dask = pytest.importorskip("dask")
@@ -92,8 +107,10 @@ def test_a_dask_local_cluster_gives_the_identical_result_and_a_later_process_poo
                                          dashboard_address=None) as cluster, distributed.Client(cluster) as client:
             executor = client.get_executor()
             assert executor_workers(executor) == 2  # read from the client: tasks of several chunks
+            assert direct_client(executor) is client  # workers on 127.0.0.1: results gathered straight from them
             on_dask = simulate(QUARTERLY, trials=trials, seed=3, executor=executor)
             year_on_dask = simulate_year(QUARTERLY, trials=trials, seed=3, executor=executor)
+            via_scheduler = simulate(QUARTERLY, trials=trials, seed=3, executor=MapOnly(executor))
             tuned = client.run(tune_allocator)  # in each worker: already run by its chunks
         assert set(tuned.values()) == {True}  # the workers had Dask's setting, and compcore undid it
         with ProcessPoolExecutor(2) as pool:  # started after the cluster: inherits what Dask left in os.environ
@@ -101,7 +118,7 @@ def test_a_dask_local_cluster_gives_the_identical_result_and_a_later_process_poo
     finally:
         if before is None:
             os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)  # Dask's nanny leaves it set; don't leak it to other tests
-    for other in (on_dask, on_pool):
+    for other in (on_dask, on_pool, via_scheduler):
         np.testing.assert_array_equal(other.cost, alone.cost)
         assert other.percentiles == alone.percentiles
         assert other.share_above_target == alone.share_above_target

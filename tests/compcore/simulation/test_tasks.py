@@ -9,7 +9,15 @@ import pytest
 
 from compcore.simulation.draws import CHUNK_TRIALS, run_chunks
 from compcore.simulation.simulate import simulate
-from compcore.simulation.tasks import TASKS_PER_WORKER, Task, executor_workers, run_task, task_runs
+from compcore.simulation.tasks import (
+    TASKS_PER_WORKER,
+    Task,
+    direct_client,
+    executor_workers,
+    on_this_machine,
+    run_task,
+    task_runs,
+)
 from compcore.simulation.year import simulate_year
 
 tokenize = pytest.importorskip("dask.base").tokenize
@@ -112,6 +120,20 @@ def test_how_many_workers_an_executor_has() -> None:
     assert executor_workers(DaskLikeExecutor({"tcp://a:1": 1, "tcp://b:2": 2})) == 3
     assert executor_workers(DaskLikeExecutor({})) is None  # a cluster scaled to zero for now
     assert executor_workers(DaskLikeExecutor(OSError("scheduler gone"))) is None
+
+
+def test_results_come_straight_from_workers_only_when_every_worker_is_on_this_machines_loopback() -> None:
+    assert on_this_machine("tcp://127.0.0.1:40123") and on_this_machine("tcp://127.0.0.2:1")
+    assert on_this_machine("tcp://[::1]:8786") and on_this_machine("tls://localhost:8786")
+    for elsewhere in ("tcp://10.0.0.7:40123", "tcp://scheduler:8786", "inproc://10.0.0.7/1/2", "not an address"):
+        assert not on_this_machine(elsewhere)
+    local = DaskLikeExecutor({"tcp://127.0.0.1:1": 1, "tcp://127.0.0.1:2": 1})
+    assert direct_client(local) is local._client
+    # one remote worker is enough to keep Dask's own path (the client may not reach it)
+    assert direct_client(DaskLikeExecutor({"tcp://127.0.0.1:1": 1, "tcp://10.0.0.7:2": 1})) is None
+    assert direct_client(DaskLikeExecutor({})) is None
+    assert direct_client(DaskLikeExecutor(OSError("scheduler gone"))) is None
+    assert direct_client(TwoWorkers()) is None  # not Dask
 
 
 def test_several_jobs_a_task_give_the_same_list_in_order_and_progress_per_task() -> None:
