@@ -54,7 +54,11 @@ def _navigation_seen(browser: Any, command: list[str], tmp_path: Path) -> list[s
         return seen
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a busy machine: the server's shutdown is not what is tested
+            proc.kill()
+            proc.wait(timeout=10)
 
 
 def test_the_launcher_shows_no_page_name_before_the_gate(browser: Any, tmp_path: Path) -> None:
