@@ -253,10 +253,10 @@ def backtest(plan: Plan, mid: str) -> None:
                "optimistic than the history: fit them to the history with “Use as the assumption” above.")
     # templates per layout (teams, periods); another plan or definition swaps their rows only
     order, periods = shown["layout"]
-    chart_cache.chart(charts.backtest_cost_template, order, shown["cost_periods"], key="tfd_cost_chart",
+    chart_cache.chart(charts.backtest_cost_spec, order, shown["cost_periods"], key="tfd_cost_chart",
                       cache_key=[order, shown["cost_periods"]], datasets=shown["datasets"])
     st.caption("Bars: what each team would have been paid; orange tick: on-target cost of the whole roster.")
-    chart_cache.chart(charts.backtest_payout_template, order, periods, key="tfd_payout_chart",
+    chart_cache.chart(charts.backtest_payout_spec, order, periods, key="tfd_payout_chart",
                       cache_key=[order, periods], datasets=shown["datasets"])
     for note in bt.notes:
         st.caption(md(note))

@@ -96,3 +96,19 @@ def test_a_history_template_with_its_title_filled_in_is_the_template_built_with_
     filled = _with_texts(_spec("history_template", "team", groups, True, TITLE_SLOT), {TITLE_SLOT: title})
     _same(filled, built)
     assert TITLE_SLOT not in json.dumps(filled)
+
+
+LONG_TEAM = "Change & Enablement and Customer Success together"
+
+
+@pytest.mark.parametrize(("teams", "periods"), [
+    (("PMO",), ("2025-Q1",)),
+    (("CS Ops", "PMO", LONG_TEAM), ("2025-Q1", "2025-Q2", "2025-Q3")),
+    (tuple(f"Team {i}" for i in range(10)), ("2025-H1", "2025-H2", "2026-H1")),  # more teams than colours
+    ((), ())])
+def test_a_back_test_layout_written_into_one_spec_is_the_template_altair_builds(teams, periods) -> None:  # type: ignore[no-untyped-def]
+    _same(_spec("backtest_payout_spec", teams, periods), _spec("backtest_payout_template", teams, periods))
+    _same(_spec("backtest_cost_spec", teams, periods), _spec("backtest_cost_template", teams, periods))
+    first = _spec("backtest_payout_spec", teams, periods)
+    _spec("backtest_payout_spec", ("Other",), ("2030-Q1",))
+    _same(_spec("backtest_payout_spec", teams, periods), first)  # a layout never leaks into another

@@ -60,10 +60,12 @@ from ui.charts.curves import (
 )
 from ui.charts.history import (
     backtest_cost_chart,
+    backtest_cost_spec,
     backtest_cost_template,
     backtest_datasets,
     backtest_layout,
     backtest_payout_chart,
+    backtest_payout_spec,
     backtest_payout_template,
     history_chart,
     history_datasets,
@@ -74,8 +76,9 @@ from ui.charts.solve import SOLVE_SERIES, cost_pair_chart, curve_pair_chart, fro
 
 __all__ = [
     "BUDGET_COLOR", "CURRENCY", "HEIGHT", "LEGEND", "MONEY", "PALETTE", "PCT", "QUANTILE_COLOR", "SOLVE_SERIES",
-    "TORNADO_HIGH", "TORNADO_LOW", "backtest_cost_chart", "backtest_cost_template", "backtest_datasets",
-    "backtest_layout", "backtest_payout_chart", "backtest_payout_template", "budget_rows", "color_scale",
+    "TORNADO_HIGH", "TORNADO_LOW", "backtest_cost_chart", "backtest_cost_spec", "backtest_cost_template",
+    "backtest_datasets", "backtest_layout", "backtest_payout_chart", "backtest_payout_spec",
+    "backtest_payout_template", "budget_rows", "color_scale",
     "components_chart", "components_rows", "components_template",
     "cost_histogram", "cost_histogram_data", "cost_pair_chart", "costs_overlay",
     "curve_chart", "curve_pair_chart", "curves_overlay", "fairness_chart", "fairness_data", "frontier_chart",

@@ -110,7 +110,8 @@ def _build_spec(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> 
     # ``builder`` is "module:name" (a plain string, so Streamlit's cache hashes it); the builders are validated
     # against the Vega-Lite schema in tests/ui/test_charts.py
     module, name = builder.split(":")
-    spec = getattr(importlib.import_module(module), name)(*args, **kwargs).to_dict(validate=False)
+    made = getattr(importlib.import_module(module), name)(*args, **kwargs)
+    spec = made if isinstance(made, dict) else made.to_dict(validate=False)  # a builder may give the spec itself
     return _inline(spec, spec.get("datasets", {}))
 
 
