@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import importlib
 import os
+import sys
 import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -38,8 +40,13 @@ BOUNDS = np.array([1.0 + TOLERANCE, TOLERANCE, 1.0 - TOLERANCE])
 #: what fills the kernel's unused metric slots
 _PAD = np.empty((0, 0))
 
+#: in a Streamlit server, the background load waits until pricing has been quiet this long (seconds) ...
+IDLE_BEFORE_LOADING = 2.0
+#: ... but no longer than this after the first pricing
+MAX_DEFER = 30.0
+
 _lock = threading.Lock()
-_state: dict[str, Any] = {"fn": None, "thread": None, "failed": None}
+_state: dict[str, Any] = {"fn": None, "thread": None, "failed": None, "last": 0.0, "wait": False}
 
 
 def kernel_mode() -> str:
@@ -49,7 +56,18 @@ def kernel_mode() -> str:
     return mode if mode in ("numpy", "numba") else "auto"
 
 
+def _defer() -> None:
+    """Wait while the server is pricing: loading numba takes ~1.5 s of CPU, mostly holding the GIL, and the
+    page that asked for the first pricing would wait for it; numpy prices meanwhile."""
+    start = time.monotonic()
+    while _state["wait"] and time.monotonic() - _state["last"] < IDLE_BEFORE_LOADING:
+        if time.monotonic() - start > MAX_DEFER:
+            break
+        time.sleep(0.25)
+
+
 def _load() -> None:
+    _defer()
     try:
         # the module that needs numba (an optional dependency): imported only here, in the loading thread
         fused_numba = importlib.import_module("compcore.plan.fused_numba")
@@ -79,13 +97,20 @@ def _start() -> threading.Thread:
 
 
 def kernel() -> Any | None:
-    """The compiled kernel, or None while it loads, without numba, or with ``COMPCORE_KERNEL=numpy``."""
+    """The compiled kernel, or None while it loads, without numba, or with ``COMPCORE_KERNEL=numpy``.
+
+    In a Streamlit server (``streamlit`` already imported: compcore never imports it) the load starts once
+    pricing has been quiet for :data:`IDLE_BEFORE_LOADING` seconds, so that it does not slow the page that
+    priced first; anywhere else (scripts, the CLI, executor workers) it starts at once, in the background.
+    """
     mode = kernel_mode()
     if mode == "numpy":
         return None
     fn = _state["fn"]
     if fn is not None or _state["failed"] is not None:
         return fn
+    _state["last"] = time.monotonic()
+    _state["wait"] = mode == "auto" and "streamlit" in sys.modules
     thread = _start()
     if mode == "numba":
         thread.join()
@@ -94,6 +119,7 @@ def kernel() -> Any | None:
 
 def load_kernel() -> Any | None:
     """Load (or compile) the kernel now and wait for it, whatever ``COMPCORE_KERNEL`` says; None without numba."""
+    _state["wait"] = False
     _start().join()
     return _state["fn"]
 

@@ -179,3 +179,18 @@ def test_standard_normals_scaled_in_the_kernel_are_numpys_values(case: tuple[Any
     out, counts = np.empty((n, 1)), np.zeros((3, 1), dtype=np.int64)
     assert fp.run(compiled(), raws, np.zeros((len(raws), 1), dtype=np.int64), out, counts, affine)
     assert out[:, 0].tobytes() == np.ascontiguousarray(payout_total(plan, values), dtype=float).tobytes()
+
+
+def test_a_server_defers_loading_until_pricing_has_been_quiet(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    monkeypatch.setattr(kern, "IDLE_BEFORE_LOADING", 0.3)
+    monkeypatch.setitem(kern._state, "wait", True)
+    monkeypatch.setitem(kern._state, "last", time.monotonic())
+    start = time.monotonic()
+    kern._defer()
+    assert time.monotonic() - start >= 0.3
+    monkeypatch.setitem(kern._state, "wait", False)  # a script, a worker: no wait
+    start = time.monotonic()
+    kern._defer()
+    assert time.monotonic() - start < 0.3
