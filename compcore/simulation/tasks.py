@@ -183,8 +183,9 @@ def run_chunks(fn: Callable[..., object], jobs: list[tuple[object, ...]], execut
                progress: Callable[[float], None] | None) -> list[object]:
     """``[fn(*job) for job in jobs]``, on ``executor`` if given, reporting progress after each task.
 
-    On an executor the jobs go out as :func:`task_runs` tasks through one ``executor.map``; the
-    list returned is the same, in the same order, whatever the executor and its workers.
+    On an executor the jobs go out as :func:`task_runs` tasks, all submitted at once (``executor.map``,
+    or straight to a local Dask cluster, :func:`_results`); the list returned is the same, in the same
+    order, whatever the executor and its workers.
     """
     out: list[object] = []
     if executor is None:
