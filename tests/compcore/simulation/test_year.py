@@ -321,3 +321,30 @@ def test_a_wide_roster_gets_short_chunks_of_years_so_memory_stays_bounded() -> N
     assert size >= 1
     yr = simulate_year(data, trials=3 * size + 7, seed=0)  # several chunks, the last one short
     assert yr.cost.shape == (3 * size + 7,) and np.all(np.isfinite(yr.cost))
+
+
+def test_a_period_of_the_year_draws_the_carried_metrics_once_and_the_others_as_the_period_does(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import compcore.simulation.year_draws as yd
+    from compcore.simulation.draws import chunk_plan, draw_chunk, draw_spec
+
+    scn = load_scenario("sample_data/scenarios/cs_org_teams.json")
+    spec, ys = draw_spec(scn), yd.year_spec(scn)
+    n, seed = chunk_plan(400, 11)[0]
+    asked: list[frozenset[str] | None] = []
+
+    def spy(*a: Any, **k: Any) -> dict[str, np.ndarray]:
+        asked.append(k.get("only"))
+        return draw_chunk(*a, **k)
+
+    monkeypatch.setattr(yd, "draw_chunk", spy)
+    year = yd.ChunkYear(spec, n, seed, ys)
+    for p in range(4):
+        got = year.period(p)
+        assert list(got) == list(spec.order)
+        plain = draw_chunk(spec, n, seed, period=p)
+        # go_live_on_time and ebrs persist in nothing: the period's own draws, bit for bit
+        for mid in ("go_live_on_time", "ebrs"):
+            assert np.array_equal(got[mid], plain[mid])
+    # adoption, usage, touchpoints persist and company GRR is correlated with usage: never drawn by the period
+    assert asked == [frozenset({"go_live_on_time", "ebrs"})] * 4
