@@ -12,7 +12,8 @@ interleaved (A B A B ...). The contract: within 2.2x. Changes:
 
 - ``plan edit``: a plan's target incentive (every metric drawn once, priced twice);
 - ``assumption``: one metric's assumption (its correlated group drawn twice, the rest once);
-- ``roster``: a row added (no draw shared: both sides drawn, the worst case).
+- ``roster``: two people added in a new team (the worst case: only that team's units drawn again, but both
+  sides priced on different rosters; 50 -> 52 people also changes the chunk size, not the one chunk of 10,000).
 """
 
 from __future__ import annotations

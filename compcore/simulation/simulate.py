@@ -358,7 +358,7 @@ def simulate_pair(before: Scenario | dict[str, Any] | str, after: Scenario | dic
     The metrics drawn alike in both (same assumptions and correlations in their group,
     :func:`~compcore.simulation.draw_reuse.reuse_plan`) are drawn once per chunk, in every unit (company,
     team, (team, role)) both rosters have, and priced under each scenario's plans; the rest is drawn for
-    each. Rosters sized into different chunks simply run twice.
+    each. Rosters whose trials are cut into different chunks simply run twice.
 
     Examples
     --------
@@ -368,7 +368,9 @@ def simulate_pair(before: Scenario | dict[str, Any] | str, after: Scenario | dic
     True
     """
     b, a = _prepare(before, trials, seed), _prepare(after, trials, seed)
-    if b.size != a.size:
+    # chunk sizes follow the roster, but the draws of a chunk depend only on its trials and seed: rosters of 50 and
+    # 52 people cut 10,000 trials alike (one chunk), and only rosters cut differently run twice
+    if [n for n, _ in b.chunks] != [n for n, _ in a.chunks] or b.groups() != a.groups():
         return simulate(b.scn, trials, seed, executor, progress), simulate(a.scn, trials, seed, executor, progress)
     reuse = reuse_plan(b.spec, a.spec)
     jobs = [((b.spec, b.ctxs), (a.spec, a.ctxs), reuse,

@@ -138,3 +138,22 @@ def test_invalid_scenarios_raise_plan_errors_naming_the_field() -> None:
     bad["roster"][0]["plan"] = "nope"
     with pytest.raises(compcore.PlanError, match=r"roster\[0\]\.plan"):
         compcore.impact(org(), bad, trials=10)
+
+
+@pytest.mark.parametrize("trials", [2_000, 40_000])
+def test_a_roster_past_50_people_is_two_simulate_calls_and_draws_once_when_its_trials_fit_one_chunk(
+        trials: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    import compcore.simulation.simulate as sim_mod
+
+    before = compcore.dump_scenario(compcore.load_scenario(ROOT / "sample_data/scenarios/cs_org_quarterly.json"))
+    assert sum(r["headcount"] for r in before["roster"]) == 50
+    after = copy.deepcopy(before)
+    after["roster"].append({**after["roster"][-1], "team": "New team", "headcount": 2})  # 52: chunks of 19,230
+    calls: list[int] = []
+    plain = sim_mod.simulate
+    monkeypatch.setattr(sim_mod, "simulate", lambda *a, **k: calls.append(1) or plain(*a, **k))
+    imp = compcore.impact(before, after, trials=trials, seed=5)
+    # 2,000 trials are one chunk of 2,000 on either roster: drawn once; 40,000 are 20,000 x 2 vs 19,230 x 3
+    assert len(calls) == (0 if trials == 2_000 else 2)
+    np.testing.assert_array_equal(imp.before.cost, plain(before, trials=trials, seed=5).cost)
+    np.testing.assert_array_equal(imp.after.cost, plain(after, trials=trials, seed=5).cost)
