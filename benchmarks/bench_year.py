@@ -24,8 +24,6 @@ import copy
 import statistics
 import sys
 import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_simulate import slowest_shape  # noqa: E402
+from bench_simulate import interleaved, peak_mib, slowest_shape  # noqa: E402
 
 from compcore.simulation.scenario import dump_scenario, load_scenario  # noqa: E402
 from compcore.simulation.simulate import simulate  # noqa: E402
@@ -61,34 +59,6 @@ def scenarios() -> dict[str, Any]:
     return out
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], runs: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Median wall and CPU seconds of each function, run in turns after one warm-up each.
-
-    CPU time (this process's) is reported beside wall time: on a machine shared with other work the wall
-    clock also counts the time spent waiting for a core, which is noise for a ratio of two computations.
-    """
-    wall: dict[str, list[float]] = {k: [] for k in fns}
-    cpu: dict[str, list[float]] = {k: [] for k in fns}
-    for fn in fns.values():
-        fn()
-    for _ in range(runs):
-        for k, fn in fns.items():
-            start, c = time.perf_counter(), time.process_time()
-            fn()
-            wall[k].append(time.perf_counter() - start)
-            cpu[k].append(time.process_time() - c)
-    return ({k: statistics.median(v) for k, v in wall.items()}, {k: statistics.median(v) for k, v in cpu.items()})
-
-
-def peak_mib(fn: Callable[[], Any]) -> float:
-    tracemalloc.start()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1] / 2**20
-    finally:
-        tracemalloc.stop()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer trials and runs (a smoke test)")
@@ -104,8 +74,10 @@ def main() -> None:
     print(f"simulate_year / (P x simulate), {trials:,} trials, median of {runs} interleaved runs (must be <= 1.2)")
     for name, scn in scenarios().items():
         p = scn.periods_per_year
-        t, c = interleaved({"year": lambda s=scn: simulate_year(s, trials=trials),
-                            "period": lambda s=scn: simulate(s, trials=trials)}, runs)
+        # CPU time (this thread's) beside wall time: on a shared machine the wall clock also counts waiting for a core
+        c: dict[str, float] = {}
+        t = interleaved({"year": lambda s=scn: simulate_year(s, trials=trials),
+                         "period": lambda s=scn: simulate(s, trials=trials)}, runs, cpu=c)
         print(f"  {name:<48} P={p:<3} year {t['year']:.3f}s  period {t['period']:.3f}s  "
               f"ratio {t['year'] / (p * t['period']):.2f} (CPU time: {c['year'] / (p * c['period']):.2f})")
     if args.no_memory:
