@@ -4,11 +4,12 @@ Run from the repository root::
 
     python benchmarks/bench_scale_out.py [--trials 1000000] [--year-trials 200000] [--runs 5]
 
-Wall times are interleaved (one process, pool, Dask, one process, ...), medians of ``--runs`` rounds, printed as
-ratios to one process with the load average beside them: on a shared machine parallel speed-ups are capped by the
-CPU the scheduler gives this process group, so compare Dask against the pool of the same run. 200,000 years are
-ten chunks (eight tasks on two workers); 100,000 years would be five one-chunk tasks, three on one worker, which
-caps any two workers at 1.67x.
+Scenarios: the app's default (the seed-001 org on four plans, ``cs_org_teams``) and the same org on one plan
+(``cs_org_quarterly``); ``--scenario`` picks one. Wall times are interleaved (one process, pool, Dask, one process,
+...), medians of ``--runs`` rounds, printed as ratios to one process with the load average beside them: on a shared
+machine parallel speed-ups are capped by the CPU the scheduler gives this process group, so compare Dask against
+the pool of the same run. 200,000 years are ten chunks (eight tasks on two workers); 100,000 years would be five
+one-chunk tasks, three on one worker, which caps any two workers at 1.67x.
 
 Beside ``dask LocalCluster`` (what compcore does: a few tasks per worker, results gathered straight from workers
 on this machine, :mod:`compcore.simulation.tasks`), two rows time Dask's default paths on the same cluster in the
@@ -50,6 +51,10 @@ from compcore.simulation.tasks import Task, run_jobs, run_task, task_runs  # noq
 from compcore.simulation.year import simulate_year  # noqa: E402
 
 SAMPLE = ROOT / "sample_data" / "scenarios" / "cs_org_quarterly.json"
+#: the app's default (the seed-001 org on four plans) and the same org on one plan (DESIGN.md "Performance":
+#: every benchmark on the app's default as well as the single-plan samples)
+SCENARIOS = {"the org (app default)": ROOT / "sample_data" / "scenarios" / "cs_org_teams.json",
+             "the org on one plan": SAMPLE}
 NAMES = ("one process", "process pool", "dask LocalCluster", "dask, via scheduler", "dask, task per chunk")
 
 
@@ -146,6 +151,8 @@ def main() -> int:
     parser.add_argument("--trials", type=int, default=1_000_000)
     parser.add_argument("--year-trials", type=int, default=200_000, help="years for simulate_year (0: skip)")
     parser.add_argument("--runs", type=int, default=5, help="interleaved rounds (median reported)")
+    parser.add_argument("--scenario", choices=("all", *SCENARIOS), default="all",
+                        help="scenario(s) to time (default: both)")
     parser.add_argument("--dask-paths", action=argparse.BooleanOptionalAction, default=True,
                         help="also time Dask's default paths: results through the scheduler, a task per chunk")
     args = parser.parse_args()
@@ -165,7 +172,7 @@ def main() -> int:
     assert len(set(bare)) == len(jobs) and len(set(named)) == len(tasks)
     result = run_task(tasks[0])
     kept = sum(len(pickle.dumps(s.kept)) for part in result for s in part.values())  # type: ignore[attr-defined]
-    print(f"sample org, {args.trials:,} trials: {len(jobs)} chunks in {len(tasks)} tasks on 2 workers"
+    print(f"the org on one plan, {args.trials:,} trials: {len(jobs)} chunks in {len(tasks)} tasks on 2 workers"
           f" ({', '.join(str(len(r)) for r in runs)} chunks); {load()}")
     print(f"   a task pickled: {len(pickle.dumps(tasks[0])):,} bytes (draw spec {len(pickle.dumps(run.spec)):,},"
           f" contexts {len(pickle.dumps(run.ctxs)):,}); its result: {len(pickle.dumps(result)):,} bytes"
@@ -173,19 +180,21 @@ def main() -> int:
     print(f"   Dask naming a task in the submitting process: {t_bare * 1e3:.2f} ms hashing a chunk's arguments,"
           f" {t_named * 1e3:.3f} ms as a compcore Task")
 
-    ref, ref_year = simulate(SAMPLE, args.trials, seed=1), None
-    if args.year_trials:
-        ref_year = simulate_year(SAMPLE, args.year_trials, seed=1)
+    chosen = SCENARIOS if args.scenario == "all" else {args.scenario: SCENARIOS[args.scenario]}
+    refs = {name: (simulate(path, args.trials, seed=1),
+                   simulate_year(path, args.year_trials, seed=1) if args.year_trials else None)
+            for name, path in chosen.items()}
     with ProcessPoolExecutor(2) as pool, LocalCluster(n_workers=2) as cluster, Client(cluster) as client:
         dask = client.get_executor()
         executors: dict[str, Executor | None] = {"one process": None, "process pool": pool, "dask LocalCluster": dask}
         if args.dask_paths:
             executors |= {"dask, via scheduler": Hidden(dask, 2), "dask, task per chunk": Hidden(dask, None)}
         for ex in executors.values():  # warm up (workers started, imports done) and results identical
-            np.testing.assert_array_equal(simulate(SAMPLE, args.trials, seed=1, executor=ex).cost, ref.cost)
-            if ref_year is not None:
-                np.testing.assert_array_equal(simulate_year(SAMPLE, args.year_trials, seed=1, executor=ex).cost,
-                                              ref_year.cost)
+            for path, (ref, ref_year) in zip(chosen.values(), refs.values(), strict=True):
+                np.testing.assert_array_equal(simulate(path, args.trials, seed=1, executor=ex).cost, ref.cost)
+                if ref_year is not None:
+                    np.testing.assert_array_equal(simulate_year(path, args.year_trials, seed=1, executor=ex).cost,
+                                                  ref_year.cost)
         pids = set(client.run(os.getpid).values())
         kids = psutil.Process().children()
         on_dask = [p for p in kids if p.pid in pids]
@@ -197,15 +206,16 @@ def main() -> int:
             print(f"   {name:<21} wall {m['wall']:5.2f} s  in tasks {m['in task']:6.2f} s"
                   f"  task CPU {m['task cpu']:5.2f} s")
         cpu.measure_idle()
-        t, c = interleaved({k: (lambda ex=ex: simulate(SAMPLE, args.trials, seed=1, executor=ex))
-                            for k, ex in executors.items()}, args.runs, cpu)
-        report(f"simulate, {args.trials:,} trials, 2 workers, medians of {args.runs} interleaved rounds"
-               " (identical cost asserted)", t, c)
-        if args.year_trials:
-            t, c = interleaved({k: (lambda ex=ex: simulate_year(SAMPLE, args.year_trials, seed=1, executor=ex))
+        for scenario, path in chosen.items():
+            t, c = interleaved({k: (lambda ex=ex, p=path: simulate(p, args.trials, seed=1, executor=ex))
                                 for k, ex in executors.items()}, args.runs, cpu)
-            report(f"simulate_year, {args.year_trials:,} years, medians of {args.runs} interleaved rounds"
-                   " (identical cost asserted)", t, c)
+            report(f"{scenario}: simulate, {args.trials:,} trials, 2 workers, medians of {args.runs} interleaved"
+                   " rounds (identical cost asserted)", t, c)
+            if args.year_trials:
+                t, c = interleaved({k: (lambda ex=ex, p=path: simulate_year(p, args.year_trials, seed=1, executor=ex))
+                                    for k, ex in executors.items()}, args.runs, cpu)
+                report(f"{scenario}: simulate_year, {args.year_trials:,} years, medians of {args.runs} interleaved"
+                       " rounds (identical cost asserted)", t, c)
     os.environ.pop("MALLOC_TRIM_THRESHOLD_", None)  # what Dask's nanny leaves behind
     return 0
 
