@@ -294,3 +294,22 @@ def test_docstring_examples_run(module, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_values_picked_by_key_are_those_of_a_left_merge_on_period_and_team(seed: int) -> None:
+    """The back-test looks each (period, team) up instead of merging: the same values and completeness, a
+    team-period the history lacks is NaN and incomplete (the merge the lookup replaced is the reference)."""
+    rng = np.random.default_rng(seed)
+    quarters = [("2025-Q1", "2025-01-01", "2025-03-31"), ("2025-Q2", "2025-04-01", "2025-06-30"),
+                ("2025-Q3", "2025-07-01", "2025-09-30")]
+    rows = [{"period": q, "period_start": s, "period_end": e, "team": t, "value": float(rng.uniform(0.5, 1.2)),
+             "complete": bool(rng.random() < 0.8)}
+            for q, s, e in quarters for t in ("PMO", "Implementation", "Elsewhere") if rng.random() < 0.7]
+    history = pd.DataFrame(rows, columns=["period", "period_start", "period_end", "team", "value", "complete"])
+    result = backtest(GO_LIVE_PLAN, {"go_live": history}, ROSTER)
+    grid = result.teams[["period", "team"]]
+    merged = grid.merge(history[["period", "team", "value", "complete"]], on=["period", "team"], how="left")
+    np.testing.assert_array_equal(result.teams["value_go_live"].to_numpy(), merged["value"].to_numpy(dtype=float))
+    assert result.teams["complete"].tolist() == merged["complete"].eq(True).tolist()
+    assert result.teams["missing"].tolist() == ["go_live" if np.isnan(v) else "" for v in merged["value"]]
