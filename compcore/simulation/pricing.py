@@ -244,6 +244,16 @@ def unit_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
     return _totals(ctx, values)
 
 
+def slice_totals(ctx: PriceContext, values: dict[str, np.ndarray], bounds: list[tuple[int, int]]) -> list[np.ndarray]:
+    """:func:`unit_totals` of each row slice ``values[a:b]`` for ``(a, b)`` in ``bounds``: the fused kernel prices
+    the whole chunk in one pass and each slice is a view of it (a row slice of a transposed draw would be copied
+    for every call), numpy prices slice by slice (cache-sized arrays); the same bits either way."""
+    fused = _fused_totals(ctx, values)
+    if fused is not None:
+        return [fused[0][a:b] for a, b in bounds]
+    return [_totals(ctx, {k: v[a:b] for k, v in values.items()}) for a, b in bounds]
+
+
 def _per_unit(ctx: PriceContext, total: np.ndarray, n: int) -> np.ndarray:
     """A total of the actuals' broadcast shape as ``(n, units)``."""
     if ctx.level == "individual":

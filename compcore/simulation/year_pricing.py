@@ -24,7 +24,7 @@ from compcore.plan.schema import TOLERANCE, Plan
 from compcore.plan.year import YearLedger
 from compcore.simulation.calendar import employed_shares
 from compcore.simulation.draws import roster_arrays
-from compcore.simulation.pricing import SUB_ELEMENTS, PriceContext, price_context, unit_totals
+from compcore.simulation.pricing import SUB_ELEMENTS, PriceContext, price_context, slice_totals
 from compcore.simulation.scenario import Scenario
 
 __all__ = ["YearChunk", "YearGroup", "fold_year", "price_year_chunk", "year_groups"]
@@ -144,8 +144,9 @@ def price_year_chunk(groups: list[YearGroup], period: Callable[[int], Mapping[st
                 nothing = sum(g.shares[:p + 1]) == 0.0
             else:
                 measured, ctx, nothing = _local(g, values), g.ctx, share == 0.0
-            for (a, b), ledger in zip(slices[gi], ledgers[gi], strict=True):
-                f = 0.0 if nothing else unit_totals(ctx, {k: v[a:b] for k, v in measured.items()})
+            totals: list[np.ndarray | float] = [0.0] * len(slices[gi]) if nothing else \
+                list(slice_totals(ctx, dict(measured), slices[gi]))
+            for (a, b), ledger, f in zip(slices[gi], ledgers[gi], totals, strict=True):
                 money = _money(ledger.period(f, share)[1], g.ctx.unit_target)
                 plan_paid[g.pid][a:b, p] += money
                 costs[g.pid][a:b] += money

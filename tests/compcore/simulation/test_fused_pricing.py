@@ -131,3 +131,18 @@ def test_a_scaled_chunk_prices_the_same_on_the_numpy_path(monkeypatch: pytest.Mo
         monkeypatch.setenv("COMPCORE_KERNEL", mode)
         a, b = price_chunk(ctx, plain, 100, 100), price_chunk(ctx, drawn, 100, 100, affine)
         assert a.cost.tobytes() == b.cost.tobytes() and a.kept.tobytes() == b.kept.tobytes()
+
+
+@pytest.mark.parametrize("measure", ["period", "year_to_date"])
+def test_the_slowest_shapes_year_in_several_slices_prices_the_same_bits(monkeypatch: pytest.MonkeyPatch,
+                                                                       measure: str) -> None:
+    # 50 people of individual metrics: the year prices 5,242 rows at a time, so 12,000 years are three slices; the
+    # kernel prices the chunk once and hands each slice a view, numpy prices slice by slice
+    from benchmarks.bench_simulate import slowest_shape
+
+    data = compcore.dump_scenario(slowest_shape())
+    data["plan"]["period"] = "quarter"
+    data["plan"]["schedule"] = {"measure": measure, "holdback": 0.25, "year_end": "true_up"}
+    a, b = both(monkeypatch, lambda: simulate_year(data, trials=12_000, seed=6))
+    assert a.paid.tobytes() == b.paid.tobytes()
+    assert a.fairness.equals(b.fairness)
