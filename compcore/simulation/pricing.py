@@ -23,7 +23,7 @@ from compcore.simulation.org import plan_rows
 from compcore.simulation.roster import RosterRow, row_period_targets
 
 __all__ = ["ChunkStats", "PlanContexts", "PriceContext", "cost_chunk", "fold_stats", "held_costs", "org_cost_chunk",
-           "plan_contexts", "price_chunk", "price_context", "sub_rows", "unit_totals"]
+           "plan_contexts", "price_chunk", "price_context", "slice_totals", "sub_rows"]
 
 #: pricing works on row slices of this many trials (cache-sized arrays) ...
 SUB_TRIALS = 2048
@@ -239,19 +239,17 @@ def _fused_totals(ctx: PriceContext, values: dict[str, np.ndarray],
     return (out, counts) if ok else None
 
 
-def unit_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> np.ndarray:
-    """Total payout fraction of each pricing unit, ``(n, units)`` (read-only when units share one value)."""
-    return _totals(ctx, values)
-
-
-def slice_totals(ctx: PriceContext, values: dict[str, np.ndarray], bounds: list[tuple[int, int]]) -> list[np.ndarray]:
-    """:func:`unit_totals` of each row slice ``values[a:b]`` for ``(a, b)`` in ``bounds``: the fused kernel prices
-    the whole chunk in one pass and each slice is a view of it (a row slice of a transposed draw would be copied
-    for every call), numpy prices slice by slice (cache-sized arrays); the same bits either way."""
+def slice_totals(ctx: PriceContext, values: dict[str, np.ndarray],
+                 bounds: list[tuple[int, int]]) -> Iterator[np.ndarray]:
+    """Total payout fraction of each pricing unit, ``(b - a, units)``, for each row slice ``(a, b)`` of ``bounds``:
+    the fused kernel prices the whole chunk in one pass (it needs no slicing to stay in cache, and a row slice of a
+    transposed draw would be copied for every call) and each slice is a view of it; numpy prices slice by slice,
+    cache-sized arrays ~1.5x faster. The same bits either way (read-only when units share one value)."""
     fused = _fused_totals(ctx, values)
-    if fused is not None:
-        return [fused[0][a:b] for a, b in bounds]
-    return [_totals(ctx, {k: v[a:b] for k, v in values.items()}) for a, b in bounds]
+    if fused is None:
+        yield from (_totals(ctx, {k: v[a:b] for k, v in values.items()}) for a, b in bounds)
+    else:
+        yield from (fused[0][a:b] for a, b in bounds)
 
 
 def _per_unit(ctx: PriceContext, total: np.ndarray, n: int) -> np.ndarray:
@@ -273,13 +271,9 @@ def _blocks_of(values: dict[str, np.ndarray], units: int) -> list[dict[str, np.n
 
 
 def _block_totals(ctx: PriceContext, values: dict[str, np.ndarray]) -> Iterator[np.ndarray]:
-    """The totals of each row slice of :func:`_blocks_of`: the fused kernel prices the whole chunk in one
-    pass (it needs no slicing to stay in cache) and each slice is a view of it, the same bits as numpy's."""
-    fused = _fused_totals(ctx, values)
-    if fused is None:
-        yield from (_totals(ctx, block) for block in _blocks_of(values, len(ctx.unit_target)))
-    else:
-        yield from _slices(fused[0], len(ctx.unit_target))
+    """:func:`slice_totals` of the row slices of :func:`_blocks_of` (:func:`sub_rows` trials)."""
+    n, step = len(next(iter(values.values()))), sub_rows(len(ctx.unit_target))
+    return slice_totals(ctx, values, [(s, min(s + step, n)) for s in range(0, n, step)])
 
 
 def _slices(whole: np.ndarray, units: int) -> Iterator[np.ndarray]:

@@ -15,7 +15,7 @@ both ``accumulate`` rules read the same from a simulation (they differ only for 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -144,8 +144,8 @@ def price_year_chunk(groups: list[YearGroup], period: Callable[[int], Mapping[st
                 nothing = sum(g.shares[:p + 1]) == 0.0
             else:
                 measured, ctx, nothing = _local(g, values), g.ctx, share == 0.0
-            totals: list[np.ndarray | float] = [0.0] * len(slices[gi]) if nothing else \
-                list(slice_totals(ctx, dict(measured), slices[gi]))
+            totals: Iterable[np.ndarray | float] = [0.0] * len(slices[gi]) if nothing else \
+                slice_totals(ctx, measured, slices[gi])
             for (a, b), ledger, f in zip(slices[gi], ledgers[gi], totals, strict=True):
                 money = _money(ledger.period(f, share)[1], g.ctx.unit_target)
                 plan_paid[g.pid][a:b, p] += money
