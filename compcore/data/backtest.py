@@ -212,9 +212,9 @@ def backtest(plan: Plan | dict[str, Any] | str, histories: Mapping[str, pd.DataF
     any_missing = missing.any(axis=0)
     ids = np.array([m.id for m in plan.metrics], dtype=object)
     # the table built in one go, in its final column order (a column at a time cost a fifth of a back-test)
-    data: dict[str, Any] = {c: grid[c] for c in ("period", "period_start", "period_end")}
-    data |= {"complete": complete, "team": grid["team"], "headcount": grid["headcount"],
-             "target_incentive": grid["target_incentive"]}
+    data: dict[str, Any] = {"period": grid["period"], "period_start": grid["period_start"],
+                            "period_end": grid["period_end"], "complete": complete, "team": grid["team"],
+                            "headcount": grid["headcount"], "target_incentive": grid["target_incentive"]}
     for i, m in enumerate(plan.metrics):
         data[f"value_{m.id}"] = np.where(missing[i], np.nan, actuals[m.id])
         data[f"attainment_{m.id}"] = np.where(missing[i], np.nan, attainment(m, actuals[m.id]))
