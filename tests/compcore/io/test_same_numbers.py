@@ -13,7 +13,8 @@ import pytest
 import compcore
 from compcore.io.share import decode_scenario, encode_scenario
 from compcore.io.store import ScenarioStore
-from tests.compcore.io.test_store import PG_URL, _reset_pg
+from tests.compcore.io.pg import require_pg
+from tests.compcore.io.test_store import _reset_pg
 
 ROOT = Path(__file__).resolve().parents[3]
 ORG = ROOT / "sample_data/scenarios/cs_org_teams.json"
@@ -47,10 +48,9 @@ def test_a_share_link_keeps_the_plans_order_and_the_numbers() -> None:
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'scenarios.db'}"
-    if not PG_URL:
-        pytest.skip("COMPCORE_TEST_PG_URL not set (bash .ci/start_postgres.sh starts one)")
-    _reset_pg(PG_URL)
-    return PG_URL
+    pg = require_pg()
+    _reset_pg(pg)
+    return pg
 
 
 def test_a_sorted_key_file_a_link_of_it_and_a_saved_version_give_the_same_numbers(tmp_path: Path,

@@ -6,7 +6,6 @@ open and its old links keep working (with no settings). PostgreSQL runs when ``C
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,9 +13,9 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from compcore.io.store import ScenarioNotFoundError, ScenarioStore, StoreError
+from tests.compcore.io.pg import require_pg
 from tests.compcore.scenario_data import sample_scenario
 
-PG_URL = os.environ.get("COMPCORE_TEST_PG_URL", "").strip()
 RUNS = "compcore_share_token_runs"
 
 
@@ -33,10 +32,9 @@ def _drop_all(url: str) -> None:
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'scenarios.db'}"
-    if not PG_URL:
-        pytest.skip("COMPCORE_TEST_PG_URL not set (bash .ci/start_postgres.sh starts one)")
-    _drop_all(PG_URL)
-    return PG_URL
+    pg = require_pg()
+    _drop_all(pg)
+    return pg
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from sqlalchemy import create_engine, text
 
 from compcore.errors import PlanError
 from compcore.io.store import SavedScenario, ScenarioNotFoundError, ScenarioStore, StoreError, default_url
+from tests.compcore.io.pg import require_pg
 from tests.compcore.scenario_data import ROOT, sample_scenario
 
-PG_URL = os.environ.get("COMPCORE_TEST_PG_URL", "").strip()
 TABLES = ("compcore_share_token_runs", "compcore_share_tokens", "compcore_scenario_versions", "compcore_scenarios",
           "compcore_store_meta")
 
@@ -37,10 +37,9 @@ def _reset_pg(url: str) -> None:
 def url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'scenarios.db'}"
-    if not PG_URL:
-        pytest.skip("COMPCORE_TEST_PG_URL not set (bash .ci/start_postgres.sh starts one)")
-    _reset_pg(PG_URL)
-    return PG_URL
+    pg = require_pg()
+    _reset_pg(pg)
+    return pg
 
 
 @pytest.fixture

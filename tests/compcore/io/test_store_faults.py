@@ -28,9 +28,9 @@ from compcore.io.store import (
     ScenarioStore,
     StoreError,
 )
+from tests.compcore.io.pg import PG_URL, require_pg
 from tests.compcore.scenario_data import sample_scenario
 
-PG_URL = os.environ.get("COMPCORE_TEST_PG_URL", "").strip()
 TABLES = ("compcore_share_token_runs", "compcore_share_tokens", "compcore_scenario_versions", "compcore_scenarios",
           "compcore_store_meta")
 RUNNING = "that the database is running"
@@ -56,8 +56,7 @@ def _pg_faults_url() -> str:
 
 @pytest.fixture
 def pg_url() -> str:
-    if not PG_URL:
-        pytest.skip("COMPCORE_TEST_PG_URL not set (bash .ci/start_postgres.sh starts one)")
+    require_pg()
     return _pg_faults_url()
 
 
